@@ -1,0 +1,173 @@
+"""The audit trail (审计): every change to a business record, hash-chained so tampering is detectable.
+
+Services call `record_change` inside their transaction. Each event stores the SHA-256 of the previous
+event's hash plus its own canonical content; `verify_chain` recomputes the chain.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+import decimal
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from yingshang.core.models import AuditEvent
+
+# Set per request by RequestIdMiddleware, so events written by services carry it without being passed around.
+current_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("current_request_id", default="")
+
+GENESIS = "0" * 64
+
+
+def to_jsonable(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [to_jsonable(v) for v in value]
+    return value
+
+
+def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """Plain-JSON copy of the named fields (foreign keys by id)."""
+    result = {}
+    for name in fields:
+        field = instance._meta.get_field(name)
+        attname = getattr(field, "attname", name)
+        result[name] = to_jsonable(getattr(instance, attname))
+    return result
+
+
+def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    return {k: (before.get(k), after.get(k)) for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k)}
+
+
+def _canonical(event: AuditEvent) -> str:
+    return json.dumps(
+        [event.at.isoformat(), event.actor_id, event.actor_label, event.action, event.object_type, event.object_id,
+         event.before, event.after, event.reason, event.request_id],
+        ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str,
+    )
+
+
+def _digest(prev_hash: str, event: AuditEvent) -> str:
+    return hashlib.sha256((prev_hash + _canonical(event)).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change to record: used for bulk writes (imports) where many records change at once."""
+
+    action: str
+    object_type: str
+    object_id: str
+    object_label: str = ""
+    before: dict | None = None
+    after: dict | None = None
+    region_code: str = ""
+    department_path: str = ""
+
+
+def _chain_head() -> str:
+    """Lock the chain and return the newest hash; the lock serialises audit writers until commit."""
+    from yingshang.core.models import AuditChainHead
+
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1, defaults={"hash": GENESIS})
+    return head.hash
+
+
+def _set_head(new_hash: str) -> None:
+    from yingshang.core.models import AuditChainHead
+
+    AuditChainHead.objects.filter(pk=1).update(hash=new_hash)
+
+
+@transaction.atomic
+def record_changes(changes: Sequence[Change], *, actor=None, reason: str = "", at: dt.datetime | None = None,
+                   batch_size: int = 2000) -> int:
+    """Append many events in one chain segment (bulk insert). Returns how many were written."""
+    if not changes:
+        return 0
+    at = at or timezone.now()
+    prev = _chain_head()
+    label = _actor_label(actor)
+    request_id = current_request_id.get()
+    events = []
+    for change in changes:
+        event = AuditEvent(
+            at=at, actor=actor if getattr(actor, "pk", None) else None, actor_label=label, action=change.action,
+            object_type=change.object_type, object_id=str(change.object_id), object_label=change.object_label[:200],
+            before=to_jsonable(change.before), after=to_jsonable(change.after), reason=reason[:500],
+            request_id=request_id, region_code=change.region_code, department_path=change.department_path,
+            prev_hash=prev,
+        )
+        event.hash = _digest(prev, event)
+        prev = event.hash
+        events.append(event)
+    AuditEvent.objects.bulk_create(events, batch_size=batch_size)
+    _set_head(prev)
+    return len(events)
+
+
+def record_change(*, actor, action: str, obj: models.Model | None = None, object_type: str = "",
+                  object_id: str = "", before: dict | None = None, after: dict | None = None, reason: str = "",
+                  region_code: str = "", department_path: str = "") -> None:
+    """Append one event for a change to `obj` (or to the record named by object_type/object_id)."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+    record_changes(
+        [Change(action=action, object_type=object_type, object_id=object_id,
+                object_label=str(obj) if obj is not None else "", before=before, after=after,
+                region_code=region_code, department_path=department_path)],
+        actor=actor, reason=reason,
+    )
+
+
+def _actor_label(actor) -> str:
+    if actor is None or not getattr(actor, "pk", None):
+        return "系统"
+    return f"{getattr(actor, 'full_name', '') or actor.get_username()}（{actor.get_username()}）"
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    checked: int
+    broken_at: int | None  # id of the first event whose hash does not match
+    message: str
+
+
+def verify_chain(batch_size: int = 5000) -> ChainReport:
+    """Recompute every hash in id order; report the first event that does not match."""
+    from yingshang.core.models import AuditChainHead
+
+    prev, checked, last_id = GENESIS, 0, 0
+    while True:
+        batch = list(AuditEvent.objects.filter(id__gt=last_id).order_by("id")[:batch_size])
+        if not batch:
+            break
+        for event in batch:
+            if event.prev_hash != prev or _digest(prev, event) != event.hash:
+                return ChainReport(checked, event.id, f"审计记录 #{event.id} 校验失败：记录被修改、删除或插入。")
+            prev, checked, last_id = event.hash, checked + 1, event.id
+    head = AuditChainHead.objects.filter(pk=1).values_list("hash", flat=True).first() or GENESIS
+    if head != prev:
+        return ChainReport(checked, None, "审计链末端与记录不符：最新的记录可能被删除。")
+    return ChainReport(checked, None, f"审计链完整，共校验 {checked} 条记录。")

@@ -1,0 +1,21 @@
+"""Values every template needs: platform branding, the city, unread message count."""
+
+from django.conf import settings
+
+from yingshang.core.models import Region
+
+
+def platform(request):
+    city = Region.objects.filter(kind="city").only("name").first()
+    city_name = city.name if city else ""
+    brand = settings.YINGSHANG_PLATFORM_NAME or (f"金{city_name.removesuffix('市')}营商" if city_name else "营商平台")
+    unread = 0
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        unread = user.notifications.filter(read_at__isnull=True).count()
+    nav = []
+    if user is not None and user.is_authenticated:
+        from yingshang.core.navigation import items_for
+
+        nav = items_for(user)
+    return {"platform_name": brand, "city_name": city_name, "unread_notifications": unread, "nav_items": nav}

@@ -1,0 +1,76 @@
+"""Reads of the registry: filtered lists, overviews, an enterprise's timeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from yingshang.core.models import AuditEvent, Region
+from yingshang.enterprises.choices import EnterpriseSize, EnterpriseStatus
+from yingshang.enterprises.models import Enterprise
+
+
+@dataclass(frozen=True)
+class EnterpriseFilters:
+    q: str = ""
+    region: str = ""  # GB/T 2260 code or zone code
+    section: str = ""  # GB/T 4754 门类 letter
+    industry: str = ""  # division or finer code (prefix match)
+    size: str = ""
+    qualification: str = ""
+    status: str = ""
+    tag: str = ""
+
+    @classmethod
+    def from_mapping(cls, data) -> EnterpriseFilters:
+        return cls(**{name: (data.get(name) or "").strip()[:100] for name in cls.__dataclass_fields__})
+
+
+def enterprise_list(user, filters: EnterpriseFilters) -> QuerySet[Enterprise]:
+    """Enterprises visible to `user` matching the filters, newest first; related rows joined (constant queries)."""
+    qs = Enterprise.objects.visible_to(user)
+    if filters.q:
+        qs = qs.filter(Q(name__contains=filters.q) | Q(credit_code=filters.q.upper()))
+    if filters.region:
+        qs = qs.filter(Q(region__code=filters.region) | Q(zone__code=filters.region))
+    if filters.section:
+        qs = qs.filter(industry_section=filters.section.upper())
+    if filters.industry:
+        qs = qs.filter(industry_id__startswith=filters.industry)
+    if filters.size:
+        qs = qs.filter(size=filters.size)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.qualification:
+        qs = qs.filter(qualifications__qualification_id=filters.qualification)
+    if filters.tag:
+        qs = qs.filter(tags__contains=filters.tag) if _json_contains_supported() else qs.filter(
+            tags__icontains=filters.tag)
+    return qs.select_related("industry", "region", "zone").order_by("-id")
+
+
+def _json_contains_supported() -> bool:
+    from django.db import connection
+
+    return connection.features.supports_json_field_contains
+
+
+def registry_overview(user) -> dict:
+    """Counts for the dashboard: active enterprises by size and by county."""
+    active = Enterprise.objects.visible_to(user).filter(status=EnterpriseStatus.ACTIVE)
+    by_size = dict(active.order_by().values_list("size").annotate(n=Count("id")))
+    regions = Region.objects.filter(kind__in=["county", "zone"])
+    by_region = dict(active.order_by().values_list("region_id").annotate(n=Count("id")))
+    return {
+        "total": sum(by_size.values()),
+        "by_size": [{"label": label, "count": by_size.get(value, 0)} for value, label in EnterpriseSize.choices
+                    if value != EnterpriseSize.UNKNOWN],
+        "by_region": [{"name": r.name, "count": by_region.get(r.pk, 0)} for r in regions],
+    }
+
+
+def enterprise_timeline(enterprise: Enterprise, limit: int = 50) -> QuerySet[AuditEvent]:
+    """Audit events about the enterprise, newest first."""
+    return AuditEvent.objects.filter(object_type="enterprises.enterprise",
+                                     object_id__in=[str(enterprise.pk), enterprise.credit_code]).order_by("-id")[:limit]

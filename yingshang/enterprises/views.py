@@ -1,0 +1,163 @@
+"""Registry pages: list, detail, edit, import with progress, exports, account verification."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from yingshang.core.errors import BusinessRuleError
+from yingshang.core.models import Region
+from yingshang.core.permissions import permission_required
+from yingshang.enterprises import access, importing, selectors, services
+from yingshang.enterprises.choices import EnterpriseSize, EnterpriseStatus, MembershipStatus
+from yingshang.enterprises.forms import EnterpriseEditForm, ImportForm
+from yingshang.enterprises.models import EnterpriseImport, EnterpriseMembership, Industry, QualificationType
+from yingshang.enterprises.spreadsheets import write_xlsx
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
+    return response
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name)
+
+
+@permission_required("enterprise.view")
+def enterprise_list(request):
+    """经营主体库: searchable, filterable list; htmx swaps only the results."""
+    filters = selectors.EnterpriseFilters.from_mapping(request.GET)
+    page = Paginator(selectors.enterprise_list(request.user, filters), 20, allow_empty_first_page=True).get_page(
+        request.GET.get("page"))
+    context = {"page": page, "filters": filters, "sizes": EnterpriseSize.choices,
+               "statuses": EnterpriseStatus.choices, "regions": Region.objects.exclude(kind="city"),
+               "sections": Industry.objects.filter(level="section"), "qualifications": QualificationType.objects.all(),
+               "can_export": request.user.can("enterprise.export")}
+    template = "enterprises/_results.html" if request.headers.get("HX-Request") else "enterprises/list.html"
+    return render(request, template, context)
+
+
+@login_required
+def enterprise_detail(request, enterprise_id: int):
+    enterprise = access.get_enterprise_for_user(request.user, enterprise_id)
+    return render(request, "enterprises/detail.html", {
+        "enterprise": enterprise,
+        "qualifications": enterprise.qualifications.select_related("qualification"),
+        "timeline": selectors.enterprise_timeline(enterprise) if request.user.is_government else [],
+        "provenance": sorted(enterprise.provenance.items()),
+        "field_labels": importing.FIELD_LABELS,
+        "can_edit": request.user.can("enterprise.edit"),
+    })
+
+
+@permission_required("enterprise.edit")
+def enterprise_edit(request, enterprise_id: int):
+    enterprise = access.get_enterprise_for_user(request.user, enterprise_id)
+    form = EnterpriseEditForm(request.POST or None, instance=enterprise)
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in form.changed_data if name != "reason"}
+        enterprise.refresh_from_db()  # the form mutated the instance; the service compares against the stored row
+        try:
+            services.update_enterprise(enterprise, by=request.user, changes=changes,
+                                       reason=form.cleaned_data["reason"])
+        except BusinessRuleError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "已保存，修改已记入审计记录。")
+            return redirect("enterprises:detail", enterprise.pk)
+    return render(request, "enterprises/edit.html", {"form": form, "enterprise": enterprise},
+                  status=400 if request.method == "POST" else 200)
+
+
+@permission_required("enterprise.import")
+def import_start(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = services.start_enterprise_import(upload=form.cleaned_data["file"], by=request.user,
+                                                     dry_run=form.cleaned_data["dry_run"])
+        except BusinessRuleError as exc:
+            form.add_error("file", exc.message)
+        else:
+            return redirect("enterprises:import_status", batch.pk)
+    recent = EnterpriseImport.objects.filter(created_by=request.user)[:10]
+    return render(request, "enterprises/import.html", {"form": form, "recent": recent},
+                  status=400 if request.method == "POST" else 200)
+
+
+@permission_required("enterprise.import")
+def import_status(request, import_id: int):
+    batch = access.get_import_for_user(request.user, import_id)
+    template = "enterprises/_import_progress.html" if request.headers.get("HX-Request") else "enterprises/import_status.html"
+    return render(request, template, {"batch": batch, "rejected_preview": batch.rejected[:100]})
+
+
+@permission_required("enterprise.import")
+def import_rejected(request, import_id: int):
+    """The rejected rows with reasons, as a spreadsheet the user can fix and upload again."""
+    batch = access.get_import_for_user(request.user, import_id)
+    rows = [(r["row"], r["field"], r["value"], r["reason"]) for r in batch.rejected]
+    return _xlsx_response(write_xlsx(["行号", "字段", "值", "原因"], rows, sheet_title="被拒绝的行"),
+                          f"导入批次{batch.pk}-被拒绝的行.xlsx")
+
+
+@login_required
+def import_template(request):
+    example = ["91620702MA74XXXX0X（示例，请替换）", "张掖市某某农业科技有限公司", "企业", "0511", "2019-05-20", "存续",
+               "甘州区", "", "张掖市甘州区某路 1 号", "张三", "56", "3200", "5100", "1000", "否", "是",
+               "高新技术企业；科技型中小企业", "玉米制种"]
+    return _xlsx_response(write_xlsx(importing.TEMPLATE_HEADERS, [example], sheet_title="经营主体"),
+                          "经营主体导入模板.xlsx")
+
+
+@permission_required("enterprise.export")
+def enterprise_export(request):
+    """XLSX of the filtered list (formula-safe), streamed in constant memory on the server side."""
+    filters = selectors.EnterpriseFilters.from_mapping(request.GET)
+    qs = selectors.enterprise_list(request.user, filters)[:200_000]
+    headers = ["统一社会信用代码", "企业名称", "主体类型", "行业代码", "行业", "成立日期", "登记状态", "所属县区", "所在园区",
+               "住所", "法定代表人", "从业人员", "营业收入（万元）", "资产总额（万元）", "企业规模", "规模判定依据", "信用等级"]
+    rows = ((e.credit_code, e.name, e.get_entity_type_display(), e.industry_id or "",
+             e.industry.name if e.industry else "", e.established_on, e.get_status_display(),
+             e.region.name if e.region else "", e.zone.name if e.zone else "", e.address, e.legal_representative,
+             e.employees, e.revenue_10k, e.total_assets_10k, e.get_size_display(), e.size_reason, e.credit_class)
+            for e in qs.iterator(chunk_size=2000))
+    return _xlsx_response(write_xlsx(headers, rows, sheet_title="经营主体"),
+                          f"经营主体-{dt.date.today():%Y%m%d}.xlsx")
+
+
+@permission_required("enterprise.verify_member")
+def membership_queue(request):
+    """Pending account bindings (企业账号核验) in the user's scope."""
+    from yingshang.enterprises.models import Enterprise
+
+    pending = (EnterpriseMembership.objects.filter(status=MembershipStatus.PENDING,
+                                                   enterprise__in=Enterprise.objects.visible_to(request.user))
+               .select_related("user", "enterprise"))
+    return render(request, "enterprises/memberships.html", {"pending": pending})
+
+
+@permission_required("enterprise.verify_member")
+@require_POST
+def membership_decide(request, membership_id: int):
+    membership = access.get_membership_for_user(request.user, membership_id)
+    try:
+        services.verify_membership(membership, by=request.user, approve=request.POST.get("decision") == "approve",
+                                   note=request.POST.get("note", ""))
+    except BusinessRuleError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已处理。")
+    return redirect("enterprises:memberships")
