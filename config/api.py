@@ -13,8 +13,16 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 
+from yingshang.appeals.api import router as appeals_router  # noqa: E402
 from yingshang.enterprises.api import router as enterprises_router  # noqa: E402
+from yingshang.monitoring.api import router as monitoring_router  # noqa: E402
+from yingshang.plans.api import router as plans_router  # noqa: E402
+from yingshang.policies.api import router as policies_router  # noqa: E402
 
 api.add_router("/enterprises", enterprises_router)
+api.add_router("/policies", policies_router)
+api.add_router("/appeals", appeals_router)
+api.add_router("/plans", plans_router)
+api.add_router("/monitoring", monitoring_router)
 
 __all__ = ["api", "TokenAuth"]

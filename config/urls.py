@@ -12,6 +12,11 @@ urlpatterns = [
     path("", include("yingshang.core.urls")),
     path("accounts/", include("yingshang.accounts.urls")),
     path("enterprises/", include("yingshang.enterprises.urls")),
+    path("policies/", include("yingshang.policies.urls")),
+    path("appeals/", include("yingshang.appeals.urls")),
+    path("plans/", include("yingshang.plans.urls")),
+    path("monitoring/", include("yingshang.monitoring.urls")),
+    path("open311/v2/", include("yingshang.appeals.open311_urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

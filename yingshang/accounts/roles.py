@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import cache
+from importlib import import_module
+
 from django.db import models
 
 
@@ -76,4 +79,22 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 
 
 def role_has_permission(role: str, permission: str) -> bool:
-    return permission in ROLE_PERMISSIONS.get(role, frozenset())
+    return permission in _merged_permissions().get(role, frozenset())
+
+
+@cache
+def _merged_permissions() -> dict[str, frozenset[str]]:
+    """ROLE_PERMISSIONS plus each app's `permissions.EXTRA_ROLE_PERMISSIONS` (role → set of codes)."""
+    from django.apps import apps
+
+    merged = {role: set(codes) for role, codes in ROLE_PERMISSIONS.items()}
+    for config in apps.get_app_configs():
+        if not config.name.startswith("yingshang."):
+            continue
+        try:
+            module = import_module(f"{config.name}.permissions")
+        except ModuleNotFoundError:
+            continue
+        for role, codes in getattr(module, "EXTRA_ROLE_PERMISSIONS", {}).items():
+            merged.setdefault(role, set()).update(codes)
+    return {role: frozenset(codes) for role, codes in merged.items()}
