@@ -21,6 +21,7 @@ def setup_django(name: str) -> None:
     """Configure Django on a fresh database for this benchmark (SQLite file, or DATABASE_URL if given)."""
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DJANGO_DEBUG", "0")
     os.environ.setdefault("YINGSHANG_TASK_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
     if "DATABASE_URL" not in os.environ:
         path = ROOT / "var" / "bench" / f"{name}.sqlite3"

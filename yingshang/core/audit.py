@@ -19,6 +19,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from yingshang.core.bulk import fast_insert
 from yingshang.core.models import AuditEvent
 
 # Set per request by RequestIdMiddleware, so events written by services carry it without being passed around.
@@ -121,7 +122,7 @@ def record_changes(changes: Sequence[Change], *, actor=None, reason: str = "", a
         event.hash = _digest(prev, event)
         prev = event.hash
         events.append(event)
-    AuditEvent.objects.bulk_create(events, batch_size=batch_size)
+    fast_insert(AuditEvent, events, batch_size=batch_size)
     _set_head(prev)
     return len(events)
 

@@ -1,13 +1,17 @@
 """Values every template needs: platform branding, the city, unread message count."""
 
 from django.conf import settings
+from django.core.cache import cache
 
 from yingshang.core.models import Region
 
 
 def platform(request):
-    city = Region.objects.filter(kind="city").only("name").first()
-    city_name = city.name if city else ""
+    city_name = cache.get("platform_city_name")
+    if city_name is None:
+        city = Region.objects.filter(kind="city").only("name").first()
+        city_name = city.name if city else ""
+        cache.set("platform_city_name", city_name, 300)
     brand = settings.YINGSHANG_PLATFORM_NAME or (f"金{city_name.removesuffix('市')}营商" if city_name else "营商平台")
     unread = 0
     user = getattr(request, "user", None)

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from yingshang.core.audit import Change, record_change, record_changes, snapshot, to_jsonable
+from yingshang.core.bulk import fast_insert
 from yingshang.core.errors import BusinessRuleError, InvalidUpload
 from yingshang.core.models import Region, RegionKind
 from yingshang.enterprises import importing, industries, scale
@@ -55,6 +56,7 @@ def section_of(industry_code: str | None) -> str:
     return _sections().get(industry_code or "", "")
 
 
+@cache
 def sector_of(industry_code: str | None) -> str:
     """The SME sector (划型行业) for an industry code; codes too broad to decide count as 其他未列明行业."""
     if not industry_code:
@@ -290,7 +292,7 @@ def _write_batch(batch: list[importing.ParsedRow], *, by, dry_run: bool, report:
         if dry_run:
             transaction.set_rollback(True)
             return
-        Enterprise.objects.bulk_create(to_create, batch_size=500)
+        fast_insert(Enterprise, to_create)
         if to_update:
             Enterprise.objects.bulk_update(to_update, sorted(update_fields), batch_size=500)
         if qualification_rows:

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -35,6 +36,17 @@ def _quote(name: str) -> str:
     return quote(name)
 
 
+def _filter_options() -> dict:
+    """Reference lists for the filter form; cached for a few minutes (they change only with reference data)."""
+    options = cache.get("enterprise_filter_options")
+    if options is None:
+        options = {"regions": list(Region.objects.exclude(kind="city").values("code", "name")),
+                   "sections": list(Industry.objects.filter(level="section").values("code", "name")),
+                   "qualifications": list(QualificationType.objects.values("code", "name"))}
+        cache.set("enterprise_filter_options", options, 300)
+    return options
+
+
 @permission_required("enterprise.view")
 def enterprise_list(request):
     """经营主体库: searchable, filterable list; htmx swaps only the results."""
@@ -42,8 +54,7 @@ def enterprise_list(request):
     page = Paginator(selectors.enterprise_list(request.user, filters), 20, allow_empty_first_page=True).get_page(
         request.GET.get("page"))
     context = {"page": page, "filters": filters, "sizes": EnterpriseSize.choices,
-               "statuses": EnterpriseStatus.choices, "regions": Region.objects.exclude(kind="city"),
-               "sections": Industry.objects.filter(level="section"), "qualifications": QualificationType.objects.all(),
+               "statuses": EnterpriseStatus.choices, **_filter_options(),
                "can_export": request.user.can("enterprise.export")}
     template = "enterprises/_results.html" if request.headers.get("HX-Request") else "enterprises/list.html"
     return render(request, template, context)
