@@ -106,3 +106,8 @@ def departments(request):
     """The department tree (部门), indented by depth."""
     return render(request, "core/departments.html",
                   {"departments": Department.objects.select_related("region").order_by("path")})
+
+
+def csrf_failure(request, reason=""):
+    """CSRF failures get a Chinese page explaining what to do (403)."""
+    return render(request, "403_csrf.html", status=403)

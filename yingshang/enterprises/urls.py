@@ -14,5 +14,6 @@ urlpatterns = [
     path("import/<int:import_id>/", views.import_status, name="import_status"),
     path("import/<int:import_id>/rejected.xlsx", views.import_rejected, name="import_rejected"),
     path("memberships/", views.membership_queue, name="memberships"),
+    path("memberships/request/", views.membership_request, name="membership_request"),
     path("memberships/<int:membership_id>/decide/", views.membership_decide, name="membership_decide"),
 ]

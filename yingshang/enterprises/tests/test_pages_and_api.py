@@ -137,3 +137,33 @@ def test_export_neutralises_formulas(cast, client_for):
     sheet = load_workbook(io.BytesIO(response.content)).active
     names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert "'=HYPERLINK(\"http://x\")" in names
+
+
+def test_enterprise_user_requests_binding_and_county_verifies(cast, client_for):
+    from yingshang.enterprises.models import EnterpriseMembership
+
+    client = client_for(cast.lz_owner)
+    response = client.post("/enterprises/memberships/request/",
+                           {"credit_code": cast.gz_enterprise.credit_code.lower(), "position": "财务"})
+    assert response.status_code == 302
+    membership = EnterpriseMembership.objects.get(user=cast.lz_owner, enterprise=cast.gz_enterprise)
+    assert membership.status == "pending"
+    # 临泽 cannot decide on a 甘州 enterprise; 甘州 can.
+    assert client_for(cast.lz_admin).post(f"/enterprises/memberships/{membership.pk}/decide/",
+                                          {"decision": "approve"}).status_code == 404
+    client_for(cast.gz_admin).post(f"/enterprises/memberships/{membership.pk}/decide/", {"decision": "approve"})
+    membership.refresh_from_db()
+    assert (membership.status, membership.verified_by) == ("verified", cast.gz_admin)
+
+
+def test_binding_with_a_bad_code_explains_why(cast, client_for):
+    client = client_for(cast.stranger)
+    client.post("/enterprises/memberships/request/", {"credit_code": "91620702MA7412345X"})
+    page = client.get("/workspace/").content.decode()
+    assert "统一社会信用代码有误" in page
+
+
+def test_error_pages_are_chinese(cast, client_for):
+    response = client_for(cast.gz_owner).get("/enterprises/import/")
+    assert response.status_code == 403 and "无权" in response.content.decode()
+    assert "未找到该页面" in client_for(cast.gz_owner).get("/no-such-page/").content.decode()
