@@ -73,7 +73,7 @@ if __name__ == "__main__":
     from yingshang.core.models import Department
 
     populate(N)
-    admin = User.objects.create_user(username="bench", password="x", role="city_admin",
+    admin = User.objects.create_user(username="bench", password=None, role="city_admin",
                                      department=Department.objects.get(function_key="business_env",
                                                                        region__code="620700"))
     client = Client()

@@ -56,5 +56,5 @@ def fast_insert(model: type[models.Model], objects: Sequence[models.Model], *, b
 def _passes_through(field: models.Field) -> bool:
     if field.is_relation:
         target = field.target_field  # type: ignore[attr-defined]
-        return isinstance(target, _PASS_THROUGH) or isinstance(target, models.AutoField)
+        return isinstance(target, (*_PASS_THROUGH, models.AutoField))
     return isinstance(field, _PASS_THROUGH)

@@ -178,7 +178,11 @@ def membership_decide(request, membership_id: int):
 @require_POST
 def membership_request(request):
     """An enterprise user asks to act for an enterprise by its credit code (pending staff verification)."""
-    from yingshang.enterprises.credit_code import InvalidCreditCode, normalize_credit_code, validate_credit_code
+    from yingshang.enterprises.credit_code import (
+        InvalidCreditCode,
+        normalize_credit_code,
+        validate_credit_code,
+    )
     from yingshang.enterprises.models import Enterprise
 
     if request.user.role != "enterprise":
