@@ -15,6 +15,7 @@ check-python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "需要 Python ≥ 3.12（当前 %s）" % sys.version.split()[0]'
 
 $(VENV)/.installed: requirements.lock pyproject.toml | check-python
+	@bash scripts/ensure-system-deps.sh
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet --require-virtualenv -r requirements.lock
