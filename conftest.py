@@ -26,6 +26,12 @@ os.environ.setdefault("YINGSHANG_TESTING", "1")
 
 import pytest  # noqa: E402
 from django.conf import settings  # noqa: E402
+from hypothesis import HealthCheck  # noqa: E402
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+
+# Property tests must not fail because a loaded 2-core CI machine is slow.
+hypothesis_settings.register_profile("yingshang", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("yingshang")
 
 
 @pytest.fixture(scope="session")
