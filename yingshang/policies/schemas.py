@@ -1,0 +1,147 @@
+"""API schemas of the policy supermarket."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ninja import Schema
+
+
+class BenefitOut(Schema):
+    type: str
+    type_label: str
+    max_amount_yuan: int | None
+    ratio: float | None
+    cap_yuan: int | None
+    per_year_limit_yuan: int | None
+
+
+class ClauseOut(Schema):
+    id: int
+    document_id: int
+    number: str
+    title: str
+    text: str
+    topic: str
+    support_types: list[str]
+    rules: dict[str, Any]
+    benefits: list[BenefitOut]
+    delivery_mode: str
+    application_opens_on: dt.date | None
+    application_closes_on: dt.date | None
+    materials: list[dict[str, Any]]
+    handling_department: str | None
+    contact: str
+    service_days: int | None
+    mobile_url: str
+
+
+class DocumentOut(Schema):
+    id: int
+    title: str
+    document_number: str
+    issuer: str
+    level: str
+    status: str
+    published_on: dt.date | None
+    effective_on: dt.date | None
+    expires_on: dt.date | None
+    is_example: bool
+    clauses: list[ClauseOut]
+
+
+class SearchHitOut(Schema):
+    document_id: int
+    clause_id: int | None
+    title: str
+    document_title: str
+    snippet_html: str
+
+
+class SearchOut(Schema):
+    total: int
+    hits: list[SearchHitOut]
+    facets: dict[str, list[dict[str, Any]]]
+
+
+class ConditionOut(Schema):
+    key: str
+    label: str
+    outcome: str
+    requirement: str
+    fact: str
+    source: str
+    hint: str
+
+
+class MatchOut(Schema):
+    clause_id: int
+    clause_title: str
+    document_title: str
+    status: str
+    estimated_max_yuan: int | None
+    conditions: list[ConditionOut]
+    hints: list[str]
+
+
+class CalculatorIn(Schema):
+    region: str | None = None
+    industry_code: str | None = None
+    industry_section: str | None = None
+    entity_type: str | None = None
+    size: str | None = None
+    age_years: float | None = None
+    employees: int | None = None
+    revenue_10k: float | None = None
+    rd_ratio: float | None = None
+    tax_paid_10k: float | None = None
+    qualifications: list[str] | None = None
+    tags: list[str] | None = None
+    not_dishonest: bool | None = None
+    include_unknown: bool = True
+
+
+class ApplicationIn(Schema):
+    enterprise_id: int
+    clause_id: int
+    requested_yuan: int | None = None
+    note: str = ""
+    missing_materials: list[str] = []
+    promised_on: dt.date | None = None
+    commitment: bool = False
+
+
+class DisbursementOut(Schema):
+    status: str
+    amount_yuan: int
+    expected_instructed_on: dt.date | None
+    instructed_at: dt.datetime | None
+    expected_paid_on: dt.date | None
+    paid_at: dt.datetime | None
+
+
+class ApplicationOut(Schema):
+    id: int
+    tracking_number: str
+    enterprise_id: int
+    enterprise_name: str
+    clause_id: int
+    clause_title: str
+    channel: str
+    status: str
+    status_label: str
+    submitted_at: dt.datetime
+    due_at: dt.datetime | None
+    missing_materials: list[str]
+    decision_reason: str
+    approved_yuan: int | None
+    disbursement: DisbursementOut | None
+
+
+class ApplicationPage(Schema):
+    page: int
+    page_size: int
+    count: int
+    pages: int
+    results: list[ApplicationOut]

@@ -1,0 +1,295 @@
+"""Reads of the policy supermarket: enterprise facts for matching, live matches, the ledger and evaluation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, Sum
+
+from yingshang.core.models import Region
+from yingshang.enterprises.models import Enterprise, EnterpriseQualification, Industry, QualificationType
+from yingshang.policies import matching
+from yingshang.policies.choices import ApplicationStatus, DisbursementStatus, DocumentStatus, RatingStage
+from yingshang.policies.models import (
+    Benefit,
+    Clause,
+    Disbursement,
+    EnterpriseDeclaration,
+    PolicyApplication,
+    PolicyDocument,
+    PolicyMatch,
+    PolicyRating,
+)
+
+_SOURCE_LABELS = {"import": "登记数据导入", "registry": "登记机关"}
+
+
+def _float(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def _source(enterprise: Enterprise, field: str, default: str = "经营主体库（登记信息）") -> str:
+    stamp = (enterprise.provenance or {}).get(field)
+    if not stamp:
+        return default
+    return f"{stamp.get('source') or default}（{str(stamp.get('at', ''))[:10]}）"
+
+
+def benefited_clause_ids(enterprise_ids: Iterable[int]) -> dict[int, set[int]]:
+    """Clauses each enterprise has already been approved for (已享受)."""
+    result: dict[int, set[int]] = defaultdict(set)
+    rows = PolicyApplication.objects.filter(enterprise_id__in=list(enterprise_ids),
+                                            status=ApplicationStatus.APPROVED).values_list("enterprise_id",
+                                                                                           "clause_id")
+    for enterprise_id, clause_id in rows:
+        result[enterprise_id].add(clause_id)
+    return result
+
+
+def enterprise_facts(enterprise: Enterprise) -> matching.EnterpriseFacts:
+    """Everything the engine may use about one enterprise, with where each fact came from."""
+    declaration = EnterpriseDeclaration.objects.filter(enterprise=enterprise).first()
+    qualifications = EnterpriseQualification.objects.filter(enterprise=enterprise).values_list(
+        "qualification_id", "source")
+    held = dict(qualifications)
+    declared = f"企业自报（{declaration.declared_at:%Y-%m-%d}）" if declaration else ""
+    sources = {name: _source(enterprise, name) for name in
+               ("entity_type", "industry_code", "region_code", "established_on", "employees", "revenue_10k",
+                "above_scale", "tags", "credit_class")}
+    sources["industry_code"] = _source(enterprise, "industry")
+    sources["region_code"] = _source(enterprise, "region")
+    sources["size"] = f"按工信部联企业〔2011〕300号划型：{enterprise.size_reason}" if enterprise.size_reason else \
+        "经营主体库（规模划型）"
+    sources["qualifications"] = "、".join(sorted({s for s in held.values() if s})) or "经营主体库（资质名单）"
+    sources["rd_ratio"] = declared
+    sources["tax_paid_10k"] = declared
+    sources["credit_class"] = _source(enterprise, "credit_class", "信用分级分类监管结果")
+    return matching.EnterpriseFacts(
+        enterprise_id=enterprise.pk, entity_type=enterprise.entity_type, industry_code=enterprise.industry_id,
+        industry_section=enterprise.industry_section or None,
+        region_code=enterprise.region.code if enterprise.region_id else None,
+        zone_code=enterprise.zone.code if enterprise.zone_id else None,
+        size=enterprise.size if enterprise.size != "unknown" else None, established_on=enterprise.established_on,
+        employees=enterprise.employees, revenue_10k=_float(enterprise.revenue_10k),
+        rd_ratio=_float(declaration.rd_ratio) if declaration else None,
+        tax_paid_10k=_float(declaration.tax_paid_10k) if declaration else None,
+        above_scale=enterprise.above_scale, qualifications=frozenset(held), tags=frozenset(enterprise.tags or []),
+        credit_class=enterprise.credit_class or "",
+        benefited_clause_ids=frozenset(benefited_clause_ids([enterprise.pk]).get(enterprise.pk, set())),
+        sources=sources,
+    )
+
+
+def load_fact_table(enterprise_ids: Iterable[int] | None = None) -> matching.FactTable:
+    """Every active enterprise's facts as columns, read with a handful of set-based queries."""
+    enterprises = Enterprise.objects.active()
+    if enterprise_ids is not None:
+        enterprises = enterprises.filter(pk__in=list(enterprise_ids))
+    region_codes = dict(Region.objects.values_list("pk", "code"))
+    qualifications: dict[int, list[str]] = defaultdict(list)
+    for enterprise_id, code in EnterpriseQualification.objects.filter(enterprise__in=enterprises).values_list(
+            "enterprise_id", "qualification_id"):
+        qualifications[enterprise_id].append(code)
+    declarations = {row[0]: row[1:] for row in EnterpriseDeclaration.objects.filter(
+        enterprise__in=enterprises).values_list("enterprise_id", "rd_ratio", "tax_paid_10k")}
+    benefited = benefited_clause_ids(enterprises.values_list("pk", flat=True)) if PolicyApplication.objects.filter(
+        status=ApplicationStatus.APPROVED).exists() else {}
+    builder = matching.FactTableBuilder()
+    rows = enterprises.order_by("pk").values_list(
+        "pk", "entity_type", "industry_id", "industry_section", "region_id", "zone_id", "size", "established_on",
+        "employees", "revenue_10k", "above_scale", "tags", "credit_class")
+    for (pk, entity_type, industry, section, region, zone, size, founded, employees, revenue, above, tags,
+         credit) in rows.iterator(chunk_size=5000):
+        rd_ratio, tax_paid = declarations.get(pk, (None, None))
+        builder.add(matching.EnterpriseFacts(
+            enterprise_id=pk, entity_type=entity_type, industry_code=industry, industry_section=section or None,
+            region_code=region_codes.get(region), zone_code=region_codes.get(zone),
+            size=size if size != "unknown" else None, established_on=founded, employees=employees,
+            revenue_10k=_float(revenue), rd_ratio=_float(rd_ratio), tax_paid_10k=_float(tax_paid),
+            above_scale=above, qualifications=frozenset(qualifications.get(pk, ())), tags=frozenset(tags or ()),
+            credit_class=credit or "", benefited_clause_ids=frozenset(benefited.get(pk, ()))))
+    return builder.build()
+
+
+def rule_names() -> dict[str, dict[str, str]]:
+    """Code → Chinese name for qualifications, regions and industries, to explain rules in words."""
+    industries = dict(Industry.objects.filter(level__in=("section", "division")).values_list("code", "name"))
+    return {"qualifications": dict(QualificationType.objects.values_list("code", "name")),
+            "regions": dict(Region.objects.values_list("code", "name")),
+            "industries": {code: f"{name}" for code, name in industries.items()}}
+
+
+def active_clauses() -> list[Clause]:
+    """Confirmed clauses of published documents, with their benefits (what enterprises are matched against)."""
+    return list(Clause.objects.active().select_related("document", "handling_department")
+                .prefetch_related(Prefetch("benefits", queryset=Benefit.objects.order_by("id"))))
+
+
+@dataclass(frozen=True)
+class LiveMatch:
+    clause: Clause
+    result: matching.MatchResult
+
+
+def live_matches(facts: matching.EnterpriseFacts, *, today: dt.date, clauses: list[Clause] | None = None,
+                 names: dict | None = None) -> list[LiveMatch]:
+    """One enterprise (or a visitor's answers) against every active clause: met first, then unknown.
+
+    Two passes: a fast status check for every clause, then full explanations only for clauses that are met or
+    unknown (a not-met clause carries no conditions here; its page explains it on demand).
+    """
+    clauses = active_clauses() if clauses is None else clauses
+    names = rule_names() if names is None else names
+    results = []
+    for clause in clauses:
+        benefits = _benefit_dicts(clause)
+        if matching.quick_status(clause.rules, facts, today=today, clause_id=clause.pk) == matching.NOT_MET:
+            result = matching.MatchResult(matching.NOT_MET, (), matching.estimate_max_benefit(benefits))
+        else:
+            result = matching.evaluate_clause(clause.rules, benefits, facts, today=today, clause_id=clause.pk,
+                                              names=names)
+        results.append(LiveMatch(clause, result))
+    order = {matching.MET: 0, matching.UNKNOWN: 1, matching.NOT_MET: 2}
+    results.sort(key=lambda m: (order[m.result.status], -(m.result.estimated_max_yuan or 0), m.clause.pk))
+    return results
+
+
+def _benefit_dicts(clause: Clause) -> list[dict]:
+    """The clause's benefits as dicts, computed once per loaded clause object."""
+    cached = getattr(clause, "_benefit_dicts", None)
+    if cached is None:
+        cached = [b.as_dict() for b in clause.benefits.all()]
+        clause._benefit_dicts = cached
+    return cached
+
+
+# -- ledger (兑现台账) and evaluation (评估) -------------------------------------------------------------
+
+def ledger_totals(disbursements) -> dict[str, list[dict]]:
+    """Totals of approved/instructed/paid amounts by policy, department, county and industry section."""
+    groupings = {
+        "政策": ("application__clause__document__title",),
+        "受理部门": ("application__clause__handling_department__name",),
+        "县区": ("application__enterprise__region__name",),
+        "行业门类": ("application__enterprise__industry_section",),
+    }
+    result: dict[str, list[dict]] = {}
+    for label, fields in groupings.items():
+        rows = (disbursements.values(*fields).annotate(
+            count=Count("pk"), total=Sum("amount_yuan"),
+            paid=Sum("amount_yuan", filter=Q(status=DisbursementStatus.PAID))).order_by("-total"))
+        result[label] = [{"name": row[fields[0]] or "未登记", "count": row["count"], "total": row["total"] or 0,
+                          "paid": row["paid"] or 0} for row in rows]
+    return result
+
+
+def bayesian_average(total: float, count: int, *, prior_mean: float, prior_weight: float = 5) -> float | None:
+    """A rating average pulled toward the overall mean when there are few ratings (小样本修正)."""
+    if count == 0:
+        return None
+    return (prior_weight * prior_mean + total) / (prior_weight + count)
+
+
+@dataclass
+class PolicyFigures:
+    """One policy's line on the evaluation page."""
+
+    document: PolicyDocument
+    clauses: int
+    eligible: int
+    applications: int
+    approved: int
+    paid_yuan: int
+    approved_yuan: int
+    budget_yuan: int | None
+    beneficiaries: int
+    uptake_percent: float | None
+    median_days_to_payment: float | None
+    rating_raw: float | None
+    rating_count: int
+    rating_adjusted: float | None
+    flags: list[str]
+
+
+def evaluation(documents, *, today: dt.date) -> tuple[list[PolicyFigures], dict]:
+    """Per-policy figures of the chain: eligible, applied, approved, paid, time to payment, ratings, flags."""
+    documents = list(documents)
+    ids = [d.pk for d in documents]
+    clause_counts = dict(Clause.objects.filter(document_id__in=ids).values("document_id")
+                         .annotate(n=Count("pk")).values_list("document_id", "n"))
+    eligible = dict(PolicyMatch.objects.filter(clause__document_id__in=ids, status="met")
+                    .values("clause__document_id").annotate(n=Count("enterprise_id", distinct=True))
+                    .values_list("clause__document_id", "n"))
+    applications = PolicyApplication.objects.filter(clause__document_id__in=ids)
+    app_counts = dict(applications.values("clause__document_id").annotate(n=Count("pk"))
+                      .values_list("clause__document_id", "n"))
+    approved = dict(applications.filter(status=ApplicationStatus.APPROVED).values("clause__document_id")
+                    .annotate(n=Count("pk")).values_list("clause__document_id", "n"))
+    beneficiaries = dict(applications.filter(status=ApplicationStatus.APPROVED).values("clause__document_id")
+                         .annotate(n=Count("enterprise_id", distinct=True))
+                         .values_list("clause__document_id", "n"))
+    money: dict[int, dict[str, int]] = defaultdict(lambda: {"paid": 0, "approved": 0})
+    days: dict[int, list[float]] = defaultdict(list)
+    for document_id, amount, status, submitted, paid in Disbursement.objects.filter(
+            application__clause__document_id__in=ids).values_list(
+            "application__clause__document_id", "amount_yuan", "status", "application__submitted_at", "paid_at"):
+        money[document_id]["approved"] += amount
+        if status == DisbursementStatus.PAID and paid:
+            money[document_id]["paid"] += amount
+            days[document_id].append((paid - submitted).total_seconds() / 86400)
+    ratings = defaultdict(lambda: [0.0, 0])
+    all_scores = PolicyRating.objects.filter(clause__document_id__in=ids, stage=RatingStage.POLICY)
+    for document_id, score in all_scores.values_list("clause__document_id", "score"):
+        ratings[document_id][0] += score
+        ratings[document_id][1] += 1
+    total_count = sum(c for _, c in ratings.values())
+    prior = (sum(t for t, _ in ratings.values()) / total_count) if total_count else 4.0
+    figures = []
+    for document in documents:
+        total, count = ratings[document.pk]
+        medians = sorted(days[document.pk])
+        median = medians[len(medians) // 2] if medians else None
+        flags = []
+        if document.status == DocumentStatus.PUBLISHED and document.expires_on and \
+                document.expires_on <= today + dt.timedelta(days=60):
+            flags.append(f"将于{document.expires_on:%Y-%m-%d}到期")
+        if document.status == DocumentStatus.PUBLISHED and not app_counts.get(document.pk):
+            flags.append("发布后无人申报")
+        if document.budget_yuan and money[document.pk]["approved"] > document.budget_yuan:
+            flags.append("核定金额超出预算")
+        eligible_count = eligible.get(document.pk, 0)
+        figures.append(PolicyFigures(
+            document=document, clauses=clause_counts.get(document.pk, 0), eligible=eligible_count,
+            applications=app_counts.get(document.pk, 0), approved=approved.get(document.pk, 0),
+            paid_yuan=money[document.pk]["paid"], approved_yuan=money[document.pk]["approved"],
+            budget_yuan=document.budget_yuan, beneficiaries=beneficiaries.get(document.pk, 0),
+            uptake_percent=round(100 * beneficiaries.get(document.pk, 0) / eligible_count, 1)
+            if eligible_count else None,
+            median_days_to_payment=round(median, 1) if median is not None else None,
+            rating_raw=round(total / count, 2) if count else None, rating_count=count,
+            rating_adjusted=round(bayesian_average(total, count, prior_mean=prior), 2) if count else None,
+            flags=flags))
+    summary = {
+        "documents": len(documents),
+        "applications": sum(app_counts.values()),
+        "approved": sum(approved.values()),
+        "approved_yuan": sum(m["approved"] for m in money.values()),
+        "paid_yuan": sum(m["paid"] for m in money.values()),
+        "flagged": sum(1 for f in figures if f.flags),
+        "prior_rating": round(prior, 2),
+    }
+    return figures, summary
+
+
+def decimal_or_none(value) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    number = Decimal(str(value))
+    if not math.isfinite(float(number)):
+        return None
+    return number
