@@ -22,11 +22,6 @@ from yingshang.plans.parsing import (
 DATA = Path(__file__).parent / "data"
 
 
-@pytest.fixture(autouse=True)
-def _media_root():
-    """Pure tests need no Django settings: replaces the root conftest's autouse fixture of this name."""
-
-
 SEED_TEXT = (DATA / "zhangye-2025-action-plan.txt").read_text(encoding="utf-8")
 
 SECTION_MARKET = "细化服务促规范，在提升市场化水平上实现突破"

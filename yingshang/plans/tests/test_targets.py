@@ -12,11 +12,6 @@ from yingshang.plans.targets import Target, extract_targets, find_conflicts, par
 DATA = Path(__file__).parent / "data"
 
 
-@pytest.fixture(autouse=True)
-def _media_root():
-    """Pure tests need no Django settings: replaces the root conftest's autouse fixture of this name."""
-
-
 @pytest.fixture(scope="module")
 def seed_plan():
     return parse_plan((DATA / "zhangye-2025-action-plan.txt").read_text(encoding="utf-8"))

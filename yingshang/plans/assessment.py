@@ -1,0 +1,126 @@
+"""Assessment reads (月通报、季考核、年评价): gathers a plan's data and applies `scoring` per department."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from yingshang.core.selectors import load_work_calendar
+from yingshang.plans.choices import NoticeStatus, TaskStatus
+from yingshang.plans.models import Plan, PlanTask, ProgressReport, SupervisionNotice, TargetReading
+from yingshang.plans.scoring import FORMULA_TEXT, Score, completion, ratio, score, target_met
+from yingshang.plans.selectors import TaskRow, plan_progress, status_counts, task_rows
+from yingshang.plans.supervision import months_between, report_due_date
+
+__all__ = ["FORMULA_TEXT", "Bulletin", "DepartmentScore", "chart_option", "department_scores", "monthly_bulletin"]
+
+
+@dataclass(frozen=True)
+class DepartmentScore:
+    department: str
+    tasks: int
+    reports_due: int
+    reports_on_time: int
+    targets_read: int
+    targets_met: int
+    score: Score
+
+
+def department_scores(plan: Plan, *, as_of: dt.date) -> list[DepartmentScore]:
+    """Scores of every lead department of the plan on `as_of`, best first.
+
+    1. Derive each task's expected progress on the working-day calendar.
+    2. Count monthly reports due up to `as_of` and those made by the due date, per (task, department).
+    3. Compare each target's latest reading (up to `as_of`) with the target.
+    4. Combine with `scoring.score`.
+    """
+    calendar = load_work_calendar()
+    rows = task_rows(PlanTask.objects.filter(plan=plan), today=as_of, calendar=calendar)
+    report_dates: dict[tuple[int, int], dict[dt.date, dt.date]] = defaultdict(dict)
+    for task_id, department_id, period, reported_at in ProgressReport.objects.filter(
+            task__plan=plan, reported_at__date__lte=as_of).values_list("task_id", "department_id", "period",
+                                                                      "reported_at"):
+        first = report_dates[(task_id, department_id)].get(period)
+        day = reported_at.date()
+        if first is None or day < first:
+            report_dates[(task_id, department_id)][period] = day
+    latest: dict[int, Decimal] = {}
+    for target_id, value in TargetReading.objects.filter(target__plan=plan, as_of__lte=as_of).order_by(
+            "target_id", "-as_of", "-id").values_list("target_id", "value"):
+        latest.setdefault(target_id, value)
+    targets_by_task: dict[int, list] = defaultdict(list)
+    for target in plan.targets.filter(is_active=True, task__isnull=False):
+        targets_by_task[target.task_id].append(target)
+
+    by_department: dict[int, list[TaskRow]] = defaultdict(list)
+    names: dict[int, str] = {}
+    for row in rows:
+        for department in row.task.lead_departments.all():
+            by_department[department.pk].append(row)
+            names[department.pk] = department.short_name or department.name
+    results = []
+    for department_id, department_rows in by_department.items():
+        due = on_time = read = met = 0
+        for row in department_rows:
+            task = row.task
+            start = task.start_date or dt.date(plan.year, 1, 1)
+            end = min(as_of, task.deadline or dt.date(plan.year, 12, 31))
+            reports = report_dates.get((task.pk, department_id), {})
+            for period in months_between(start, end):
+                deadline = report_due_date(period, calendar)
+                if deadline > as_of or (task.closed_at and task.closed_at.date() < period):
+                    continue
+                due += 1
+                on_time += period in reports and reports[period] <= deadline
+            for target in targets_by_task.get(task.pk, []):
+                if target.pk in latest:
+                    read += 1
+                    met += target_met(comparator=target.comparator, value=target.value, low=target.low,
+                                      high=target.high, actual=latest[target.pk])
+        result = score(completion_rate=completion((r.task.progress, r.state.expected) for r in department_rows),
+                       timeliness_rate=ratio(on_time, due), attainment_rate=ratio(met, read) if read else None)
+        results.append(DepartmentScore(department=names[department_id], tasks=len(department_rows), reports_due=due,
+                                       reports_on_time=on_time, targets_read=read, targets_met=met, score=result))
+    return sorted(results, key=lambda s: (-s.score.total, s.department))
+
+
+def chart_option(scores: list[DepartmentScore]) -> dict:
+    """An ECharts bar chart of the scores (rendered by static/js/app.js)."""
+    return {"tooltip": {}, "grid": {"left": 120, "right": 20, "top": 10, "bottom": 20},
+            "xAxis": {"type": "value", "max": 100},
+            "yAxis": {"type": "category", "inverse": True, "data": [s.department for s in scores]},
+            "series": [{"type": "bar", "data": [float(s.score.total) for s in scores], "itemStyle": {"color": "#a4161a"},
+                        "label": {"show": True, "position": "right"}}]}
+
+
+@dataclass(frozen=True)
+class Bulletin:
+    """A monthly bulletin (月通报) of a plan."""
+
+    title: str
+    plan_title: str
+    as_of: dt.date
+    progress: Decimal
+    counts: dict[str, int]
+    total: int
+    lagging: list[TaskRow]
+    scores: list[DepartmentScore]
+    open_notices: int
+    formula: str = FORMULA_TEXT
+
+    @property
+    def status_summary(self) -> str:
+        return "，".join(f"{status.label} {self.counts[status.value]} 项" for status in TaskStatus)
+
+
+def monthly_bulletin(plan: Plan, *, as_of: dt.date) -> Bulletin:
+    """The bulletin for the month of `as_of`: overall progress, status counts, lagging tasks, scores."""
+    rows = task_rows(PlanTask.objects.filter(plan=plan), today=as_of)
+    lagging = [row for row in rows if row.state.status in (TaskStatus.LAGGING, TaskStatus.OVERDUE)]
+    return Bulletin(
+        title=f"{plan.title}推进情况通报（{as_of.year}年{as_of.month}月）", plan_title=plan.title, as_of=as_of,
+        progress=plan_progress(plan), counts=status_counts(rows), total=len(rows), lagging=lagging,
+        scores=department_scores(plan, as_of=as_of),
+        open_notices=SupervisionNotice.objects.filter(task__plan=plan).exclude(status=NoticeStatus.CLOSED).count())

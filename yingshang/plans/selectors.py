@@ -1,0 +1,159 @@
+"""Reads of the plans app; `official_targets` / `targets_for_plan` are the single source of truth for targets.
+
+The monitoring app links its indicators to `PlanTarget` rows through these functions (match on
+`indicator_key`, see `yingshang.plans.keys.indicator_key`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet
+
+from yingshang.core.models import Department, Region
+from yingshang.core.selectors import load_work_calendar
+from yingshang.plans.choices import Light, NoticeStatus, PlanStatus, TaskStatus
+from yingshang.plans.keys import indicator_key
+from yingshang.plans.models import Plan, PlanSection, PlanTarget, PlanTask
+from yingshang.plans.supervision import CachedCalendar, TaskState, rollup, task_state
+from yingshang.plans.units import DepartmentRef
+
+__all__ = ["department_refs", "indicator_key", "official_plan", "official_targets", "targets_for_plan"]
+
+
+def department_refs() -> list[DepartmentRef]:
+    """Every active department as the unit matcher sees it."""
+    return [
+        DepartmentRef(id=d.pk, name=d.name, short_name=d.short_name, function_key=d.function_key,
+                      region_code=d.region.code, region_name=d.region.name, region_kind=d.region.kind)
+        for d in Department.objects.filter(is_active=True).select_related("region").order_by("path")
+    ]
+
+
+def targets_for_plan(plan: Plan) -> QuerySet[PlanTarget]:
+    """The plan's active targets (set-aside and superseded conflict targets excluded), in plan order."""
+    return PlanTarget.objects.filter(plan=plan, is_active=True).select_related("task").order_by("order", "id")
+
+
+def official_plan(year: int, region: Region | None = None) -> Plan | None:
+    """The official plan (正式任务清单) of a year, for a region (default: the city)."""
+    plans = Plan.objects.filter(status=PlanStatus.OFFICIAL, year=year)
+    plans = plans.filter(region__kind="city") if region is None else plans.filter(region=region)
+    return plans.order_by("-official_at", "-id").first()
+
+
+def official_targets(year: int, region: Region | None = None) -> QuerySet[PlanTarget]:
+    """Active targets of the year's official plan for a region (the city by default); empty if none."""
+    plan = official_plan(year, region)
+    if plan is None:
+        return PlanTarget.objects.none()
+    return targets_for_plan(plan)
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """One task as the ledger shows it: the task, its derived state and its owners."""
+
+    task: PlanTask
+    state: TaskState
+    leads: list[str]
+    co: list[str]
+    open_notices: int
+
+    @property
+    def status_label(self) -> str:
+        return TaskStatus(self.state.status).label
+
+    @property
+    def light_label(self) -> str:
+        return Light(self.state.light).label
+
+    @property
+    def light_class(self) -> str:
+        """The shared stylesheet's colour class for the light."""
+        return {"green": "ok", "yellow": "warn", "red": "bad"}[self.state.light]
+
+
+@dataclass(frozen=True)
+class SectionRow:
+    section: PlanSection
+    progress: Decimal
+    tasks: list[TaskRow]
+
+
+def task_rows(tasks: QuerySet[PlanTask], *, today: dt.date, calendar=None) -> list[TaskRow]:
+    """Tasks with their derived status and light, in a constant number of queries."""
+    calendar = CachedCalendar(calendar or load_work_calendar())
+    tasks = (tasks.select_related("plan", "section")
+             .prefetch_related("lead_departments", "co_departments")
+             .annotate(report_count=Count("reports", distinct=True),
+                       open_notice_count=Count("notices", filter=~Q(notices__status=NoticeStatus.CLOSED),
+                                               distinct=True))
+             .order_by("plan", "order", "id"))
+    rows = []
+    for task in tasks:
+        deadline = task.deadline or dt.date(task.plan.year, 12, 31)
+        start = task.start_date or dt.date(task.plan.year, 1, 1)
+        state = task_state(progress=task.progress, start=start, deadline=deadline, today=today, calendar=calendar,
+                           closed=task.closed_at is not None, reported=task.report_count > 0)
+        rows.append(TaskRow(task=task, state=state, leads=[d.short_name or d.name for d in task.lead_departments.all()],
+                            co=[d.short_name or d.name for d in task.co_departments.all()],
+                            open_notices=task.open_notice_count))
+    return rows
+
+
+def section_rows(plan: Plan, rows: list[TaskRow]) -> list[SectionRow]:
+    """Sections of a plan with the weighted progress of the (visible) tasks under them."""
+    by_section: dict[int | None, list[TaskRow]] = {}
+    for row in rows:
+        by_section.setdefault(row.task.section_id, []).append(row)
+    result = []
+    for section in plan.sections.order_by("order"):
+        members = by_section.get(section.pk, [])
+        if members:
+            result.append(SectionRow(section=section, progress=rollup((r.task.progress, r.task.weight)
+                                                                      for r in members), tasks=members))
+    return result
+
+
+def plan_progress(plan: Plan) -> Decimal:
+    """Whole-plan progress: sections weighted, each section the weighted mean of its tasks."""
+    sections = []
+    for section in plan.sections.prefetch_related("tasks"):
+        tasks = list(section.tasks.all())
+        if tasks:
+            sections.append((rollup((t.progress, t.weight) for t in tasks), section.weight))
+    return rollup(sections)
+
+
+def status_counts(rows: list[TaskRow]) -> dict[str, int]:
+    counts = {status.value: 0 for status in TaskStatus}
+    lights = {light.value: 0 for light in Light}
+    for row in rows:
+        counts[row.state.status] += 1
+        lights[row.state.light] += 1
+    return {**counts, **lights}
+
+
+LIGHT_COLOURS = {"green": "#1a7f37", "yellow": "#bf8700", "red": "#cf222e"}
+
+
+def gantt_data(plan: Plan, rows: list[TaskRow], today: dt.date) -> dict:
+    """Data for the timeline (Gantt) drawn by static/js/plans.js: one bar per task, milestones, today."""
+    from yingshang.plans.models import PlanMilestone
+
+    milestones = PlanMilestone.objects.filter(task__in=[row.task.pk for row in rows]).values_list(
+        "task_id", "title", "due_date", "done_on")
+    index = {row.task.pk: position for position, row in enumerate(rows)}
+    return {
+        "categories": [f"{row.task.number} {row.task.title}" for row in rows],
+        "bars": [{"start": (row.task.start_date or dt.date(plan.year, 1, 1)).isoformat(),
+                  "end": (row.task.deadline or dt.date(plan.year, 12, 31)).isoformat(),
+                  "progress": float(row.task.progress), "status": row.status_label,
+                  "colour": LIGHT_COLOURS[row.state.light]} for row in rows],
+        "milestones": [{"row": index[task_id], "title": title, "date": due.isoformat(), "done": done is not None}
+                       for task_id, title, due, done in milestones],
+        "today": today.isoformat(),
+    }

@@ -1,0 +1,484 @@
+"""Pages of the plans app: import and review, the task ledger, task detail with progress and 督办, exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from yingshang.core.errors import BusinessRuleError
+from yingshang.core.models import Department
+from yingshang.core.permissions import permission_required, require
+from yingshang.plans import access, assessment, documents, selectors, services
+from yingshang.plans.choices import Comparator, IssueStatus, Light, NoticeStatus, PlanStatus, TaskStatus
+from yingshang.plans.forms import PlanUploadForm, ProgressForm
+from yingshang.plans.models import IssueItem, Plan, PlanTask, SupervisionNotice
+
+
+def _error(request, error: BusinessRuleError, template: str, context: dict):
+    """Render a page again with the service's Chinese message and a 4xx status."""
+    context["error"] = error.message
+    return render(request, template, context, status=error.status)
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _departments():
+    return Department.objects.filter(is_active=True).select_related("region").order_by("region__sort_order", "path")
+
+
+def _plan_user(request) -> None:
+    if not (request.user.can("plan.view") or request.user.can("plan.report_progress")):
+        raise PermissionDenied("您的角色无权访问任务台账。")
+
+
+# -- plans: list, import, review ---------------------------------------------------------------------------
+
+
+@permission_required("plan.view")
+def plan_list(request):
+    """行动方案: official plans first, then staged imports waiting for review."""
+    plans = Plan.objects.visible_to(request.user).select_related("region", "created_by")
+    return render(request, "plans/list.html", {"plans": plans, "can_import": request.user.can("plan.import"),
+                                               "form": PlanUploadForm()})
+
+
+@permission_required("plan.import")
+def plan_import(request):
+    """Upload a plan file; it is staged as a draft and opened for review."""
+    form = PlanUploadForm(request.POST or None, request.FILES or None)
+    context = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            plan = services.stage_plan_import(data=upload.read(), filename=upload.name, by=request.user,
+                                              now=timezone.now(), year=form.cleaned_data.get("year"))
+        except BusinessRuleError as error:
+            return _error(request, error, "plans/import.html", context)
+        messages.success(request, f"已导入《{plan.title}》为草稿，请核对任务、责任单位和量化目标后确认。")
+        return redirect("plans:review", plan.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "plans/import.html", context, status=status)
+
+
+def _review_context(plan: Plan) -> dict:
+    tasks = (plan.tasks.select_related("section").prefetch_related("lead_departments", "co_departments", "measures")
+             .order_by("order"))
+    targets = plan.targets.select_related("task").order_by("order")
+    conflicts: dict[str, list] = {}
+    for target in targets:
+        if target.in_conflict:
+            conflicts.setdefault(target.indicator_key, []).append(target)
+    return {"plan": plan, "tasks": tasks, "targets": targets, "conflicts": list(conflicts.values()),
+            "problems": services.review_problems(plan), "departments": _departments(),
+            "comparators": Comparator.choices, "editable": plan.status in (PlanStatus.DRAFT, PlanStatus.REVIEWING)}
+
+
+@permission_required("plan.import")
+def plan_review(request, plan_id: int):
+    """方案核对: tasks, units, targets and conflicts of a staged import, corrected before it becomes official."""
+    plan = access.get_plan_for_editing(request.user, plan_id)
+    return render(request, "plans/review.html", _review_context(plan))
+
+
+def _review_action(request, plan: Plan, action):
+    try:
+        action()
+    except BusinessRuleError as error:
+        return _error(request, error, "plans/review.html", _review_context(plan))
+    return redirect(request.POST.get("next") or f"/plans/{plan.pk}/review/")
+
+
+def _department_list(ids) -> list[Department]:
+    ids = [int(i) for i in ids if str(i).isdigit()]
+    return list(Department.objects.filter(pk__in=ids))
+
+
+def _date(value: str | None, label: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as error:
+        raise BusinessRuleError(f"{label}“{value}”不是有效日期（格式：2025-06-30）。", field=label) from error
+
+
+def _number(value: str | None, label: str) -> Decimal | None:
+    if value is None or value.strip() == "":
+        return None
+    try:
+        return Decimal(value.strip())
+    except InvalidOperation as error:
+        raise BusinessRuleError(f"{label}“{value}”不是数字。", field=label) from error
+
+
+@require_POST
+@permission_required("plan.import")
+def task_edit(request, task_id: int):
+    """Correct a task: title, deadline, weight, lead and co departments."""
+    task = get_object_or_404(PlanTask.objects.filter(plan__in=Plan.objects.visible_to(request.user)), pk=task_id)
+    post = request.POST
+
+    def action():
+        services.update_task_assignment(
+            task=task, by=request.user, title=post.get("title"), deadline=_date(post.get("deadline"), "完成时限"),
+            start_date=_date(post.get("start_date"), "开始日期"), weight=_number(post.get("weight"), "权重"),
+            lead_departments=_department_list(post.getlist("lead")) if "lead" in post else None,
+            co_departments=_department_list(post.getlist("co")) if "lead" in post else None)
+
+    return _review_action(request, task.plan, action)
+
+
+def _target_fields(post) -> dict:
+    return {"indicator": post.get("indicator", ""), "comparator": post.get("comparator", ""),
+            "value": _number(post.get("value"), "目标值"), "low": _number(post.get("low"), "下限"),
+            "high": _number(post.get("high"), "上限"), "unit": post.get("unit", ""),
+            "growth": post.get("growth") == "on", "soft": post.get("soft") == "on", "period": post.get("period", "")}
+
+
+@require_POST
+@permission_required("plan.import")
+def target_edit(request, plan_id: int, target_id: int):
+    plan = access.get_plan_for_editing(request.user, plan_id)
+    target = get_object_or_404(plan.targets, pk=target_id)
+    task = plan.tasks.filter(pk=request.POST.get("task") or 0).first()
+    return _review_action(request, plan, lambda: services.update_plan_target(
+        target=target, by=request.user, task=task, **_target_fields(request.POST)))
+
+
+@require_POST
+@permission_required("plan.import")
+def target_add(request, plan_id: int):
+    plan = access.get_plan_for_editing(request.user, plan_id)
+    task = plan.tasks.filter(pk=request.POST.get("task") or 0).first()
+    return _review_action(request, plan, lambda: services.add_plan_target(
+        plan=plan, by=request.user, task=task, text=request.POST.get("text", ""), **_target_fields(request.POST)))
+
+
+@require_POST
+@permission_required("plan.import")
+def target_toggle(request, plan_id: int, target_id: int):
+    plan = access.get_plan_for_editing(request.user, plan_id)
+    target = get_object_or_404(plan.targets, pk=target_id)
+    return _review_action(request, plan, lambda: services.set_target_active(
+        target=target, by=request.user, active=not target.is_active))
+
+
+@require_POST
+@permission_required("plan.import")
+def conflict_resolve(request, plan_id: int):
+    plan = access.get_plan_for_editing(request.user, plan_id)
+    keep = get_object_or_404(plan.targets, pk=request.POST.get("keep") or 0)
+    return _review_action(request, plan, lambda: services.resolve_target_conflict(
+        keep=keep, by=request.user, reason=request.POST.get("reason", "")))
+
+
+@require_POST
+@permission_required("plan.import")
+def plan_status(request, plan_id: int):
+    plan = access.get_plan_for_editing(request.user, plan_id)
+    try:
+        services.change_plan_status(plan=plan, to=request.POST.get("to", ""), by=request.user, now=timezone.now(),
+                                    reason=request.POST.get("reason", ""))
+    except BusinessRuleError as error:
+        return _error(request, error, "plans/review.html", _review_context(plan))
+    messages.success(request, f"方案状态已更新为“{plan.get_status_display()}”。")
+    return redirect("plans:detail", plan.pk) if plan.status == PlanStatus.OFFICIAL else redirect(
+        "plans:review", plan.pk)
+
+
+@require_POST
+@permission_required("plan.import")
+def plan_discard(request, plan_id: int):
+    plan = access.get_plan_for_editing(request.user, plan_id)
+    try:
+        services.discard_plan(plan=plan, by=request.user)
+    except BusinessRuleError as error:
+        return _error(request, error, "plans/review.html", _review_context(plan))
+    messages.success(request, "已删除该草稿导入。")
+    return redirect("plans:list")
+
+
+# -- the ledger ----------------------------------------------------------------------------------------------
+
+
+def _filtered_rows(request, plan: Plan):
+    rows = selectors.task_rows(PlanTask.objects.visible_to(request.user).filter(plan=plan), today=_today())
+    status, light, department = request.GET.get("status", ""), request.GET.get("light", ""), request.GET.get(
+        "department", "")
+    shown = [r for r in rows if (not status or r.state.status == status) and (not light or r.state.light == light)
+             and (not department or department in r.leads or department in r.co)]
+    return rows, shown
+
+
+@login_required
+def plan_detail(request, plan_id: int):
+    """任务台账: sections with roll-up progress, each task's status and light, filters."""
+    _plan_user(request)
+    plan = access.get_plan_for_user(request.user, plan_id)
+    rows, shown = _filtered_rows(request, plan)
+    context = {"plan": plan, "sections": selectors.section_rows(plan, shown), "counts": selectors.status_counts(rows),
+               "total": len(rows), "plan_progress": selectors.plan_progress(plan), "statuses": TaskStatus.choices,
+               "lights": Light.choices, "filters": request.GET, "can_assess": request.user.can("plan.assess"),
+               "departments": sorted({name for r in rows for name in r.leads})}
+    return render(request, "plans/detail.html", context)
+
+
+@login_required
+def my_tasks(request):
+    """我的任务: tasks of official plans my department leads or supports."""
+    _plan_user(request)
+    tasks = PlanTask.objects.visible_to(request.user).filter(plan__status=PlanStatus.OFFICIAL)
+    rows = selectors.task_rows(tasks, today=_today())
+    return render(request, "plans/my_tasks.html", {"rows": rows, "counts": selectors.status_counts(rows)})
+
+
+@login_required
+def task_detail(request, task_id: int):
+    """One task: measures with weights, milestones, progress reports, 督办 and problems; forms by role."""
+    _plan_user(request)
+    task = access.get_task_for_user(request.user, task_id)
+    return render(request, "plans/task.html", _task_context(request, task))
+
+
+def _task_context(request, task: PlanTask, **extra) -> dict:
+    row = selectors.task_rows(PlanTask.objects.filter(pk=task.pk), today=_today())[0]
+    user = request.user
+    can_report = (task.plan.status == PlanStatus.OFFICIAL and task.closed_at is None
+                  and (services.reporting_department(task, user) is not None or user.can("plan.supervise")))
+    return {"task": task, "row": row, "measures": task.measures.all(), "milestones": task.milestones.all(),
+            "reports": task.reports.select_related("department", "reported_by", "measure").prefetch_related(
+                "evidence"),
+            "notices": task.notices.all(), "issues": task.issues.select_related("department"),
+            "targets": task.targets.filter(is_active=True).prefetch_related("readings"),
+            "can_report": can_report, "can_supervise": user.can("plan.supervise"),
+            "form": extra.pop("form", None) or ProgressForm(), **extra}
+
+
+def _task_action(request, task: PlanTask, action, success: str):
+    try:
+        action()
+    except BusinessRuleError as error:
+        return _error(request, error, "plans/task.html", _task_context(request, task))
+    messages.success(request, success)
+    return redirect("plans:task", task.pk)
+
+
+@require_POST
+@login_required
+def task_report(request, task_id: int):
+    """Submit a progress report with evidence files."""
+    _plan_user(request)
+    task = access.get_task_for_user(request.user, task_id)
+    form = ProgressForm(request.POST, request.FILES)
+    if not form.is_valid():
+        context = _task_context(request, task, form=form)
+        context["error"] = "；".join(str(e) for errors in form.errors.values() for e in errors)
+        return render(request, "plans/task.html", context, status=400)
+    measure = task.measures.filter(pk=form.cleaned_data.get("measure") or 0).first()
+    target_values = {}
+    for target in task.targets.filter(is_active=True):
+        raw = request.POST.get(f"target_{target.pk}", "").strip()
+        if raw:
+            try:
+                target_values[target.pk] = Decimal(raw)
+            except InvalidOperation:
+                return _error(request, BusinessRuleError(f"指标“{target.indicator}”的实际值“{raw}”不是数字。"),
+                              "plans/task.html", _task_context(request, task, form=form))
+    return _task_action(request, task, lambda: services.record_progress(
+        task=task, by=request.user, percent=form.cleaned_data["percent"], text=form.cleaned_data["text"],
+        now=timezone.now(), measure=measure, evidence_files=request.FILES.getlist("evidence"),
+        target_values=target_values), "进展已报送。")
+
+
+@require_POST
+@permission_required("plan.supervise")
+def task_weights(request, task_id: int):
+    task = access.get_task_for_user(request.user, task_id)
+
+    def action():
+        weights = {m.pk: _number(request.POST.get(f"weight_{m.pk}"), "权重") for m in task.measures.all()
+                   if request.POST.get(f"weight_{m.pk}")}
+        services.set_weights(task=task, by=request.user, weights=weights)
+
+    return _task_action(request, task, action, "权重已保存，进度已重新汇总。")
+
+
+@require_POST
+@permission_required("plan.supervise")
+def task_close(request, task_id: int):
+    task = access.get_task_for_user(request.user, task_id)
+    return _task_action(request, task, lambda: services.close_task(task=task, by=request.user, now=timezone.now(),
+                                                                   note=request.POST.get("note", "")), "任务已办结。")
+
+
+@require_POST
+@permission_required("plan.supervise")
+def milestone_add(request, task_id: int):
+    task = access.get_task_for_user(request.user, task_id)
+    return _task_action(request, task, lambda: services.add_milestone(
+        task=task, by=request.user, title=request.POST.get("title", ""),
+        due_date=_date(request.POST.get("due_date"), "节点日期") or _required_date()), "节点已添加。")
+
+
+def _required_date():
+    raise BusinessRuleError("请填写节点日期。", field="due_date")
+
+
+@require_POST
+@login_required
+def milestone_done(request, task_id: int, milestone_id: int):
+    _plan_user(request)
+    task = access.get_task_for_user(request.user, task_id)
+    milestone = get_object_or_404(task.milestones, pk=milestone_id)
+    return _task_action(request, task, lambda: services.complete_milestone(
+        milestone=milestone, by=request.user, done_on=_today()), "节点已标记完成。")
+
+
+@require_POST
+@permission_required("plan.supervise")
+def notice_issue(request, task_id: int):
+    task = access.get_task_for_user(request.user, task_id)
+
+    def action():
+        days = int(request.POST.get("reply_working_days") or services.DEFAULT_REPLY_WORKING_DAYS)
+        services.issue_supervision_notice(task=task, by=request.user, reason=request.POST.get("reason", ""),
+                                          now=timezone.now(), reply_working_days=days)
+
+    return _task_action(request, task, action, "督办单已下发，责任单位将收到通知。")
+
+
+@require_POST
+@permission_required("plan.supervise")
+def issue_raise(request, task_id: int):
+    task = access.get_task_for_user(request.user, task_id)
+    return _task_action(request, task, lambda: services.raise_issue(
+        task=task, by=request.user, description=request.POST.get("description", ""), now=timezone.now(),
+        due_date=_date(request.POST.get("due_date"), "整改时限"),
+        notice=task.notices.filter(pk=request.POST.get("notice") or 0).first()), "问题已登记到问题台账。")
+
+
+# -- 督办 and the issue ledger -----------------------------------------------------------------------------------
+
+
+@login_required
+def notice_list(request):
+    """督办单: open ones first, overdue replies highlighted."""
+    _plan_user(request)
+    notices = (SupervisionNotice.objects.visible_to(request.user).select_related("task", "task__plan", "issued_by")
+               .order_by("status", "reply_due"))
+    issues = IssueItem.objects.visible_to(request.user).select_related("task", "department").order_by(
+        "status", "due_date", "id")
+    return render(request, "plans/notices.html", {"notices": notices, "issues": issues, "today": _today(),
+                                                  "NoticeStatus": NoticeStatus, "IssueStatus": IssueStatus})
+
+
+def _notice_context(request, notice):
+    return {"notice": notice, "replies": notice.replies.select_related("author"), "today": _today(),
+            "issues": notice.issues.all(), "can_supervise": request.user.can("plan.supervise"),
+            "can_reply": services.reporting_department(notice.task, request.user) is not None}
+
+
+@login_required
+def notice_detail(request, notice_id: int):
+    _plan_user(request)
+    notice = get_object_or_404(SupervisionNotice.objects.visible_to(request.user).select_related("task"),
+                               pk=notice_id)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "reply":
+                services.reply_to_notice(notice=notice, by=request.user, text=request.POST.get("text", ""),
+                                         now=timezone.now())
+            elif action in ("follow_up", "close"):
+                require(request.user, "plan.supervise")
+                if action == "follow_up":
+                    services.follow_up_notice(notice=notice, by=request.user, text=request.POST.get("text", ""),
+                                              now=timezone.now())
+                else:
+                    services.close_notice(notice=notice, by=request.user, now=timezone.now())
+            else:
+                raise BusinessRuleError("未知操作。")
+        except BusinessRuleError as error:
+            return _error(request, error, "plans/notice.html", _notice_context(request, notice))
+        messages.success(request, "已保存。")
+        return redirect("plans:notice", notice.pk)
+    return render(request, "plans/notice.html", _notice_context(request, notice))
+
+
+@require_POST
+@login_required
+def issue_close(request, issue_id: int):
+    """销号: close an issue with a note and an evidence file."""
+    _plan_user(request)
+    issue = get_object_or_404(IssueItem.objects.visible_to(request.user), pk=issue_id)
+    if not (request.user.can("plan.supervise") or services.reporting_department(issue.task, request.user)):
+        raise PermissionDenied("只有整改单位或督办人员可以销号。")
+    try:
+        services.close_issue(issue=issue, by=request.user, note=request.POST.get("note", ""),
+                             evidence=request.FILES.get("evidence"), now=timezone.now())
+    except BusinessRuleError as error:
+        messages.error(request, error.message)
+        return redirect("plans:notices")
+    messages.success(request, "问题已销号。")
+    return redirect("plans:notices")
+
+
+# -- exports, timeline, assessment -----------------------------------------------------------------------------
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@login_required
+def plan_export(request, plan_id: int):
+    """XLSX in the office layout: 序号/任务/具体措施/牵头单位/配合单位/完成时限/进展情况/状态."""
+    _plan_user(request)
+    plan = access.get_plan_for_user(request.user, plan_id)
+    rows = selectors.task_rows(PlanTask.objects.visible_to(request.user).filter(plan=plan), today=_today())
+    return _download(documents.ledger_xlsx(rows), f"{plan.title}-任务台账.xlsx", documents.XLSX)
+
+
+@login_required
+def plan_gantt(request, plan_id: int):
+    """任务时间轴 (Gantt): each task from start to deadline, milestones and today's line."""
+    _plan_user(request)
+    plan = access.get_plan_for_user(request.user, plan_id)
+    rows = selectors.task_rows(PlanTask.objects.visible_to(request.user).filter(plan=plan), today=_today())
+    return render(request, "plans/gantt.html", {"plan": plan, "gantt": selectors.gantt_data(plan, rows, _today())})
+
+
+@permission_required("plan.assess")
+def plan_assessment(request, plan_id: int):
+    """考核评价: department scores from completion, timeliness and target attainment, with the formula."""
+    plan = access.get_plan_for_user(request.user, plan_id)
+    as_of = _date(request.GET.get("as_of"), "考核日期") if request.GET.get("as_of") else _today()
+    scores = assessment.department_scores(plan, as_of=as_of)
+    return render(request, "plans/assessment.html", {"plan": plan, "scores": scores, "as_of": as_of,
+                                                     "formula": assessment.FORMULA_TEXT,
+                                                     "chart": assessment.chart_option(scores)})
+
+
+@permission_required("plan.assess")
+def plan_bulletin(request, plan_id: int, fmt: str):
+    if fmt not in ("pdf", "docx"):
+        raise Http404("不支持的格式。")
+    """月通报 as PDF or DOCX."""
+    plan = access.get_plan_for_user(request.user, plan_id)
+    bulletin = assessment.monthly_bulletin(plan, as_of=_today())
+    if fmt == "pdf":
+        return _download(documents.bulletin_pdf(bulletin), f"{bulletin.title}.pdf", "application/pdf")
+    return _download(documents.bulletin_docx(bulletin), f"{bulletin.title}.docx", documents.DOCX)
