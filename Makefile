@@ -30,7 +30,8 @@ demo: migrate ## set up reference data, demo data and accounts; run the task wor
 	$(PY) manage.py setup_demo --enterprises $(ENTERPRISES)
 	@echo "启动后台任务进程与网站：http://$(HOST):$(PORT)/  （Ctrl+C 停止）"
 	@set -m; $(PY) manage.py db_worker --interval 1 > var/worker.log 2>&1 & WORKER=$$!; \
-	  trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
+	  $(PY) manage.py run_periodic --loop > var/periodic.log 2>&1 & PERIODIC=$$!; \
+	  trap "kill $$WORKER $$PERIODIC 2>/dev/null" EXIT INT TERM; \
 	  $(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
 serve: install

@@ -298,6 +298,10 @@ def _write_batch(batch: list[importing.ParsedRow], *, by, dry_run: bool, report:
         if qualification_rows:
             _replace_qualifications(qualification_rows, source)
         record_changes(changes, actor=by, reason=f"批量导入 {source}"[:500], at=now)
+        changed_codes = [c.object_id for c in changes if c.action == "enterprise.import_update"]
+        if changed_codes:
+            _rematch_policies_on_commit(Enterprise.objects.filter(credit_code__in=changed_codes)
+                                        .values_list("id", flat=True))
 
 
 def _replace_qualifications(rows: list[tuple[str, list[str]]], source: str) -> None:
@@ -414,6 +418,7 @@ def update_enterprise(enterprise: Enterprise, *, by, changes: dict[str, Any], re
     record_change(actor=by, action="enterprise.update", obj=enterprise, reason=reason,
                   before={k: before[k] for k in changed}, after={k: after[k] for k in changed},
                   region_code=_region_code(enterprise))
+    _rematch_policies_on_commit([enterprise.pk])
     return enterprise
 
 
@@ -428,7 +433,16 @@ def set_credit_class(enterprise: Enterprise, *, credit_class: str, by, reason: s
     record_change(actor=by, action="enterprise.credit_class", obj=enterprise, reason=reason,
                   before={"credit_class": before}, after={"credit_class": credit_class},
                   region_code=_region_code(enterprise))
+    _rematch_policies_on_commit([enterprise.pk])
     return enterprise
+
+
+def _rematch_policies_on_commit(enterprise_ids) -> None:
+    """A changed profile may change which policies match (精准推送): re-match after the commit."""
+    from yingshang.policies.tasks import rematch_enterprise
+
+    for enterprise_id in list(enterprise_ids):
+        transaction.on_commit(lambda pk=enterprise_id: rematch_enterprise.enqueue(enterprise_id=pk))
 
 
 # -- memberships -----------------------------------------------------------------------------------
