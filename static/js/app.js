@@ -5,6 +5,14 @@ document.addEventListener("click", function (event) {
   if (target && !window.confirm(target.dataset.confirm)) { event.preventDefault(); }
 });
 document.addEventListener("DOMContentLoaded", function () {
+  const toggle = document.querySelector(".menu-toggle");
+  if (toggle) {
+    toggle.addEventListener("click", function () {
+      const nav = document.getElementById(toggle.getAttribute("aria-controls"));
+      const open = nav.classList.toggle("open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
   document.querySelectorAll("[data-chart]").forEach(function (el) {
     if (!window.echarts) { return; }
     const option = JSON.parse(document.getElementById(el.dataset.chart).textContent);

@@ -39,8 +39,9 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(text))
             credentials = Path(settings.BASE_DIR) / "var" / "demo-accounts.txt"
             credentials.parent.mkdir(parents=True, exist_ok=True)
-            with open(credentials, "a", encoding="utf-8") as handle:
-                handle.write(text + "\n")
+            database = settings.DATABASES["default"]["NAME"]
+            with open(credentials, "w", encoding="utf-8") as handle:  # accounts are new: old passwords are void
+                handle.write(f"# 数据库：{database}\n{text}\n")
             os.chmod(credentials, 0o600)
             self.stdout.write(f"（同时保存在 {credentials.relative_to(settings.BASE_DIR)}，仅本机可读）")
         else:
