@@ -1,5 +1,30 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from yingshang.appeals import views
 
 app_name = "appeals"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("new/", views.file_new, name="new"),
+    path("public/", views.public_form, name="public"),
+    path("track/<str:token>/", views.track, name="track"),
+    path("intake/", views.intake, name="intake"),
+    path("mine/", views.mine, name="mine"),
+    path("dispatch/", views.dispatch_queue, name="dispatch_queue"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("extensions/", views.extensions, name="extensions"),
+    path("revisits/", views.revisits, name="revisits"),
+    path("<int:appeal_id>/", views.detail, name="detail"),
+    path("<int:appeal_id>/act/<str:action>/", views.act, name="act"),
+    path("<int:appeal_id>/attachments/<int:attachment_id>/", views.attachment, name="attachment"),
+    path("import/", views.import_orders, name="import"),
+    path("import/template.xlsx", views.import_template, name="import_template"),
+    path("visits/", views.visits, name="visits"),
+    path("visits/new/", views.visit_new, name="visit_new"),
+    path("ledger/", views.ledger, name="ledger"),
+    path("ledger/export.xlsx", views.ledger_export, name="ledger_export"),
+    path("metrics/", views.metrics_page, name="metrics"),
+    path("hot/", views.hot_topics, name="hot"),
+    path("formulas/", views.formulas, name="formulas"),
+]

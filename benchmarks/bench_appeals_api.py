@@ -1,0 +1,194 @@
+"""Creating appeals through the API (POST /api/v1/appeals) under load: throughput and p99, ours vs naive.
+
+The server is gunicorn (gthread) on loopback; the load comes from a second process (keep-alive connections,
+closed loop, bounded in time). "ours" is the app as shipped; the baseline is the same server with the
+per-process reference-data cache turned off (every appeal re-reads categories, dispatch routes and the
+department directory to make its dispatch suggestion — what the code did before that cache).
+Reported as milliseconds of server time per appeal (1000 ÷ throughput), so speedup = baseline ÷ ours.
+
+Target (issue): ≥ 200 appeals/s with p99 ≤ 200 ms on PostgreSQL on this machine.
+PostgreSQL: DATABASE_URL=postgres://postgres@127.0.0.1:5432/yingshang_bench_appeals_api (created if missing).
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+_application = None
+
+
+def application(environ, start_response):
+    """The WSGI app gunicorn serves; the baseline variant turns the reference-data cache off."""
+    global _application
+    if _application is None:
+        sys.path.insert(0, str(ROOT))
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+        from django.core.wsgi import get_wsgi_application
+
+        _application = get_wsgi_application()
+        if os.environ.get("BENCH_APPEALS_VARIANT") == "baseline":
+            from yingshang.appeals import selectors
+
+            selectors.CATALOGUE_TTL = 0.0
+    return _application(environ, start_response)
+
+
+# -- load generator (runs in its own process) -----------------------------------------------------------------
+
+def load(port: int, token: str, seconds: float, concurrency: int) -> dict:
+    latencies: list[float] = []
+    errors: list[int] = []
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}", "Connection": "keep-alive"}
+
+    def worker(number: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        sequence = 0
+        while time.perf_counter() < deadline:
+            sequence += 1
+            body = json.dumps({"category": "009", "description": f"压测诉求 {number}-{sequence}：新厂房申请用电报装一个多月，"
+                                                                 "供电公司一直没有接电，影响投产。",
+                               "region_code": "620702", "contact_name": "王经理", "contact_phone": "13812345678"})
+            start = time.perf_counter()
+            try:
+                connection.request("POST", "/api/v1/appeals", body=body, headers=headers)
+                response = connection.getresponse()
+                response.read()
+                status = response.status
+            except (OSError, http.client.HTTPException):
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                status = 0
+            elapsed = time.perf_counter() - start
+            with lock:
+                if status == 201:
+                    latencies.append(elapsed)
+                else:
+                    errors.append(status)
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(concurrency)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - started
+    ordered = sorted(latencies)
+    pick = (lambda p: ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] * 1000) if ordered else (
+        lambda p: 0.0)
+    return {"ok": len(latencies), "errors": len(errors), "error_codes": sorted(set(errors))[:5],
+            "throughput": len(latencies) / wall, "p50_ms": pick(50), "p99_ms": pick(99), "seconds": wall}
+
+
+# -- orchestration ----------------------------------------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for(port: int, timeout: float = 60) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/open311/v2/services.json")
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("server did not start")
+
+
+def run_variant(variant: str, token: str, *, seconds: float, concurrency: int, workers: int) -> dict:
+    port = _free_port()
+    env = {**os.environ, "BENCH_APPEALS_VARIANT": variant, "DJANGO_DEBUG": "0", "YINGSHANG_TESTING": "",
+           "DJANGO_SETTINGS_MODULE": "config.settings"}
+    server = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "gunicorn", "bench_appeals_api:application", "--chdir", str(HERE), "-w", str(workers),
+         "-k", "gthread", "--threads", "4", "-b", f"127.0.0.1:{port}", "--log-level", "warning",
+         "--keep-alive", "30"], env=env)
+    try:
+        _wait_for(port)
+        _run_load(port, token, seconds=min(3.0, seconds), concurrency=concurrency)  # warm every worker
+        return _run_load(port, token, seconds=seconds, concurrency=concurrency)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _run_load(port: int, token: str, *, seconds: float, concurrency: int) -> dict:
+    output = subprocess.run(  # noqa: S603
+        [sys.executable, __file__, "--load", str(port), token, str(seconds), str(concurrency)],
+        capture_output=True, text=True, check=True).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def ensure_postgres_database() -> None:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        return
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
+        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def main() -> None:
+    sys.path.insert(0, str(HERE))
+    from common import QUICK, report, setup_django
+
+    ensure_postgres_database()
+    setup_django("appeals_api")
+    from yingshang.accounts.models import User
+    from yingshang.accounts.services import issue_api_token
+    from yingshang.appeals.services import load_appeal_catalogue
+    from yingshang.core.models import Department
+
+    load_appeal_catalogue()
+    operator = User.objects.filter(username="bench_operator").first() or User.objects.create_user(
+        username="bench_operator", password=None, role="operator",
+        department=Department.objects.filter(function_key="hotline").first())
+    token = issue_api_token(user=operator, name="bench")
+    seconds = 5.0 if QUICK else float(os.environ.get("BENCH_APPEALS_SECONDS") or 20)
+    concurrency = int(os.environ.get("BENCH_APPEALS_CONCURRENCY") or 16)
+    workers = int(os.environ.get("BENCH_APPEALS_WORKERS") or 3)
+    from django.db import connection
+
+    connection.close()
+    results = {v: run_variant(v, token, seconds=seconds, concurrency=concurrency, workers=workers)
+               for v in ("ours", "baseline")}
+    ours, naive = results["ours"], results["baseline"]
+    for name, r in results.items():
+        print(f"  {name}: {r['ok']} appeals in {r['seconds']:.1f}s = {r['throughput']:.0f}/s, "
+              f"p50 {r['p50_ms']:.0f} ms, p99 {r['p99_ms']:.0f} ms, errors {r['errors']} {r['error_codes']}",
+              flush=True)
+    report("appeals_api_create", ours=1000 / ours["throughput"], baseline=1000 / naive["throughput"],
+           unit="ms/appeal",
+           scale=f"{seconds:g}s closed loop, {concurrency} keep-alive clients, gunicorn {workers}×4 threads",
+           extra={"ours_throughput": ours["throughput"], "ours_p99_ms": ours["p99_ms"],
+                  "baseline_throughput": naive["throughput"], "baseline_p99_ms": naive["p99_ms"]})
+    print(f"target ≥ 200 appeals/s with p99 ≤ 200 ms: throughput {ours['throughput']:.0f}/s, "
+          f"p99 {ours['p99_ms']:.0f} ms", flush=True)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--load":
+        port, token, seconds, concurrency = sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
+        print(json.dumps(load(int(port), token, float(seconds), int(concurrency))))
+    else:
+        main()

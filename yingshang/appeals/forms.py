@@ -1,0 +1,87 @@
+"""Forms of the appeal pages: filing (enterprise, public, operator), 12345 import, visits."""
+
+from __future__ import annotations
+
+from django import forms
+
+from yingshang.appeals.choices import RequesterType, Urgency, VisitKind
+from yingshang.appeals.models import AppealCategory
+from yingshang.core.models import Region
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; the view reads them from request.FILES and the service checks them."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return super().clean(data, initial)
+
+
+class AppealForm(forms.Form):
+    """诉求登记: the fields every channel shares."""
+
+    category = forms.ModelChoiceField(label="诉求类别", queryset=AppealCategory.objects.filter(is_active=True),
+                                      empty_label="请选择", error_messages={"invalid_choice": "诉求类别不存在。",
+                                                                           "required": "请选择诉求类别。"})
+    title = forms.CharField(label="标题（可不填）", max_length=100, required=False)
+    description = forms.CharField(label="诉求内容", widget=forms.Textarea(attrs={"rows": 6}), max_length=4000,
+                                  error_messages={"required": "请填写诉求内容。",
+                                                  "max_length": "诉求内容不超过 4000 字。"})
+    urgency = forms.ChoiceField(label="紧急程度", choices=Urgency.choices, initial=Urgency.NORMAL)
+    address = forms.CharField(label="地点（可不填）", max_length=200, required=False)
+    contact_name = forms.CharField(label="联系人", max_length=50, required=False)
+    contact_phone = forms.CharField(label="联系电话", max_length=20, required=False)
+    attachments = MultipleFileField(label="附件（PDF/图片/Word/Excel，单个不超过 10 MB，最多 5 个）", required=False)
+    client_key = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class EnterpriseAppealForm(AppealForm):
+    enterprise = forms.ChoiceField(label="以哪家企业名义提交", required=False)
+    policy_clause_title = forms.CharField(label="涉及的政策或审批事项（可不填）", max_length=200, required=False)
+
+    def __init__(self, *args, enterprises=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].choices = [("", "以个人身份提交")] + [(str(e.pk), e.name) for e in enterprises]
+
+
+class PublicAppealForm(AppealForm):
+    anonymous = forms.BooleanField(label="匿名提交（将无法电话回访，请保存查询链接）", required=False)
+    region = forms.ModelChoiceField(label="所在县区", queryset=Region.objects.exclude(kind="city"), required=False,
+                                    empty_label="不确定")
+    enterprise_name = forms.CharField(label="企业名称（可不填）", max_length=200, required=False)
+    website = forms.CharField(required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+                              label="请勿填写")  # honeypot against bots
+
+
+class OperatorIntakeForm(AppealForm):
+    requester_type = forms.ChoiceField(label="诉求人类型", choices=RequesterType.choices)
+    credit_code = forms.CharField(label="企业统一社会信用代码（可不填）", max_length=18, required=False)
+    region = forms.ModelChoiceField(label="所在县区", queryset=Region.objects.exclude(kind="city"), required=False,
+                                    empty_label="市本级/不确定")
+    external_id = forms.CharField(label="12345 工单号（可不填）", max_length=40, required=False)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="12345 工单表（.xlsx 或 .csv）")
+
+
+class VisitForm(forms.Form):
+    kind = forms.ChoiceField(label="类型", choices=VisitKind.choices)
+    title = forms.CharField(label="活动名称", max_length=100)
+    visited_on = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    credit_code = forms.CharField(label="走访企业统一社会信用代码（可不填）", max_length=18, required=False)
+    region = forms.ModelChoiceField(label="县区", queryset=Region.objects.exclude(kind="city"), required=False,
+                                    empty_label="市本级")
+    place = forms.CharField(label="地点", max_length=200, required=False)
+    summary = forms.CharField(label="情况记录", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    contact_name = forms.CharField(label="企业联系人", max_length=50, required=False)
+    contact_phone = forms.CharField(label="联系电话", max_length=20, required=False)

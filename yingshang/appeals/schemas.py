@@ -1,0 +1,103 @@
+"""API schemas of the appeal loop (/api/v1/appeals)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Schema
+
+
+class AppealIn(Schema):
+    category: str  # category code (Open311 service_code), e.g. "009"
+    description: str
+    title: str = ""
+    urgency: str = "normal"
+    requester_type: str = "enterprise"
+    enterprise_id: int | None = None
+    credit_code: str = ""
+    region_code: str = ""
+    address: str = ""
+    lat: float | None = None
+    long: float | None = None
+    contact_name: str = ""
+    contact_phone: str = ""
+    anonymous: bool = False
+    client_key: str = ""
+    policy_clause_id: int | None = None
+    policy_clause_title: str = ""
+    approval_item: str = ""
+
+
+class WorkOrderIn(AppealIn):
+    external_id: str  # the 12345 work-order number; a repeated number is refused with 409
+    received_at: dt.datetime | None = None
+
+
+class TransitionIn(Schema):
+    action: str
+    department_id: int | None = None
+    co_department_ids: list[int] = []
+    category_id: int | None = None
+    reason: str = ""
+    note: str = ""
+    text: str = ""
+    kind: str = ""
+    into: str = ""
+    days: int | None = None
+    extension_id: int | None = None
+    level: int | None = None
+    resolution: str = ""
+    comment: str = ""
+    caused_by_unit: bool = False
+    channel: str = ""
+    reached: bool = True
+    evidence: str = ""
+
+
+class EventOut(Schema):
+    at: dt.datetime
+    actor: str
+    action: str
+    action_label: str
+    from_status: str
+    to_status: str
+    note: str
+
+
+class AppealOut(Schema):
+    id: int
+    tracking_number: str
+    channel: str
+    status: str
+    status_label: str
+    category: str
+    category_name: str
+    urgency: str
+    title: str
+    description: str
+    enterprise_id: int | None
+    region_code: str | None
+    handling_department: str | None
+    received_at: dt.datetime
+    sign_due_at: dt.datetime | None
+    due_at: dt.datetime | None
+    escalation_level: int
+    reply_text: str
+    rating_level: int | None
+    resolution: str
+    contact_name: str
+    contact_phone: str
+    repeated_submission: bool = False
+
+
+class AppealDetailOut(AppealOut):
+    events: list[EventOut]
+    allowed_actions: list[str]
+
+
+class AppealPage(Schema):
+    page: int
+    page_size: int
+    count: int
+    pages: int
+    results: list[AppealOut]

@@ -1,0 +1,200 @@
+"""Demo data for monitoring: a clearly synthetic, deterministic year (2024-10 … 2025-09) of values for the city and
+each county, reviewed submissions, one correction after publication, a satisfaction survey with answers, the
+index and alerts. Idempotent: a second run adds nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+
+from yingshang.monitoring import selectors, services, survey_services
+from yingshang.monitoring.choices import SubmissionStatus, ValueOrigin
+from yingshang.monitoring.models import (
+    Indicator,
+    IndicatorValue,
+    Submission,
+    Survey,
+)
+from yingshang.monitoring.periods import is_due, months_between, parse_period
+
+TZ = ZoneInfo("Asia/Shanghai")
+FIRST, LAST = "2024-10", "2025-09"
+DEMO_NOTE = "演示数据（合成）"
+SURVEY_TITLE = "2025年三季度经营主体满意度调查（演示）"
+# Indicators shaped on purpose so the demo shows every status: (city level as a share of best−worst, monthly drift).
+SHAPES = {
+    "insolvency_closure_rate": (0.55, 0.01),  # far below 85% → 预计难以完成
+    "hotline_handling_rate": (0.88, 0.002),  # just under 99% → 有风险
+    "online_filing_rate": (0.80, 0.03),  # rising fast → 预计可完成
+    "power_time_no_external": (0.70, -0.01),  # slipping → 有风险/难以完成
+}
+
+
+def load_demo(*, stdout, seed: int) -> None:
+    services.load_catalogue()
+    _ensure_official_plan(stdout)
+    linked = services.link_plan_targets()
+    if IndicatorValue.objects.filter(origin=ValueOrigin.DEMO).exists():
+        stdout.write(f"监测演示数据已存在（新关联方案目标 {linked} 个）。")
+        return
+    with transaction.atomic():
+        _values(seed)
+        _survey(seed)
+        last_month = dt.datetime(2025, 10, 20, 10, tzinfo=TZ)
+        _revision(last_month)
+        services.recompute_index(now=last_month)
+        alerts = services.generate_alerts(period=LAST, now=last_month)
+    stdout.write(f"监测演示数据：{IndicatorValue.objects.count()} 个数值（{FIRST} 至 {LAST}，合成数据），"
+                 f"方案目标关联 {linked} 个，预警 {len(alerts)} 条。")
+
+
+def _ensure_official_plan(stdout) -> None:
+    """Targets come from the plans app: if no 2025 plan exists there yet, import the seed plan through the plans
+    services, resolve its one conflict (keep the stricter 破产案件结案率 85%), give every task a provisional lead
+    (市营商局, marked as demo) and confirm it. Any failure discards the draft and says why."""
+    from pathlib import Path
+
+    from yingshang.accounts.models import User
+    from yingshang.core.models import Department
+    from yingshang.plans import services as plan_services
+    from yingshang.plans.models import Plan
+
+    if Plan.objects.filter(year=2025).exists():
+        return
+    path = Path(__file__).resolve().parent.parent / "plans" / "tests" / "data" / "zhangye-2025-action-plan.txt"
+    by = User.objects.filter(username="shiji").first()
+    now = dt.datetime(2025, 1, 10, 9, tzinfo=TZ)
+    plan = None
+    try:
+        plan = plan_services.stage_plan_import(data=path.read_bytes(), filename=path.name, by=by, now=now, year=2025)
+        groups: dict[str, list] = {}
+        for target in plan.targets.filter(in_conflict=True):
+            groups.setdefault(target.indicator_key, []).append(target)
+        for group in groups.values():
+            keep = max(group, key=lambda t: t.value or 0)
+            plan_services.resolve_target_conflict(keep=keep, by=by, reason="监测演示：保留要求更高的目标")
+        office = Department.objects.filter(function_key="business_env", region__kind="city").first()
+        for task in plan.tasks.all():
+            if not task.lead_departments.exists():
+                plan_services.update_task_assignment(task=task, by=by, lead_departments=[office],
+                                                     reason="监测演示：暂由市营商局牵头，待分工")
+        for status in ("reviewing", "official"):
+            plan_services.change_plan_status(plan=plan, to=status, by=by, now=now, reason="监测演示")
+    except Exception as exc:  # noqa: BLE001 — the demo continues without targets, and says why
+        if plan is not None and plan.status == "reviewing":
+            plan_services.change_plan_status(plan=plan, to="draft", by=by, now=now, reason="监测演示：确认失败")
+        if plan is not None and plan.status == "draft":
+            plan_services.discard_plan(plan=plan, by=by)
+        stdout.write(f"未能自动确认 2025 年正式行动方案（{exc}）；请在“任务督办”中导入并确认后，在指标目录点击“按名称重新关联”。")
+
+
+def _level(rng: random.Random, indicator: Indicator, best: float, worst: float, quality: float, month_index: int,
+           city: bool) -> float:
+    base = random.Random(f"{indicator.code}-{quality:.3f}").uniform(0.72, 1.04)  # stable per indicator and region
+    share, drift = SHAPES.get(indicator.code, (base if city else 0.45 + 0.45 * quality + 0.1 * (base - 0.88), 0.006))
+    share = share + drift * month_index + rng.gauss(0, 0.03)
+    share = max(-0.1, min(1.08, share))
+    value = worst + (best - worst) * share
+    if indicator.unit == "%":
+        value = max(0.0, min(100.0, value))
+    return max(float(indicator.min_value or 0) if indicator.min_value is not None else value, value)
+
+
+def _values(seed: int) -> None:
+    """Published values for every due manual/computed indicator, region and month, with approved submissions."""
+    from yingshang.accounts.models import User
+
+    rng = random.Random(seed)
+    reviewer = User.objects.filter(username="shiji").first()
+    regions = selectors.monitored_regions()
+    quality = {region.pk: (0.92 if region.kind == "city" else rng.uniform(0.45, 1.0)) for region in regions}
+    parameters = selectors.parameters_for(2025)
+    indicators = list(Indicator.objects.filter(in_index=True).exclude(source="survey").order_by("sort_order"))
+    staff = {u.department_id: u for u in User.objects.filter(role__in=["dept_staff", "dept_leader"],
+                                                             department__isnull=False)}
+    rows = []
+    for month_index, period in enumerate(months_between(FIRST, LAST)):
+        collection_round = services.open_round(period=period, by=reviewer)
+        year, month = parse_period(period)
+        entered = dt.datetime.combine(collection_round.deadline, dt.time(10), tzinfo=TZ) - dt.timedelta(days=2)
+        published = entered + dt.timedelta(days=1)
+        submissions: dict[int, Submission] = {}
+        for indicator in indicators:
+            if not is_due(indicator.frequency, period):
+                continue
+            best, worst = parameters[indicator.pk]
+            for region in regions:
+                department = selectors.responsible_department(indicator.function_key, region)
+                skip = period == LAST and department is not None and department.function_key == "procuratorate"
+                if skip:
+                    continue  # one department misses the last deadline → 截止未报 alert
+                if indicator.aggregation == "cumulative":
+                    factor = month / 12 * (0.7 + 0.45 * quality[region.pk]) * (1 if region.kind == "city" else 0.16)
+                    value = best * factor * (1 + rng.gauss(0, 0.03))
+                else:
+                    value = _level(rng, indicator, best, worst, quality[region.pk], month_index, region.kind == "city")
+                submission = None
+                if indicator.source == "manual" and department is not None:
+                    submission = submissions.get(department.pk)
+                    if submission is None:
+                        submission = Submission.objects.create(
+                            round=collection_round, department=department, status=SubmissionStatus.APPROVED,
+                            submitted_by=staff.get(department.pk), submitted_at=entered, reviewed_by=reviewer,
+                            reviewed_at=published, review_note="演示：审核通过")
+                        submissions[department.pk] = submission
+                rows.append(IndicatorValue(
+                    indicator=indicator, region=region, period=period,
+                    value=Decimal(str(round(value, 2))), origin=ValueOrigin.DEMO, note=DEMO_NOTE,
+                    department=department if indicator.source == "manual" else None, submission=submission,
+                    entered_by=staff.get(department.pk) if department else None, entered_at=entered,
+                    computation="" if indicator.source == "manual" else f"{DEMO_NOTE}：代替{indicator.get_source_display()}",
+                    is_current=True, is_published=True, published_at=published, published_by=reviewer))
+    IndicatorValue.objects.bulk_create(rows, batch_size=2000)
+
+
+def _survey(seed: int) -> None:
+    """One survey: stratified sample, about two thirds answered, a few dissatisfied with comments."""
+    from yingshang.accounts.models import User
+
+    if Survey.objects.filter(title=SURVEY_TITLE).exists():
+        return
+    by = User.objects.filter(username="shiji").first()
+    survey = survey_services.create_survey(title=SURVEY_TITLE, period=LAST, sample_size=240, by=by)
+    try:
+        survey_services.draw_sample(survey=survey, seed=seed, by=by)
+    except Exception:  # noqa: BLE001 — no enterprises in this database: keep the survey as a draft
+        return
+    survey_services.open_survey(survey=survey, by=by, now=dt.datetime(2025, 9, 1, 9, tzinfo=TZ))
+    rng = random.Random(seed + 7)
+    comments = ["办理施工许可时材料反复补正，希望一次告知。", "政策兑现资金到账慢。", "窗口人员态度好，办事快。", ""]
+    for number, invitation in enumerate(survey.invitations.order_by("id")):
+        if rng.random() > 0.7:
+            continue
+        overall = rng.choices([5, 4, 3, 2, 1], weights=[52, 34, 8, 4, 2])[0]
+        answers = {q["code"]: max(1, min(5, overall + rng.choice([-1, 0, 0, 1]))) for q in survey.questions
+                   if q["kind"] == "rating"}
+        answers["overall"] = overall
+        comment = comments[number % 2] if overall <= 2 else comments[2 + number % 2]
+        survey_services.submit_survey_response(invitation=invitation, answers=answers, comment=comment,
+                                               now=dt.datetime(2025, 9, 10, 9, tzinfo=TZ) + dt.timedelta(hours=number))
+    survey_services.close_survey(survey=survey, by=by, now=dt.datetime(2025, 9, 28, 17, tzinfo=TZ))
+    survey_services.publish_satisfaction(survey=survey, by=by, now=dt.datetime(2025, 9, 29, 9, tzinfo=TZ))
+
+
+def _revision(now: dt.datetime) -> None:
+    """A city figure corrected after publication (keeps the old value and reason; raises an alert)."""
+    from yingshang.accounts.models import User
+
+    value = IndicatorValue.objects.filter(indicator__code="startup_time", region__kind="city", period=LAST,
+                                          is_current=True).first()
+    if value is None:
+        return
+    by = User.objects.filter(username="bumen").first() or User.objects.filter(username="shiji").first()
+    new = services.revise_value(value=value, raw_value=str(value.value + Decimal("0.3")), no_data=False,
+                                reason="演示：补录两笔线下办理业务后重新计算平均用时", by=by, now=now)
+    reviewer = User.objects.filter(username="shiji").first()
+    services.approve_value(value=new, by=reviewer, now=now)

@@ -1,0 +1,145 @@
+"""Reads of the monitoring app: regions and responsibilities, current weights, parameters and targets."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q
+
+from yingshang.core.models import Department, Region
+from yingshang.monitoring import scoring
+from yingshang.monitoring.models import Indicator, IndicatorTarget, ScoringParameter, WeightSet
+from yingshang.monitoring.periods import is_due, parse_period
+
+
+def monitored_regions() -> list[Region]:
+    """The city and its counties, in reference order (zones are not monitored separately)."""
+    return list(Region.objects.filter(kind__in=["city", "county"]).order_by("sort_order", "code"))
+
+
+def responsible_department(function_key: str, region: Region) -> Department | None:
+    """The department reporting an indicator for a region: the county's own, else the city's."""
+    departments = Department.objects.filter(function_key=function_key, is_active=True)
+    return (departments.filter(region=region).first()
+            or departments.filter(region__kind="city").first())
+
+
+def reporting_regions(department: Department) -> list[Region]:
+    """Regions a department reports for: its county, or the city plus counties without such a department."""
+    if department.region.kind != "city":
+        return [department.region]
+    covered = set(Department.objects.filter(function_key=department.function_key, is_active=True)
+                  .exclude(region=department.region).values_list("region_id", flat=True))
+    return [region for region in monitored_regions() if region.kind == "city" or region.pk not in covered]
+
+
+def due_indicators(*, function_key: str, period: str) -> list[Indicator]:
+    """Manually reported indicators a department of this function owes for a period."""
+    indicators = Indicator.objects.filter(function_key=function_key, source="manual").select_related("topic")
+    return [indicator for indicator in indicators if is_due(indicator.frequency, period)]
+
+
+def weights_for(period: str) -> WeightSet | None:
+    """The weight version in force for a period (the newest version effective on or before it)."""
+    return (WeightSet.objects.filter(effective_from__lte=period).order_by("-effective_from", "-version").first()
+            or WeightSet.objects.order_by("version").first())
+
+
+def parameters_for(plan_year: int) -> dict[int, tuple[float, float]]:
+    """{indicator id: (best, worst)} — the newest version for the year, else the newest earlier (or first) year."""
+    result: dict[int, tuple[float, float]] = {}
+    rows = (ScoringParameter.objects.filter(plan_year__lte=plan_year)
+            .order_by("indicator_id", "-plan_year", "-version").values_list("indicator_id", "best", "worst"))
+    for indicator_id, best, worst in rows:
+        result.setdefault(indicator_id, (float(best), float(worst)))
+    # Periods before the first plan year are scored with the first parameters (so history stays comparable).
+    later = (ScoringParameter.objects.filter(plan_year__gt=plan_year).exclude(indicator_id__in=list(result))
+             .order_by("indicator_id", "plan_year", "-version").values_list("indicator_id", "best", "worst"))
+    for indicator_id, best, worst in later:
+        result.setdefault(indicator_id, (float(best), float(worst)))
+    return result
+
+
+@dataclass(frozen=True)
+class CurrentTarget:
+    """A plan target as monitoring uses it, with the plan it comes from."""
+
+    id: int
+    indicator_id: int
+    comparator: str
+    value: Decimal | None
+    low: Decimal | None
+    high: Decimal | None
+    unit: str
+    soft: bool
+    growth: bool
+    text: str
+    plan_title: str
+    plan_year: int
+    task_number: str
+
+    @property
+    def spec(self) -> scoring.TargetSpec:
+        def number(x):
+            return None if x is None else float(x)
+
+        return scoring.TargetSpec(self.comparator, number(self.value), number(self.low), number(self.high))
+
+    @property
+    def label(self) -> str:
+        if self.comparator == "range":
+            text = f"{plain(self.low)}–{plain(self.high)}{self.unit}"
+        else:
+            text = f"{ {'>=': '≥', '<=': '≤', '=': '达到'}[self.comparator]}{plain(self.value)}{self.unit}"
+        return ("力争" if self.soft else "") + text
+
+
+def plain(number) -> str:
+    """A Decimal without trailing zeros ("99.0000" → "99", "1.50" → "1.5")."""
+    if number is None:
+        return ""
+    text = f"{Decimal(number):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def targets_by_indicator(year: int) -> dict[int, list[CurrentTarget]]:
+    """Active targets of official city plans linked to each indicator, for a year (else the newest earlier).
+
+    Targets come only from `plans.PlanTarget` (through `IndicatorTarget`); none are typed here.
+    """
+    links = (IndicatorTarget.objects
+             .filter(plan_target__plan__status="official", plan_target__is_active=True, plan_target__plan__year__lte=year)
+             .filter(Q(plan_target__plan__region__isnull=True) | Q(plan_target__plan__region__kind="city"))
+             .select_related("plan_target__plan", "plan_target__task")
+             .order_by("-plan_target__plan__year", "plan_target__order", "plan_target_id"))
+    newest_year: dict[int, int] = {}
+    result: dict[int, list[CurrentTarget]] = defaultdict(list)
+    for link in links:
+        target = link.plan_target
+        plan_year = target.plan.year
+        if newest_year.setdefault(link.indicator_id, plan_year) != plan_year:
+            continue
+        result[link.indicator_id].append(CurrentTarget(
+            id=target.pk, indicator_id=link.indicator_id, comparator=target.comparator, value=target.value,
+            low=target.low, high=target.high, unit=target.unit, soft=target.soft, growth=target.growth,
+            text=target.text, plan_title=target.plan.title, plan_year=plan_year,
+            task_number=target.task.number if target.task_id else ""))
+    return dict(result)
+
+
+def primary_target(targets: list[CurrentTarget], *, direction: str) -> CurrentTarget | None:
+    """The most demanding of an indicator's targets (a plan can state one twice, e.g. 80% and 85%)."""
+    if not targets:
+        return None
+
+    def demand(target: CurrentTarget) -> float:
+        threshold = scoring.target_threshold(target.spec, direction=direction)
+        return threshold if direction == scoring.HIGHER else -threshold
+
+    return max(targets, key=demand)
+
+
+def period_year(period: str) -> int:
+    return parse_period(period)[0]

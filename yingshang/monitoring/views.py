@@ -1,0 +1,460 @@
+"""Monitoring pages: 驾驶舱 and drill-down, catalogue, collection rounds and review, alerts, surveys, reports."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from yingshang.core.errors import BusinessRuleError
+from yingshang.core.models import Region
+from yingshang.core.permissions import permission_required
+from yingshang.enterprises.spreadsheets import write_xlsx
+from yingshang.monitoring import access, dashboard, reports, selectors, services, survey_services, workbook
+from yingshang.monitoring.choices import SubmissionStatus
+from yingshang.monitoring.models import (
+    Alert,
+    Dimension,
+    IndexSnapshot,
+    Indicator,
+    IndicatorValue,
+    Submission,
+    SubmissionRound,
+    Survey,
+)
+from yingshang.monitoring.periods import label, parse_period
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def _period(request) -> str | None:
+    period = request.GET.get("period") or dashboard.latest_period()
+    if period:
+        try:
+            parse_period(period)
+        except BusinessRuleError:
+            return None
+    return period
+
+
+def _periods() -> list[str]:
+    return list(IndexSnapshot.objects.filter(region__kind="city").order_by("-period")
+                .values_list("period", flat=True))
+
+
+@permission_required("monitoring.view")
+def dashboard_view(request):
+    """驾驶舱: the city's index and trend, targets, worst indicators, county comparison."""
+    period = _period(request)
+    if period is None:
+        return render(request, "monitoring/dashboard.html", {"empty": True, "periods": []},
+                      status=400 if request.GET.get("period") else 200)
+    view = dashboard.overview(period=period, user=request.user)
+    heat = [{"snapshot": s, "cells": [(d, s.dimension_scores.get(d.code), dashboard.heat_class(
+        s.dimension_scores.get(d.code))) for d in view.dimensions]}
+        for s in ([view.city] if view.city else []) + view.counties]
+    return render(request, "monitoring/dashboard.html", {
+        "view": view, "charts": dashboard.charts(view), "heat": heat, "periods": _periods(), "period": period,
+        "target_count": len(view.targets)})
+
+
+@permission_required("monitoring.view")
+def dimension_detail(request, code: str):
+    """Drill-down: a dimension → its first-level indicators and indicators, city and counties side by side."""
+    dimension = Dimension.objects.filter(code=code).first()
+    period = _period(request)
+    if dimension is None or period is None:
+        raise Http404
+    snapshots = list(IndexSnapshot.objects.filter(period=period).select_related("region")
+                     .order_by("region__sort_order", "region__code"))
+    topics = list(dimension.topics.prefetch_related("indicators").order_by("sort_order"))
+    rows = []
+    for topic in topics:
+        rows.append({"topic": topic, "cells": [(s.topic_scores.get(topic.code),
+                                                dashboard.heat_class(s.topic_scores.get(topic.code)))
+                                               for s in snapshots]})
+        for indicator in topic.indicators.all():
+            if not indicator.in_index:
+                continue
+            cells = [((s.indicator_scores.get(indicator.code) or {}).get("score"),
+                      (s.indicator_scores.get(indicator.code) or {}).get("value")) for s in snapshots]
+            rows.append({"indicator": indicator, "cells": [(score, value, dashboard.heat_class(score))
+                                                           for score, value in cells]})
+    return render(request, "monitoring/dimension.html", {"dimension": dimension, "period": period,
+                                                          "period_label": label(period), "snapshots": snapshots,
+                                                          "rows": rows})
+
+
+@permission_required("monitoring.view")
+def indicator_list(request):
+    """指标目录: every indicator with definition, formula, owner, source and current plan targets."""
+    year = int((request.GET.get("year") or "2025")[:4]) if (request.GET.get("year") or "2025")[:4].isdigit() else 2025
+    targets = selectors.targets_by_indicator(year)
+    indicators = list(Indicator.objects.select_related("topic__dimension").order_by("sort_order"))
+    rows = [{"indicator": i, "targets": targets.get(i.pk, [])} for i in indicators]
+    unmatched = services.unmatched_plan_targets() if request.user.can("monitoring.configure") else []
+    return render(request, "monitoring/indicators.html", {"rows": rows, "year": year, "unmatched": unmatched})
+
+
+@permission_required("monitoring.configure")
+@require_POST
+def link_targets(request):
+    count = services.link_plan_targets(by=request.user)
+    messages.success(request, f"已关联 {count} 个方案目标。")
+    return redirect("monitoring:indicators")
+
+
+@permission_required("monitoring.view")
+def indicator_detail(request, code: str):
+    """Drill-down: one indicator across regions for a month, with targets, scores and the city series."""
+    indicator = Indicator.objects.select_related("topic__dimension").filter(code=code).first()
+    period = _period(request)
+    if indicator is None or period is None:
+        raise Http404
+    year, _ = parse_period(period)
+    targets = selectors.targets_by_indicator(year).get(indicator.pk, [])
+    snapshots = list(IndexSnapshot.objects.filter(period=period).select_related("region")
+                     .order_by("region__sort_order", "region__code"))
+    parameters = indicator.parameters.order_by("-plan_year", "-version")
+    series = list(IndexSnapshot.objects.filter(region__kind="city").order_by("period")
+                  .values_list("period", "indicator_scores"))
+    chart = {"tooltip": {"trigger": "axis"}, "grid": {"left": 48, "right": 16, "top": 24, "bottom": 32},
+             "xAxis": {"type": "category", "data": [p for p, _ in series]},
+             "yAxis": {"type": "value", "name": indicator.unit},
+             "series": [{"type": "line", "name": "全市", "data": [(s.get(indicator.code) or {}).get("value")
+                                                                 for _, s in series]}]}
+    rows = [{"snapshot": s, "data": s.indicator_scores.get(indicator.code) or {}} for s in snapshots]
+    return render(request, "monitoring/indicator.html", {
+        "indicator": indicator, "period": period, "period_label": label(period), "targets": targets,
+        "rows": rows, "parameters": parameters[:5], "chart": chart})
+
+
+@permission_required("monitoring.view")
+def indicator_values(request, code: str, region_code: str):
+    """Drill-down to the submitted values of an indicator in a region: every version with its provenance."""
+    indicator = Indicator.objects.filter(code=code).first()
+    region = Region.objects.filter(code=region_code).first()
+    if indicator is None or region is None:
+        raise Http404
+    values = list(IndicatorValue.objects.visible_to(request.user).filter(indicator=indicator, region=region)
+                  .select_related("entered_by", "department", "published_by", "submission", "replaces")
+                  .order_by("-period", "-id")[:200])
+    return render(request, "monitoring/values.html", {"indicator": indicator, "region": region, "values": values,
+                                                       "can_review": request.user.can("monitoring.review")})
+
+
+@permission_required("monitoring.submit")
+def round_list(request):
+    """填报轮次: open rounds, my department's status; the city office opens rounds and sees every department."""
+    rounds = list(SubmissionRound.objects.order_by("-period")[:24])
+    mine = {}
+    if request.user.department_id:
+        mine = {s.round_id: s for s in Submission.objects.filter(department_id=request.user.department_id)}
+    rows = [{"round": r, "mine": mine.get(r.pk)} for r in rounds]
+    return render(request, "monitoring/rounds.html", {"rows": rows,
+                                                      "can_open": request.user.can("monitoring.configure")})
+
+
+@permission_required("monitoring.configure")
+@require_POST
+def round_open(request):
+    try:
+        collection_round = services.open_round(period=request.POST.get("period", ""), by=request.user)
+    except BusinessRuleError as exc:
+        messages.error(request, exc.message)
+        return redirect("monitoring:rounds")
+    messages.success(request, f"{label(collection_round.period)}填报已开启，截止 {collection_round.deadline:%Y-%m-%d}。")
+    return redirect("monitoring:round", collection_round.pk)
+
+
+def _form_rows(collection_round, department):
+    indicators = selectors.due_indicators(function_key=department.function_key, period=collection_round.period)
+    regions = selectors.reporting_regions(department)
+    current = {(v.indicator_id, v.region_id): v for v in IndicatorValue.objects.filter(
+        period=collection_round.period, is_current=True, indicator__in=indicators, region__in=regions)}
+    return [{"indicator": i, "region": r, "current": current.get((i.pk, r.pk)),
+             "field": f"{i.code}__{r.code}"} for i in indicators for r in regions]
+
+
+@permission_required("monitoring.submit")
+def round_detail(request, round_id: int):
+    """One round: the department's web form (or Excel upload); the city office sees all submissions."""
+    collection_round = access.get_round_for_user(request.user, round_id)
+    department = request.user.department
+    errors: list[dict] = []
+    status = 200
+    if request.method == "POST" and department is not None:
+        rows = [services.SubmittedRow(indicator_code=row["indicator"].code, region_code=row["region"].code,
+                                      raw_value=request.POST.get(f"{row['field']}__value", ""),
+                                      raw_no_data="是" if request.POST.get(f"{row['field']}__no_data") else "",
+                                      note=request.POST.get(f"{row['field']}__note", ""),
+                                      row_label=row["indicator"].name + ("" if row["region"] == department.region
+                                                                         else f"（{row['region'].name}）"))
+                for row in _form_rows(collection_round, department)]
+        try:
+            upload = request.FILES.get("file")
+            if upload is not None:
+                rows = workbook.read_upload(upload.read(), upload.name, collection_round=collection_round,
+                                            department=department)
+            services.submit_values(collection_round=collection_round, department=department, rows=rows,
+                                   by=request.user, now=timezone.now(),
+                                   origin="excel" if upload is not None else "form",
+                                   source_file=upload.name if upload is not None else "")
+        except BusinessRuleError as exc:
+            errors = exc.details or [{"field": exc.field or "", "reason": exc.message}]
+            status = exc.status
+        else:
+            messages.success(request, "已提交，等待市营商局审核。")
+            return redirect("monitoring:round", collection_round.pk)
+    submission = (Submission.objects.filter(round=collection_round, department=department).first()
+                  if department else None)
+    submissions = (Submission.objects.visible_to(request.user).filter(round=collection_round)
+                   .select_related("department__region", "submitted_by"))
+    owing = services.departments_owing(collection_round) if request.user.can("monitoring.review") else []
+    return render(request, "monitoring/round.html", {
+        "round": collection_round, "department": department, "submission": submission,
+        "form_rows": _form_rows(collection_round, department) if department else [], "errors": errors,
+        "posted": request.POST, "submissions": submissions, "owing": owing,
+        "editable": submission is None or submission.status in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)},
+        status=status)
+
+
+@permission_required("monitoring.submit")
+def round_template(request, round_id: int):
+    """The department's Excel template for the round (download, fill, upload)."""
+    collection_round = access.get_round_for_user(request.user, round_id)
+    if request.user.department is None:
+        raise Http404
+    content = workbook.build_template(collection_round, request.user.department)
+    return _download(content, f"{collection_round.period}-{request.user.department.short_name or request.user.department.name}-监测数据模板.xlsx", XLSX)
+
+
+@permission_required("monitoring.submit")
+def submission_detail(request, submission_id: int):
+    submission = access.get_submission_for_user(request.user, submission_id)
+    values = submission.values.select_related("indicator", "region", "entered_by").order_by(
+        "indicator__sort_order", "region__sort_order", "-id")
+    return render(request, "monitoring/submission.html", {
+        "submission": submission, "values": values,
+        "can_review": request.user.can("monitoring.review") and submission.status == SubmissionStatus.SUBMITTED})
+
+
+@permission_required("monitoring.review")
+@require_POST
+def submission_review(request, submission_id: int):
+    submission = access.get_submission_for_review(request.user, submission_id)
+    try:
+        services.review_submission(submission=submission, approve=request.POST.get("decision") == "approve",
+                                   note=request.POST.get("note", ""), by=request.user, now=timezone.now())
+    except BusinessRuleError as exc:
+        messages.error(request, exc.message)
+        return redirect("monitoring:submission", submission.pk)
+    if request.POST.get("decision") == "approve":
+        services.recompute_index(now=timezone.now(), periods=[submission.round.period])
+    messages.success(request, "审核完成。")
+    return redirect("monitoring:submission", submission.pk)
+
+
+@permission_required("monitoring.submit")
+def value_revise(request, value_id: int):
+    """Correct a value (更正): the old version and the reason are kept."""
+    value = access.get_value_for_revision(request.user, value_id)
+    error = ""
+    if request.method == "POST":
+        try:
+            services.revise_value(value=value, raw_value=request.POST.get("value", ""),
+                                  no_data=bool(request.POST.get("no_data")), reason=request.POST.get("reason", ""),
+                                  by=request.user, now=timezone.now())
+        except BusinessRuleError as exc:
+            error = exc.message
+        else:
+            messages.success(request, "已提交更正，原数值与原因已留痕，待市营商局审核后生效。")
+            return redirect("monitoring:values", value.indicator.code, value.region.code)
+    return render(request, "monitoring/revise.html", {"value": value, "error": error},
+                  status=400 if error else 200)
+
+
+@permission_required("monitoring.review")
+@require_POST
+def value_approve(request, value_id: int):
+    value = access.get_value_for_user(request.user, value_id)
+    try:
+        services.approve_value(value=value, by=request.user, now=timezone.now())
+    except BusinessRuleError as exc:
+        messages.error(request, exc.message)
+    else:
+        services.recompute_index(now=timezone.now(), periods=[value.period])
+        messages.success(request, "更正已发布，指数已重算。")
+    return redirect("monitoring:values", value.indicator.code, value.region.code)
+
+
+@permission_required("monitoring.view")
+def alert_list(request):
+    alerts = Alert.objects.visible_to(request.user).select_related("indicator", "region", "department")[:200]
+    return render(request, "monitoring/alerts.html", {"alerts": alerts})
+
+
+@permission_required("monitoring.view")
+def alert_detail(request, alert_id: int):
+    alert = access.get_alert_for_user(request.user, alert_id)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "escalate":
+                if not request.user.can("monitoring.review"):
+                    raise BusinessRuleError("只有市营商局可以转督办。")
+                services.escalate_alert(alert=alert, by=request.user, now=timezone.now())
+            else:
+                services.acknowledge_alert(alert=alert, by=request.user)
+        except BusinessRuleError as exc:
+            messages.error(request, exc.message)
+        return redirect("monitoring:alert", alert.pk)
+    return render(request, "monitoring/alert.html", {"alert": alert,
+                                                     "can_escalate": request.user.can("monitoring.review")})
+
+
+@permission_required("monitoring.view")
+def report_download(request, period: str, fmt: str):
+    """月通报 as PDF or DOCX."""
+    if fmt not in ("pdf", "docx"):
+        raise Http404
+    try:
+        parse_period(period)
+    except BusinessRuleError as exc:
+        return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
+    if not IndexSnapshot.objects.filter(period=period).exists():
+        return HttpResponse(f"{label(period)}尚无监测结果。", status=404, content_type="text/plain; charset=utf-8")
+    context = reports.report_context(period=period, user=request.user)
+    if fmt == "pdf":
+        return _download(reports.render_pdf(context), f"营商环境监测月通报-{period}.pdf", "application/pdf")
+    return _download(reports.render_docx(context),
+                     f"营商环境监测月通报-{period}.docx",
+                     "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+
+
+@permission_required("monitoring.view")
+def export_table(request, table: str):
+    """XLSX export of a dashboard table: targets, ranking, or indicator scores."""
+    period = _period(request)
+    if period is None:
+        return HttpResponse("所属期格式不正确，应为 YYYY-MM。", status=400, content_type="text/plain; charset=utf-8")
+    headers, rows = reports.table(table, period=period, user=request.user)
+    if headers is None:
+        raise Http404
+    return _download(write_xlsx(headers, rows, sheet_title=table), f"监测-{table}-{period}.xlsx", XLSX)
+
+
+@permission_required("monitoring.configure")
+def weights_edit(request):
+    """Edit the weights: a new version, validated to add up to 100 per group."""
+    current = selectors.weights_for("9999-12")
+    error = ""
+    if request.method == "POST":
+        weights = {"dimension": {}, "topic": {}, "indicator": {}}
+        for key, value in request.POST.items():
+            level, _, code = key.partition(":")
+            if level in weights:
+                weights[level][code] = value
+        try:
+            services.save_weights(weights=weights, effective_from=request.POST.get("effective_from", ""),
+                                  note=request.POST.get("note", ""), by=request.user)
+        except BusinessRuleError as exc:
+            error = "；".join(d["reason"] for d in exc.details) if exc.details else exc.message
+        else:
+            services.recompute_index(now=timezone.now())
+            messages.success(request, "已保存新的权重版本，指数已重算。")
+            return redirect("monitoring:weights")
+    dimensions = Dimension.objects.prefetch_related("topics__indicators").order_by("sort_order")
+    return render(request, "monitoring/weights.html", {"current": current, "dimensions": dimensions,
+                                                       "weights": current.weights if current else {},
+                                                       "error": error, "posted": request.POST},
+                  status=400 if error else 200)
+
+
+@permission_required("monitoring.configure")
+def survey_list(request):
+    error = ""
+    if request.method == "POST":
+        try:
+            survey = survey_services.create_survey(title=request.POST.get("title", ""),
+                                                   period=request.POST.get("period", ""),
+                                                   sample_size=int(request.POST.get("sample_size") or 0),
+                                                   by=request.user)
+        except ValueError:
+            error = "样本量应为整数。"
+        except BusinessRuleError as exc:
+            error = exc.message
+        else:
+            return redirect("monitoring:survey", survey.pk)
+    return render(request, "monitoring/surveys.html", {"surveys": Survey.objects.all()[:50], "error": error},
+                  status=400 if error else 200)
+
+
+@permission_required("monitoring.view")
+def survey_detail(request, survey_id: int):
+    survey = access.get_survey_for_user(request.user, survey_id)
+    if request.method == "POST":
+        if not request.user.can("monitoring.configure"):
+            raise Http404
+        action, now = request.POST.get("action"), timezone.now()
+        try:
+            if action == "sample":
+                seed = int(request.POST.get("seed") or 0)
+                survey_services.draw_sample(survey=survey, seed=seed, by=request.user)
+            elif action == "open":
+                survey_services.open_survey(survey=survey, by=request.user, now=now)
+            elif action == "close":
+                survey_services.close_survey(survey=survey, by=request.user, now=now)
+            elif action == "publish":
+                survey_services.publish_satisfaction(survey=survey, by=request.user, now=now)
+                services.recompute_index(now=now, periods=[survey.period])
+        except ValueError:
+            messages.error(request, "随机种子应为整数。")
+        except BusinessRuleError as exc:
+            messages.error(request, exc.message)
+        return redirect("monitoring:survey", survey.pk)
+    invitations = survey.invitations.select_related("enterprise__region", "response").order_by("id")[:500]
+    dissatisfied = [i for i in invitations if hasattr(i, "response") and i.response.overall <= 2]
+    return render(request, "monitoring/survey.html", {
+        "survey": survey, "invitations": invitations, "results": survey_services.satisfaction(survey),
+        "definition": survey_services.SatisfactionResult.definition, "dissatisfied": dissatisfied,
+        "can_configure": request.user.can("monitoring.configure"),
+    })
+
+
+@permission_required("monitoring.configure")
+def survey_qr(request, survey_id: int, invitation_id: int):
+    survey = access.get_survey_for_user(request.user, survey_id)
+    invitation = survey.invitations.filter(pk=invitation_id).first()
+    if invitation is None:
+        raise Http404
+    url = request.build_absolute_uri(reverse("monitoring:survey_answer", args=[invitation.token]))
+    return HttpResponse(survey_services.qr_png(url), content_type="image/png")
+
+
+def survey_answer(request, token: str):
+    """The enterprise's answer page, opened from the link or QR code (the token is the credential)."""
+    invitation = access.get_invitation_by_token(token)
+    error, status = "", 200
+    if request.method == "POST":
+        answers = {q["code"]: request.POST.get(q["code"]) for q in invitation.survey.questions}
+        try:
+            survey_services.submit_survey_response(invitation=invitation, answers=answers,
+                                                   comment=request.POST.get("comment", ""), now=timezone.now())
+        except BusinessRuleError as exc:
+            error, status = exc.message, exc.status
+        else:
+            return render(request, "monitoring/survey_thanks.html", {"survey": invitation.survey})
+    return render(request, "monitoring/survey_answer.html", {
+        "invitation": invitation, "survey": invitation.survey, "error": error, "posted": request.POST,
+        "ratings": [(5, "非常满意"), (4, "满意"), (3, "基本满意"), (2, "不满意"), (1, "非常不满意")]}, status=status)
