@@ -1,0 +1,336 @@
+"""Load and soak: a production-like server under a mixed workload of signed-in users, on loopback only.
+
+Ours: gunicorn with WORKERS sync workers, YINGSHANG_PRODUCTION=1 (whitenoise, DEBUG off), PostgreSQL when
+DATABASE_URL is set, else SQLite (WAL). Baseline: the same server with a single worker — the ratio shows what the
+worker pool buys on this machine. The load generator is wrk (C, with a Lua script choosing URLs and session cookies)
+when installed, else a Python threaded keep-alive client; it runs in its own process.
+
+Workload (weights): portal; enterprise list pages, filters, details and the JSON API as the city and county
+administrators; the enterprise user's workspace and own enterprise; the dashboard; and the policy / appeal /
+plan / monitoring pages that answer 200 for their role when the benchmark starts.
+
+Reports throughput, p50/p95/p99 latency, error rate (non-2xx/3xx and socket errors) and the server's total RSS at
+start and end (sampled during the soak). QUICK=1: ~10 s per server. Full: a 10-minute soak of ours (and 60 s for
+the baseline). Goal on the 2-core machine: ≥ 300 req/s at p95 ≤ 300 ms, 0 errors, no memory growth.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from benchmarks.common import QUICK, ROOT, report, setup_django  # noqa: E402
+
+ENTERPRISES = 500 if QUICK else 2000
+DURATION = int(os.environ.get("LOAD_SECONDS", "10" if QUICK else "600"))
+BASELINE_DURATION = min(DURATION, int(os.environ.get("LOAD_BASELINE_SECONDS", "10" if QUICK else "60")))
+WORKERS = int(os.environ.get("LOAD_WORKERS", "4"))
+CONNECTIONS = int(os.environ.get("LOAD_CONNECTIONS", "16"))
+SAMPLE_EVERY = 5 if QUICK else 30
+
+
+# -- data and the workload ------------------------------------------------------------------------
+
+def prepare() -> list[tuple[str, str, int]]:
+    """Demo data in a fresh database; returns the workload as (path, session cookie or "", weight)."""
+    from django.core.management import call_command
+    from django.test import Client
+
+    from yingshang.accounts.models import User
+    from yingshang.enterprises.models import Enterprise
+
+    with open(os.devnull, "w") as sink:
+        try:
+            call_command("setup_demo", enterprises=ENTERPRISES, stdout=sink)
+        except Exception as exc:  # an app's demo data still being built must not stop the benchmark
+            print(f"（setup_demo 未完全成功：{type(exc).__name__}: {exc}；继续使用已有数据）", flush=True)
+            from yingshang.core.demo_accounts import ensure_demo_accounts
+
+            ensure_demo_accounts()
+
+    def session(username: str) -> str:
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        return f"sessionid={client.cookies['sessionid'].value}"
+
+    cookies = {u: session(u) for u in ("shiji", "xianqu", "bumen", "qiye", "lingdao")}
+    ganzhou = list(Enterprise.objects.filter(region__code="620702").values_list("id", flat=True)[:200])
+    every = list(Enterprise.objects.values_list("id", flat=True)[:500])
+    own = list(User.objects.get(username="qiye").enterprise_memberships.values_list("enterprise_id", flat=True))
+    rng = random.Random(7)
+    work: list[tuple[str, str, int]] = [("/", "", 5)]
+    for page in range(1, 6):
+        work.append((f"/enterprises/?page={page}", cookies["shiji"], 3))
+        work.append((f"/api/v1/enterprises?page={page}&page_size=20", cookies["shiji"], 3))
+    for query in ("region=620702", "section=A", "size=micro", "q=%E7%A7%8D%E4%B8%9A", "qualification=hnte"):
+        work.append((f"/enterprises/?{query}", cookies["xianqu"], 2))
+    for enterprise_id in rng.sample(every, min(20, len(every))):
+        work.append((f"/enterprises/{enterprise_id}/", cookies["shiji"], 2))
+        work.append((f"/api/v1/enterprises/{enterprise_id}", cookies["bumen"], 1))
+    for enterprise_id in rng.sample(ganzhou, min(10, len(ganzhou))):
+        work.append((f"/enterprises/{enterprise_id}/", cookies["xianqu"], 2))
+    work.append(("/workspace/", cookies["qiye"], 4))
+    work += [(f"/enterprises/{i}/", cookies["qiye"], 2) for i in own]
+    work.append(("/dashboard/", cookies["shiji"], 2))
+    work.append(("/dashboard/", cookies["lingdao"], 2))
+    work.append(("/workbench/", cookies["bumen"], 2))
+    # Capability pages, included only when they answer 200 for that role now.
+    candidates = [("/policies/", "qiye"), ("/policies/", "shiji"), ("/policies/matches/", "qiye"),
+                  ("/appeals/", "qiye"), ("/appeals/", "bumen"), ("/appeals/ledger/", "shiji"),
+                  ("/plans/", "shiji"), ("/monitoring/", "shiji"), ("/monitoring/", "lingdao"),
+                  ("/api/v1/policies", "qiye"), ("/api/v1/appeals", "bumen"), ("/api/v1/monitoring/indicators", "shiji")]
+    for path, username in candidates:
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        if client.get(path).status_code == 200:
+            work.append((path, cookies[username] if username in cookies else session(username), 3))
+    return work
+
+
+def expand(work: list[tuple[str, str, int]]) -> list[tuple[str, str]]:
+    return [(path, cookie) for path, cookie, weight in work for _ in range(weight)]
+
+
+# -- the server -----------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# One key for this process (which creates the sessions) and the server (which must accept them).
+SECRET_KEY = os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(64))
+
+
+def server_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_DEBUG", "YINGSHANG_TESTING")}
+    env.update({"YINGSHANG_PRODUCTION": "1", "DJANGO_SECRET_KEY": SECRET_KEY,
+                "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost", "DJANGO_SECURE_SSL_REDIRECT": "0",
+                "DJANGO_SETTINGS_MODULE": "config.settings", "LOG_LEVEL": "ERROR",
+                "YINGSHANG_TASK_BACKEND": "django.tasks.backends.immediate.ImmediateBackend"})
+    return env
+
+
+def collectstatic(env: dict[str, str]) -> None:
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env,  # noqa: S603
+                   check=True)
+
+
+def start_server(workers: int, port: int, env: dict[str, str]) -> subprocess.Popen:
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+    process = subprocess.Popen([gunicorn, "config.wsgi:application", "--bind", f"127.0.0.1:{port}",  # noqa: S603
+                                "--config", str(ROOT / "benchmarks" / "load" / "gunicorn_conf.py"),
+                                "--workers", str(workers), "--log-level", "warning"],
+                               cwd=ROOT, env=env, start_new_session=True)
+    import http.client
+
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            connection.request("GET", "/")
+            if connection.getresponse().status == 200:
+                return process
+        except OSError:
+            time.sleep(0.3)
+    os.killpg(process.pid, signal.SIGKILL)
+    raise RuntimeError("gunicorn 未能启动")
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Total resident memory of the gunicorn master and its workers."""
+    total = 0
+    pids = [pid]
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        pids += [int(c) for c in children]
+    except OSError:
+        pass
+    for p in pids:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total / 1024
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+# -- the load generators --------------------------------------------------------------------------
+
+LUA = r"""
+local entries = {}
+local f = io.open(os.getenv("LOAD_WORKLOAD"), "r")
+for line in f:lines() do
+  local path, cookie = line:match("^([^\t]*)\t(.*)$")
+  table.insert(entries, {path, cookie})
+end
+f:close()
+local threads = {}
+setup = function(thread) table.insert(threads, thread) end
+init = function(args) unexpected = 0 end
+response = function(status, headers, body)
+  if status ~= 200 then unexpected = unexpected + 1 end
+end
+request = function()
+  local e = entries[math.random(#entries)]
+  local headers = {}
+  if e[2] ~= "" then headers["Cookie"] = e[2] end
+  return wrk.format("GET", e[1], headers)
+end
+done = function(summary, latency, requests)
+  -- Anything but 200 is an error here: a login redirect would mean the session was not accepted.
+  local errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
+  for _, thread in ipairs(threads) do errors = errors + thread:get("unexpected") end
+  io.write(string.format('LOADJSON {"requests": %d, "seconds": %.3f, "errors": %d, "p50": %.3f, "p95": %.3f,'
+      .. ' "p99": %.3f}\n', summary.requests, summary.duration / 1e6, errors, latency:percentile(50) / 1000,
+      latency:percentile(95) / 1000, latency:percentile(99) / 1000))
+end
+"""
+
+
+def run_wrk(port: int, entries: list[tuple[str, str]], seconds: int) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        workload, script = Path(tmp) / "workload.tsv", Path(tmp) / "load.lua"
+        workload.write_text("".join(f"{p}\t{c}\n" for p, c in entries), encoding="utf-8")
+        script.write_text(LUA, encoding="utf-8")
+        result = subprocess.run(["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s",  # noqa: S607,S603
+                                 "-s", str(script), f"http://127.0.0.1:{port}"],
+                                env={**os.environ, "LOAD_WORKLOAD": str(workload)}, capture_output=True, text=True,
+                                check=True)
+    line = next(ln for ln in result.stdout.splitlines() if ln.startswith("LOADJSON "))
+    return json.loads(line.removeprefix("LOADJSON "))
+
+
+PY_CLIENT = r"""
+import http.client, json, random, sys, threading, time
+port, seconds, threads, path = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+entries = [line.rstrip("\n").split("\t", 1) for line in open(path, encoding="utf-8")]
+latencies, errors, lock = [], [0], threading.Lock()
+stop = time.monotonic() + seconds
+def worker(seed):
+    rng = random.Random(seed)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    mine, bad = [], 0
+    while time.monotonic() < stop:
+        p, cookie = rng.choice(entries)
+        start = time.perf_counter()
+        try:
+            conn.request("GET", p, headers={"Cookie": cookie} if cookie else {})
+            response = conn.getresponse(); response.read()
+            if response.status != 200: bad += 1
+        except Exception:
+            bad += 1; conn.close(); conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        mine.append(time.perf_counter() - start)
+    with lock:
+        latencies.extend(mine); errors[0] += bad
+began = time.monotonic()
+pool = [threading.Thread(target=worker, args=(i,)) for i in range(threads)]
+[t.start() for t in pool]; [t.join() for t in pool]
+elapsed = time.monotonic() - began
+latencies.sort()
+pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000 if latencies else 0
+print("LOADJSON " + json.dumps({"requests": len(latencies), "seconds": elapsed, "errors": errors[0],
+                                "p50": pick(.5), "p95": pick(.95), "p99": pick(.99)}))
+"""
+
+
+def run_python_client(port: int, entries: list[tuple[str, str]], seconds: int) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        workload = Path(tmp) / "workload.tsv"
+        workload.write_text("".join(f"{p}\t{c}\n" for p, c in entries), encoding="utf-8")
+        result = subprocess.run([sys.executable, "-c", PY_CLIENT, str(port), str(seconds), str(CONNECTIONS),  # noqa: S603
+                                 str(workload)], capture_output=True, text=True, check=True)
+    line = next(ln for ln in result.stdout.splitlines() if ln.startswith("LOADJSON "))
+    return json.loads(line.removeprefix("LOADJSON "))
+
+
+def measure(workers: int, entries: list[tuple[str, str]], seconds: int, env: dict[str, str]) -> dict:
+    port = free_port()
+    server = start_server(workers, port, env)
+    generator = run_wrk if shutil.which("wrk") else run_python_client
+    try:
+        # Warm-up until the latency settles: every worker has compiled its templates and opened its connection.
+        for _ in range(6):
+            if generator(port, entries, 5)["p50"] < 1000:
+                break
+        rss = [tree_rss_mb(server.pid)]
+        sampling = threading.Event()
+
+        def sample() -> None:
+            while not sampling.wait(SAMPLE_EVERY):
+                rss.append(tree_rss_mb(server.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        result = generator(port, entries, seconds)
+        sampling.set()
+        sampler.join()
+        rss.append(tree_rss_mb(server.pid))
+    finally:
+        stop_server(server)
+    result.update({"workers": workers, "rps": result["requests"] / result["seconds"],
+                   "error_rate": result["errors"] / max(1, result["requests"]), "rss_start_mb": rss[0],
+                   "rss_end_mb": rss[-1], "rss_max_mb": max(rss), "generator": generator.__name__})
+    return result
+
+
+def describe(label: str, r: dict) -> None:
+    print(f"  {label}: {r['workers']} 个 worker，{r['requests']} 次请求 / {r['seconds']:.1f} s = {r['rps']:.0f} req/s；"
+          f"p50 {r['p50']:.1f} ms，p95 {r['p95']:.1f} ms，p99 {r['p99']:.1f} ms；错误率 {r['error_rate']:.2%}；"
+          f"内存 {r['rss_start_mb']:.0f} → {r['rss_end_mb']:.0f} MB（峰值 {r['rss_max_mb']:.0f}）；{r['generator']}",
+          flush=True)
+
+
+def main() -> None:
+    setup_django("load")
+    work = prepare()
+    entries = expand(work)
+    print(f"  工作负载：{len(work)} 种请求（加权 {len(entries)}），{ENTERPRISES} 个主体；"
+          f"负载 {DURATION}s，基线 {BASELINE_DURATION}s，{CONNECTIONS} 个并发连接", flush=True)
+    from django.db import connections
+
+    connections.close_all()
+    env = server_env()
+    collectstatic(env)
+    baseline = measure(1, entries, BASELINE_DURATION, env)
+    describe("基线", baseline)
+    ours = measure(WORKERS, entries, DURATION, env)
+    describe("本方案", ours)
+    extra = {k: ours[k] for k in ("rps", "p50", "p95", "p99", "error_rate", "rss_start_mb", "rss_end_mb",
+                                  "rss_max_mb", "requests", "seconds", "workers", "generator")}
+    extra["baseline"] = {k: baseline[k] for k in ("rps", "p50", "p95", "p99", "error_rate", "workers")}
+    scale = f"{ENTERPRISES} enterprises, {len(work)} URLs, {CONNECTIONS} connections, {DURATION}s"
+    # Time per request (1/throughput) so that the printed speedup = baseline ÷ ours reads "higher is better".
+    if not ours["rps"] or not baseline["rps"]:
+        raise SystemExit("没有完成的请求：服务器未响应")
+    extra["loadavg_1min_at_end"] = os.getloadavg()[0]
+    print(f"  本机 1 分钟负载（结束时）：{os.getloadavg()[0]:.1f}（2 核；其他进程占用会压低吞吐）", flush=True)
+    report("load_mixed_ms_per_request", ours=1000 / ours["rps"], baseline=1000 / baseline["rps"], unit="ms",
+           scale=scale, extra=extra)
+    report("load_mixed_p95", ours=ours["p95"], baseline=baseline["p95"], unit="ms", scale=scale)
+
+
+if __name__ == "__main__":
+    main()
