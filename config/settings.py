@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_tasks_db",
+    "ninja",  # serves Swagger UI from its own static files (no CDN)
     "yingshang.core",
     "yingshang.accounts",
     "yingshang.enterprises",

@@ -25,3 +25,19 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+
+def not_found(request, exception=None):
+    """404: JSON in the API's error shape under /api/, the Chinese page elsewhere."""
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+
+        return JsonResponse({"detail": "未找到该接口或记录。", "code": "not_found", "errors": []}, status=404,
+                            content_type="application/json; charset=utf-8",
+                            json_dumps_params={"ensure_ascii": False})
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)
+
+
+handler404 = not_found

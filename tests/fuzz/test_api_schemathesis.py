@@ -21,7 +21,7 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application).inc
 
 # Known bugs, each demonstrated by an xfail test below; the generator leaves them out so that it keeps hunting
 # for new ones. Remove an entry when its fix lands (the xfail test then passes).
-KNOWN_BAD_QUERY_PARAMETERS = {"GET /api/v1/enterprises": {"industry"}}
+KNOWN_BAD_QUERY_PARAMETERS: dict[str, set[str]] = {}
 
 
 @schema.hook
@@ -46,9 +46,6 @@ def bearer(cast):
                                  HealthCheck.filter_too_much])
 def test_api_survives_generated_requests(case, bearer):
     response = case.call(headers={"Authorization": f"Bearer {bearer}"})
-    if _is_unrouted_path(response):
-        # Known: a non-integer id does not reach the API at all; see test_unrouted_api_path_answers_in_json.
-        return
     # ignored_auth would replay the request with broken credentials but keeps our explicit bearer header, so it
     # reports a false positive; authentication itself is proven by the permission matrix (401 for anonymous).
     # positive_data_acceptance expects every schema-valid request to succeed, but business rules legitimately
@@ -73,16 +70,12 @@ def test_the_fuzzed_schema_is_not_empty():
     assert "GET /api/v1/enterprises" in operations and len(operations) >= 4
 
 
-@pytest.mark.xfail(reason="已知缺陷：enterprises/selectors.py 中 industry_id__startswith 在外键上不受支持（500）；"
-                          "改为 industry__code__startswith 即可", strict=False)
 def test_enterprise_list_filtered_by_industry_prefix(cast, client_for):
     response = client_for(cast.city_admin).get("/api/v1/enterprises", {"industry": "05"})
     assert response.status_code == 200
     assert [e["name"] for e in response.json()["results"]] == ["张掖市甘州区丰源种业有限公司"]
 
 
-@pytest.mark.xfail(reason="已知缺陷：/api/v1/ 下不匹配的路径（如非整数编号）落到 Django 的 HTML 404 页；"
-                          "应在 config/urls.py 为 api/v1/ 加 JSON 兜底 404", strict=False)
 def test_unrouted_api_path_answers_in_json(cast, client_for):
     response = client_for(cast.city_admin).get("/api/v1/enterprises/not-a-number")
     assert response.status_code == 404

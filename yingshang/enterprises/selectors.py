@@ -37,7 +37,7 @@ def enterprise_list(user, filters: EnterpriseFilters) -> QuerySet[Enterprise]:
     if filters.section:
         qs = qs.filter(industry_section=filters.section.upper())
     if filters.industry:
-        qs = qs.filter(industry_id__startswith=filters.industry)
+        qs = qs.filter(industry__code__startswith=filters.industry)
     if filters.size:
         qs = qs.filter(size=filters.size)
     if filters.status:
