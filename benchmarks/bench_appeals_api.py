@@ -122,7 +122,7 @@ def run_variant(variant: str, token: str, *, seconds: float, concurrency: int, w
          "--keep-alive", "30"], env=env)
     try:
         _wait_for(port)
-        _run_load(port, token, seconds=min(3.0, seconds), concurrency=concurrency)  # warm every worker
+        _run_load(port, token, seconds=min(1.5, seconds), concurrency=concurrency)  # warm every worker
         return _run_load(port, token, seconds=seconds, concurrency=concurrency)
     finally:
         server.terminate()
@@ -164,7 +164,7 @@ def main() -> None:
         username="bench_operator", password=None, role="operator",
         department=Department.objects.filter(function_key="hotline").first())
     token = issue_api_token(user=operator, name="bench")
-    seconds = 5.0 if QUICK else float(os.environ.get("BENCH_APPEALS_SECONDS") or 20)
+    seconds = 3.0 if QUICK else float(os.environ.get("BENCH_APPEALS_SECONDS") or 20)
     concurrency = int(os.environ.get("BENCH_APPEALS_CONCURRENCY") or 16)
     workers = int(os.environ.get("BENCH_APPEALS_WORKERS") or 3)
     from django.db import connection

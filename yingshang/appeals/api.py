@@ -8,7 +8,7 @@ from ninja import Query, Router, Schema, Status
 
 from yingshang.appeals import access, actions, masking, selectors, services, workflow
 from yingshang.appeals.choices import Channel
-from yingshang.appeals.models import Appeal, AppealCategory
+from yingshang.appeals.models import Appeal
 from yingshang.appeals.schemas import (
     AppealDetailOut,
     AppealIn,
@@ -19,7 +19,6 @@ from yingshang.appeals.schemas import (
 )
 from yingshang.core.api_support import ErrorOut, paginate
 from yingshang.core.errors import BusinessRuleError
-from yingshang.core.models import Region
 from yingshang.core.permissions import require
 from yingshang.enterprises.models import Enterprise
 
@@ -60,7 +59,8 @@ def _out(appeal: Appeal, user) -> dict:
 
 def _file(request, payload: AppealIn, *, channel: str, external_id: str = "", received_at=None) -> Appeal:
     user = request.user
-    category = AppealCategory.objects.filter(code=payload.category, is_active=True).first()
+    snapshot = selectors.catalogue()
+    category = snapshot.categories.get(payload.category)
     if category is None:
         raise BusinessRuleError(f"诉求类别“{payload.category}”不存在或已停用。", code="unknown_category",
                                 field="category")
@@ -76,7 +76,7 @@ def _file(request, payload: AppealIn, *, channel: str, external_id: str = "", re
             raise BusinessRuleError("主体库中没有这个统一社会信用代码。", field="credit_code")
     region = None
     if payload.region_code:
-        region = Region.objects.filter(code=payload.region_code).first()
+        region = snapshot.regions.get(payload.region_code)
         if region is None:
             raise BusinessRuleError(f"区划代码“{payload.region_code}”不存在。", field="region_code")
     return services.file_appeal(

@@ -31,6 +31,7 @@ class Catalogue:
     """The reference data intake needs on every appeal, read once and kept for CATALOGUE_TTL seconds."""
 
     categories: dict[str, AppealCategory]  # code → category (active only)
+    regions: dict[str, Region]  # GB/T 2260 code → region
     routes: dict[tuple[int, int | None], str]  # (category id, region id or None) → function key
     departments: dict[tuple[int, str], int]  # (region id, function key) → first active department id
     city_id: int | None
@@ -51,9 +52,11 @@ def catalogue(*, fresh: bool = False) -> Catalogue:
     for pk, region_id, key in (Department.objects.filter(is_active=True).exclude(function_key="")
                                .order_by("path").values_list("pk", "region_id", "function_key")):
         departments.setdefault((region_id, key), pk)
-    regions = list(Region.objects.values_list("pk", "kind", "parent_id"))
+    region_objects = list(Region.objects.all())
+    regions = [(r.pk, r.kind, r.parent_id) for r in region_objects]
     snapshot = Catalogue(
         categories={c.code: c for c in AppealCategory.objects.filter(is_active=True)},
+        regions={r.code: r for r in region_objects},
         routes={(r.category_id, r.region_id): r.function_key for r in DispatchRoute.objects.all()},
         departments=departments, city_id=next((pk for pk, kind, _ in regions if kind == RegionKind.CITY), None),
         zone_parents={pk: parent for pk, kind, parent in regions if kind == RegionKind.ZONE and parent},

@@ -326,8 +326,7 @@ def file_appeal(*, by, channel: str, category: AppealCategory, description: str,
         month=timezone.localtime(now).date().replace(day=1))
     _suggest(appeal)
     try:
-        with transaction.atomic():
-            appeal.save()
+        appeal.save()  # no savepoint: a failure here aborts the whole filing, which is what we want
     except IntegrityError as exc:
         if external_id and Appeal.objects.filter(channel=channel, external_id=external_id).exists():
             raise ConflictError(f"工单号 {external_id} 已导入过，不再重复受理。", code="duplicate_external_id",

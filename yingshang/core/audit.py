@@ -100,13 +100,17 @@ def _set_head(new_hash: str) -> None:
     AuditChainHead.objects.filter(pk=1).update(hash=new_hash)
 
 
-@transaction.atomic
 def record_changes(changes: Sequence[Change], *, actor=None, reason: str = "", at: dt.datetime | None = None,
                    batch_size: int = 2000) -> int:
     """Append many events in one chain segment (bulk insert). Returns how many were written."""
     if not changes:
         return 0
-    at = at or timezone.now()
+    # Inside a service's transaction no savepoint is needed: the audit rows commit or roll back with it.
+    with transaction.atomic(savepoint=False):
+        return _append(changes, actor=actor, reason=reason, at=at or timezone.now(), batch_size=batch_size)
+
+
+def _append(changes: Sequence[Change], *, actor, reason: str, at: dt.datetime, batch_size: int) -> int:
     prev = _chain_head()
     label = _actor_label(actor)
     request_id = current_request_id.get()
