@@ -23,6 +23,7 @@ from yingshang.accounts.roles import Role
 from yingshang.appeals import sla, uploads, workflow
 from yingshang.appeals.choices import (
     AppealAction,
+    AppealKind,
     AppealStatus,
     Channel,
     ExtensionStatus,
@@ -997,3 +998,24 @@ def issue_open311_key(*, name: str, by=None) -> str:
                                           key_prefix=key[:8])
     record_change(actor=by, action="appeal.open311_key", obj=client, after={"name": client.name})
     return key
+
+
+@transaction.atomic
+def file_appeal_from_survey(*, enterprise, text: str, source: str, now: dt.datetime) -> Appeal | None:
+    """A dissatisfied 满意度调查 answer becomes an appeal (诉求), so it enters the closed loop like any other.
+
+    Filed on the monitoring channel under the category configured for general matters (the first active
+    category of kind 投诉 or, failing that, any active one); `source` keeps the link back to the answer and
+    makes a repeat idempotent. Returns None when no category is configured yet (the answer then stays on the
+    survey page for manual follow-up).
+    """
+    category = (AppealCategory.objects.filter(is_active=True, kind=AppealKind.COMPLAINT).order_by("sort_order").first()
+                or AppealCategory.objects.filter(is_active=True).order_by("sort_order").first())
+    if category is None:
+        return None
+    existing = Appeal.objects.filter(channel=Channel.MONITORING_STATION, external_id=source[:40]).first()
+    if existing is not None:
+        return existing
+    return file_appeal(by=None, channel=Channel.MONITORING_STATION, category=category, description=text,
+                       now=now, enterprise=enterprise, title="满意度调查中的不满意意见", external_id=source[:40],
+                       requester_type=RequesterType.ENTERPRISE)

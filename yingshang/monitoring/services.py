@@ -760,7 +760,9 @@ def open_supervision_hook(*, alert: Alert, by, now: dt.datetime) -> str:
                                      code="supervision_unavailable")
     notice = service(title=f"监测预警督办：{alert.indicator.name if alert.indicator else alert.get_kind_display()}",
                      department=alert.department, reason=alert.message, source=f"monitoring.alert:{alert.pk}",
-                     by=by, now=now)
+                     by=by, now=now,
+                     plan_target_ids=list(alert.indicator.target_links.values_list("plan_target_id", flat=True))
+                     if alert.indicator else [])
     return str(getattr(notice, "pk", notice))
 
 

@@ -158,7 +158,7 @@ def dissatisfied_to_appeal_hook(*, response: SurveyResponse, now: dt.datetime) -
         return ""
     appeal = service(enterprise=response.invitation.enterprise, text=response.comment,
                      source=f"monitoring.survey_response:{response.pk}", now=now)
-    return str(getattr(appeal, "pk", appeal))
+    return str(appeal.pk) if appeal is not None else ""
 
 
 @dataclass(frozen=True)

@@ -658,3 +658,25 @@ def send_reminders(*, today: dt.date) -> int:
                                         f"当前进度 {task.progress}%。", link=f"/plans/tasks/{task.pk}/",
                                    dedupe_key=f"plans:deadline:{task.pk}:{task.deadline}:{user.pk}") is not None
     return sent
+
+
+@transaction.atomic
+def open_supervision(*, title: str, department, reason: str, source: str, by, now: dt.datetime,
+                     plan_target_ids: Sequence[int] = ()) -> SupervisionNotice:
+    """Open a 督办 from outside task supervision (e.g. a lagging monitoring indicator).
+
+    The notice goes on the official-plan task that owns one of the indicator's targets (the department
+    responsible for it replies); without such a task there is nothing to supervise and a clear error says so.
+    """
+    targets = PlanTarget.objects.filter(pk__in=list(plan_target_ids), task__isnull=False,
+                                        plan__status=PlanStatus.OFFICIAL, task__closed_at__isnull=True)
+    target = targets.select_related("task", "task__plan").order_by("-plan__year", "pk").first()
+    task = target.task if target is not None else None
+    if task is None and department is not None:
+        # A goal-level target has no task: supervise the department's open task in the newest official plan.
+        task = (PlanTask.objects.filter(plan__status=PlanStatus.OFFICIAL, closed_at__isnull=True,
+                                        lead_departments=department).order_by("-plan__year", "pk").first())
+    if task is None:
+        raise BusinessRuleError("该指标没有关联到正式任务清单中由责任部门牵头的未办结任务，无法转督办。", code="no_task")
+    return issue_supervision_notice(task=task, by=by, now=now,
+                                    reason=f"{title}：{reason}（来源：{source}）"[:1000])

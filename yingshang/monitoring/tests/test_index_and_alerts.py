@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from yingshang.core.errors import BusinessRuleError
 from yingshang.core.models import Notification
 from yingshang.monitoring import computed, dashboard, services
 from yingshang.monitoring.models import Alert, IndexSnapshot, Indicator, IndicatorValue
@@ -102,9 +103,21 @@ def test_escalation_uses_the_plans_supervision_service_or_says_it_is_missing(off
         alert.refresh_from_db()
         assert alert.status == "open"
     else:
+        # No task owns the target yet: refused with a reason, nothing changes.
+        with pytest.raises(BusinessRuleError, match="无法转督办"):
+            services.escalate_alert(alert=alert, by=cast.city_admin, now=at(2025, 4, 21))
+        alert.refresh_from_db()
+        assert alert.status == "open"
+        # Task 12 (破产) led by the alert's department: the 督办 lands on it.
+        from yingshang.plans.models import PlanTask, SupervisionNotice
+
+        task = PlanTask.objects.create(plan=official_plan, number="12", title="提升破产办理效率")
+        task.lead_departments.add(alert.department)
         services.escalate_alert(alert=alert, by=cast.city_admin, now=at(2025, 4, 21))
         alert.refresh_from_db()
-        assert (alert.status, bool(alert.supervision_ref)) == ("supervised", True)
+        notice = SupervisionNotice.objects.get(task=task)
+        assert (alert.status, alert.supervision_ref) == ("supervised", str(notice.pk))
+        assert "监测预警督办" in notice.reason
 
 
 def test_computed_providers_give_no_data_rather_than_zero(catalogue):
