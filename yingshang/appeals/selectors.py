@@ -309,3 +309,13 @@ def policy_pain_points(policy_clause_id: int) -> list[dict]:
     """Appeals tagged to a policy clause, grouped by category (for the policies app's evaluation: 兑现难…)."""
     return list(Appeal.objects.filter(policy_clause_id=policy_clause_id).order_by()
                 .values("category__name").annotate(n=Count("pk")).order_by("-n"))
+
+
+def policy_pain_points_for_clauses(clause_ids) -> dict[int, list[tuple[str, int]]]:
+    """Appeals tagged to each of these policy clauses, by category name, most frequent first."""
+    result: dict[int, list[tuple[str, int]]] = {}
+    rows = (Appeal.objects.filter(policy_clause_id__in=list(clause_ids)).order_by()
+            .values_list("policy_clause_id", "category__name").annotate(n=Count("pk")).order_by("-n"))
+    for clause_id, category, count in rows:
+        result.setdefault(clause_id, []).append((category, count))
+    return result

@@ -6,7 +6,7 @@ import datetime as dt
 import math
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, Sum
@@ -214,6 +214,19 @@ class PolicyFigures:
     rating_count: int
     rating_adjusted: float | None
     flags: list[str]
+    pain_points: list[tuple[str, int]] = field(default_factory=list)  # appeals tagged to its clauses (诉求)
+
+
+def _appeal_pain_points(document_ids) -> dict[int, list[tuple[str, int]]]:
+    """Appeals (诉求) tagged to the documents' clauses, by category — the pain points (兑现难, 条件不清…)."""
+    from yingshang.appeals.selectors import policy_pain_points_for_clauses
+
+    clause_document = dict(Clause.objects.filter(document_id__in=document_ids).values_list("pk", "document_id"))
+    merged: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for clause_id, rows in policy_pain_points_for_clauses(clause_document).items():
+        for category, count in rows:
+            merged[clause_document[clause_id]][category] += count
+    return {doc: sorted(cats.items(), key=lambda item: -item[1]) for doc, cats in merged.items()}
 
 
 def evaluation(documents, *, today: dt.date) -> tuple[list[PolicyFigures], dict]:
@@ -247,6 +260,7 @@ def evaluation(documents, *, today: dt.date) -> tuple[list[PolicyFigures], dict]
     for document_id, score in all_scores.values_list("clause__document_id", "score"):
         ratings[document_id][0] += score
         ratings[document_id][1] += 1
+    pain_points = _appeal_pain_points(ids)
     total_count = sum(c for _, c in ratings.values())
     prior = (sum(t for t, _ in ratings.values()) / total_count) if total_count else 4.0
     figures = []
@@ -262,6 +276,8 @@ def evaluation(documents, *, today: dt.date) -> tuple[list[PolicyFigures], dict]
             flags.append("发布后无人申报")
         if document.budget_yuan and money[document.pk]["approved"] > document.budget_yuan:
             flags.append("核定金额超出预算")
+        if pain_points.get(document.pk):
+            flags.append(f"企业诉求 {sum(n for _, n in pain_points[document.pk])} 件")
         eligible_count = eligible.get(document.pk, 0)
         figures.append(PolicyFigures(
             document=document, clauses=clause_counts.get(document.pk, 0), eligible=eligible_count,
@@ -273,7 +289,7 @@ def evaluation(documents, *, today: dt.date) -> tuple[list[PolicyFigures], dict]
             median_days_to_payment=round(median, 1) if median is not None else None,
             rating_raw=round(total / count, 2) if count else None, rating_count=count,
             rating_adjusted=round(bayesian_average(total, count, prior_mean=prior), 2) if count else None,
-            flags=flags))
+            flags=flags, pain_points=pain_points.get(document.pk, [])))
     summary = {
         "documents": len(documents),
         "applications": sum(app_counts.values()),
