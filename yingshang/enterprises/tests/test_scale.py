@@ -9,7 +9,8 @@ import pytest
 from yingshang.enterprises.scale import DEFAULT_THRESHOLDS_PATH, SizeResult, classify_size, load_thresholds
 
 THRESHOLDS = load_thresholds()
-SHARED_COPY = Path("/work/shared/data/sme-scale-2011.json")
+# shared/ sits beside the repository (developers and CI alike).
+SHARED_COPY = Path(__file__).resolve().parents[4] / "shared" / "data" / "sme-scale-2011.json"
 
 # Transcribed independently from the regulation's 第四条 (sector: upper bounds; medium; small), so the
 # data file is checked against the text rather than against itself.

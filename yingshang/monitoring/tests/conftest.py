@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-SEED_PLAN = Path("/work/shared/seed/zhangye-2025-action-plan.txt")
+# The plans app ships the seed plan (the same text as shared/seed/zhangye-2025-action-plan.txt).
+SEED_PLAN = Path(__file__).resolve().parents[2] / "plans" / "data" / "zhangye-2025-action-plan.txt"
 PLAN_TEXT_FALLBACK = Path(__file__).resolve().parents[2] / "plans" / "tests" / "data"
 TZ = ZoneInfo("Asia/Shanghai")
 
