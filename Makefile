@@ -9,7 +9,7 @@ ENTERPRISES ?= 2000
 QUICK ?=
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: install demo serve migrate test e2e lint bench clean check-python
+.PHONY: install demo serve migrate test e2e lint bench backup restore clean check-python
 
 check-python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "需要 Python ≥ 3.12（当前 %s）" % sys.version.split()[0]'
@@ -29,6 +29,7 @@ migrate: install
 demo: migrate ## set up reference data, demo data and accounts; run the task worker; serve on http://127.0.0.1:8000
 	$(PY) manage.py setup_demo --enterprises $(ENTERPRISES)
 	@echo "启动后台任务进程与网站：http://$(HOST):$(PORT)/  （Ctrl+C 停止）"
+	@$(PY) scripts/requeue_stale_tasks.py
 	@set -m; $(PY) manage.py db_worker --interval 1 > var/worker.log 2>&1 & WORKER=$$!; \
 	  $(PY) manage.py run_periodic --loop > var/periodic.log 2>&1 & PERIODIC=$$!; \
 	  trap "kill $$WORKER $$PERIODIC 2>/dev/null" EXIT INT TERM; \
@@ -51,6 +52,12 @@ lint: install
 
 bench: install ## benchmarks: ours vs baseline with the ratio (QUICK=1 for a small size)
 	QUICK=$(QUICK) $(PY) benchmarks/run.py
+
+backup: install ## consistent backup with a manifest of row counts and checksums
+	$(PY) manage.py backup $(or $(BACKUP),var/backups/yingshang-$(shell date +%Y%m%d-%H%M%S).bak)
+
+restore: install ## restore BACKUP=path and verify it against its manifest
+	$(PY) manage.py restore $(BACKUP)
 
 clean:
 	rm -rf var db.sqlite3 db.sqlite3-* benchmarks/out

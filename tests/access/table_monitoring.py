@@ -10,8 +10,8 @@ CASES = {
     "monitoring:dashboard": [Case(expect(allow=VIEWERS, otherwise=FORBIDDEN))],
     "monitoring:indicators": [Case(expect(allow=VIEWERS, otherwise=FORBIDDEN))],
     "monitoring:alerts": [Case(expect(allow=VIEWERS, otherwise=FORBIDDEN))],
-    # NB: the city administrator opens collection rounds but may not list them (no monitoring.submit) — reported.
-    "monitoring:rounds": [Case(expect(allow=SUBMITTERS, otherwise=FORBIDDEN))],
+    # Everyone who can read monitoring sees the rounds (the city office opens them; departments submit).
+    "monitoring:rounds": [Case(expect(allow=VIEWERS, otherwise=FORBIDDEN))],
     "monitoring:round_open": [Case(expect(allow={"city_admin"}, otherwise=FORBIDDEN), method="post")],
     "monitoring:link_targets": [Case(expect(allow={"city_admin"}, otherwise=FORBIDDEN), method="post")],
     "monitoring:weights": [Case(expect(allow={"city_admin"}, otherwise=FORBIDDEN))],

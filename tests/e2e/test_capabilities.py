@@ -13,7 +13,7 @@ import pytest
 from tests.e2e.conftest import check_accessibility, login, logout, shot
 
 pytestmark = pytest.mark.e2e
-PLAN_TEXT = Path("/work/shared/seed/zhangye-2025-action-plan.txt")
+PLAN_TEXT = Path(__file__).resolve().parents[2] / "yingshang" / "plans" / "data" / "zhangye-2025-action-plan.txt"
 
 
 def _load(app: str, *, demo: bool = False):

@@ -6,6 +6,8 @@ Operations of apps still being built are left out until their API settles (see F
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -14,7 +16,7 @@ from schemathesis.specs.openapi.checks import ignored_auth, positive_data_accept
 from config.wsgi import application
 
 # Regex over paths; grows as each capability's API lands.
-FUZZED_PATHS = r"^/api/v1/enterprises"
+FUZZED_PATHS = os.environ.get("FUZZ_API_PATHS", r"^/api/v1/enterprises")
 MAX_EXAMPLES = 25
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application).include(path_regex=FUZZED_PATHS)
@@ -24,13 +26,33 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application).inc
 KNOWN_BAD_QUERY_PARAMETERS: dict[str, set[str]] = {}
 
 
+# Known: a NUL byte in a filter reaches PostgreSQL, which refuses it (500); see test_nul_byte_in_a_filter_is_a_4xx.
+STRIP_NUL_FROM_QUERIES = False
+
+
 @schema.hook
 def map_query(ctx, query):
     label = f"{ctx.operation.method.upper()} {ctx.operation.path}"
     if query:
         for name in KNOWN_BAD_QUERY_PARAMETERS.get(label, ()):
             query.pop(name, None)
+        if STRIP_NUL_FROM_QUERIES:
+            query = {k: v.replace("\x00", "") if isinstance(v, str) else v for k, v in query.items()}
     return query
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """The real WSGI handler closes "old" connections around each request; inside a test transaction that closes
+    the test's own connection (PostgreSQL). Django's test client detaches the same handler; so do we."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -80,3 +102,10 @@ def test_unrouted_api_path_answers_in_json(cast, client_for):
     response = client_for(cast.city_admin).get("/api/v1/enterprises/not-a-number")
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json; charset=utf-8"
+
+
+def test_nul_byte_in_a_filter_is_a_4xx_not_a_500(cast, client_for):
+    client = client_for(cast.city_admin)
+    api = client.get("/api/v1/enterprises", {"q": "种业\x00"})
+    assert (api.status_code, api.json()["code"]) == (400, "invalid_characters")
+    assert client.get("/enterprises/", {"q": "种业\x00"}).status_code == 400

@@ -22,3 +22,32 @@ class RequestIdMiddleware:
             current_request_id.reset(token)
         response["X-Request-Id"] = request.request_id
         return response
+
+
+class RejectNulBytesMiddleware:
+    """A NUL byte in the query string or a form field is never legitimate; PostgreSQL refuses it with an error.
+
+    Answer 400 with a Chinese message before any view or database sees it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any("\x00" in v for values in request.GET.lists() for v in values[1]):
+            return _bad_request(request)
+        content_type = request.META.get("CONTENT_TYPE", "")
+        if request.method == "POST" and content_type.startswith("application/x-www-form-urlencoded") and any(
+                "\x00" in v for values in request.POST.lists() for v in values[1]):
+            return _bad_request(request)
+        return self.get_response(request)
+
+
+def _bad_request(request):
+    from django.http import HttpResponseBadRequest, JsonResponse
+
+    message = "请求中含有不允许的控制字符（NUL），已拒绝。"
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message, "code": "invalid_characters", "errors": []}, status=400,
+                            json_dumps_params={"ensure_ascii": False})
+    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")

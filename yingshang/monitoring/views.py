@@ -154,7 +154,7 @@ def indicator_values(request, code: str, region_code: str):
                                                        "can_review": request.user.can("monitoring.review")})
 
 
-@permission_required("monitoring.submit")
+@permission_required("monitoring.view")
 def round_list(request):
     """填报轮次: open rounds, my department's status; the city office opens rounds and sees every department."""
     rounds = list(SubmissionRound.objects.order_by("-period")[:24])

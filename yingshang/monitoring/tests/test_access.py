@@ -121,7 +121,7 @@ SUBMIT_OK = {"city_staff", "city_dept_lead", "gz_admin", "gz_staff", "lz_admin",
 def test_page_permissions(person, cast, catalogue, client_for):
     client = client_for(cast[person])
     assert client.get("/monitoring/").status_code == (200 if person in DASHBOARD_OK else 403)
-    assert client.get("/monitoring/rounds/").status_code == (200 if person in SUBMIT_OK else 403)
+    assert client.get("/monitoring/rounds/").status_code == (200 if person in DASHBOARD_OK else 403)
     assert client.get("/monitoring/surveys/").status_code == (200 if person == "city_admin" else 403)
     assert client.get("/monitoring/weights/").status_code == (200 if person == "city_admin" else 403)
 
