@@ -29,7 +29,7 @@ def fast_insert(model: type[models.Model], objects: Sequence[models.Model], *, b
                 field.pre_save(obj, add=True)
     connection = connections[DEFAULT_DB_ALIAS]
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
+    columns = ", ".join(quote(str(f.column)) for f in fields)
     placeholders = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608 (names quoted)
     plain = [f.attname for f in fields if _passes_through(f)]
