@@ -129,8 +129,13 @@ def client_for(client):
     from django.test import Client
 
     def make(user):
+        import time
+
         c = Client()
         c.force_login(user)
+        session = c.session  # as if the user had just been active: the first request does not write it
+        session["_seen"] = int(time.time())
+        session.save()
         return c
 
     return make

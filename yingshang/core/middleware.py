@@ -51,3 +51,27 @@ def _bad_request(request):
         return JsonResponse({"detail": message, "code": "invalid_characters", "errors": []}, status=400,
                             json_dumps_params={"ensure_ascii": False})
     return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+
+
+class SessionKeepAliveMiddleware:
+    """Idle timeout without a database write on every request.
+
+    The session's expiry moves forward when it is saved; saving on every request (SESSION_SAVE_EVERY_REQUEST)
+    costs one write per page view. Marking the session modified at most once a minute keeps the idle timeout
+    (SESSION_COOKIE_AGE, give or take a minute) at a sixtieth of the writes.
+    """
+
+    INTERVAL_SECONDS = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        import time
+
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key:
+            now = int(time.time())
+            if now - int(session.get("_seen", 0)) >= self.INTERVAL_SECONDS:
+                session["_seen"] = now
+        return self.get_response(request)
