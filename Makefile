@@ -29,6 +29,7 @@ migrate: install
 demo: migrate ## set up reference data, demo data and accounts; run the task worker; serve on http://127.0.0.1:8000
 	$(PY) manage.py setup_demo --enterprises $(ENTERPRISES)
 	@echo "启动后台任务进程与网站：http://$(HOST):$(PORT)/  （Ctrl+C 停止）"
+	@mkdir -p var
 	@$(PY) scripts/requeue_stale_tasks.py
 	@set -m; $(PY) manage.py db_worker --interval 1 > var/worker.log 2>&1 & WORKER=$$!; \
 	  $(PY) manage.py run_periodic --loop > var/periodic.log 2>&1 & PERIODIC=$$!; \
