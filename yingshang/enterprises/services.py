@@ -458,6 +458,27 @@ def request_membership(*, user, enterprise: Enterprise, position: str = "") -> E
     return membership
 
 
+def request_membership_by_code(*, user, credit_code: str, position: str = "") -> EnterpriseMembership:
+    """An enterprise user names an enterprise by its 统一社会信用代码; staff verify the binding afterwards."""
+    from yingshang.enterprises.credit_code import (
+        InvalidCreditCode,
+        normalize_credit_code,
+        validate_credit_code,
+    )
+
+    if user.role != "enterprise":
+        raise BusinessRuleError("只有企业用户可以申请绑定企业。", code="not_enterprise_user")
+    code = normalize_credit_code(credit_code)
+    try:
+        validate_credit_code(code)
+    except InvalidCreditCode as exc:
+        raise BusinessRuleError(f"统一社会信用代码有误：{exc}", field="credit_code")
+    enterprise = Enterprise.objects.filter(credit_code=code).first()
+    if enterprise is None:
+        raise BusinessRuleError("主体库中没有该信用代码的企业，请联系所在县区营商部门登记。", field="credit_code")
+    return request_membership(user=user, enterprise=enterprise, position=position[:50])
+
+
 @transaction.atomic
 def verify_membership(membership: EnterpriseMembership, *, by, approve: bool, note: str = "") -> EnterpriseMembership:
     """Staff confirm (or reject) that a user acts for the enterprise (企业账号核验)."""

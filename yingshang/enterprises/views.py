@@ -178,27 +178,12 @@ def membership_decide(request, membership_id: int):
 @require_POST
 def membership_request(request):
     """An enterprise user asks to act for an enterprise by its credit code (pending staff verification)."""
-    from yingshang.enterprises.credit_code import (
-        InvalidCreditCode,
-        normalize_credit_code,
-        validate_credit_code,
-    )
-    from yingshang.enterprises.models import Enterprise
-
-    if request.user.role != "enterprise":
-        messages.error(request, "只有企业用户可以申请绑定企业。")
-        return redirect("core:workspace")
-    code = normalize_credit_code(request.POST.get("credit_code", ""))
     try:
-        validate_credit_code(code)
-    except InvalidCreditCode as exc:
-        messages.error(request, f"统一社会信用代码有误：{exc}")
-        return redirect("core:workspace")
-    enterprise = Enterprise.objects.filter(credit_code=code).first()
-    if enterprise is None:
-        messages.error(request, "主体库中没有该信用代码的企业，请联系所在县区营商部门登记。")
-        return redirect("core:workspace")
-    services.request_membership(user=request.user, enterprise=enterprise,
-                                position=request.POST.get("position", "")[:50])
-    messages.success(request, f"已提交绑定“{enterprise.name}”的申请，待县区工作人员核验。")
+        membership = services.request_membership_by_code(user=request.user,
+                                                         credit_code=request.POST.get("credit_code", ""),
+                                                         position=request.POST.get("position", ""))
+    except BusinessRuleError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已提交绑定“{membership.enterprise.name}”的申请，待县区工作人员核验。")
     return redirect("core:workspace")
