@@ -1,6 +1,13 @@
-"""The world the permission matrix runs in: the named cast plus one object of each kind per county."""
+"""The world the permission matrix runs in: the named cast plus one object of each kind per county.
+
+Each app adds its own objects in `tests/access/world_<app>.py`, a module with `build(world) -> None` that stores
+what it creates on the cast (`world["gz_appeal"] = ...`), so that its table's `kwargs` can name them.
+"""
 
 from __future__ import annotations
+
+import importlib
+import pkgutil
 
 import pytest
 
@@ -23,4 +30,9 @@ def world(cast):
     claimant = User.objects.create_user(username="lz_claimant", password="Test-pass-2025", role=Role.ENTERPRISE)
     cast["lz_pending"] = EnterpriseMembership.objects.create(user=claimant, enterprise=cast.lz_enterprise,
                                                              status=MembershipStatus.PENDING)
+    import tests.access as package
+
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
+        if info.name.startswith("world_"):
+            importlib.import_module(f"tests.access.{info.name}").build(cast)
     return cast
