@@ -472,6 +472,128 @@ def build_table(columns: Sequence[Sequence], *, industry_codes, region_codes, qu
     )
 
 
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+_ENTITY_INDEX = {code: index for index, code in enumerate(_ENTITY_CODES) if index}
+_SIZE_INDEX = {code: index for index, code in enumerate(_SIZE_CODES) if index}
+_CREDIT_INDEX = {code: index for index, code in enumerate(_CREDIT_CODES) if index}
+
+
+def _float_column(values: Sequence) -> np.ndarray:
+    """Numbers or None → float64 with NaN for unknown."""
+    return np.array(values, dtype=np.float64) if len(values) else np.zeros(0, dtype=np.float64)
+
+
+def _code_bits(keys: Sequence, table: dict[str, int]) -> tuple[np.ndarray, list[str]]:
+    """Each row's code collection (a hashable tuple of codes) → a uint64 bit set; `table` grows with new codes."""
+    cache: dict[Any, int] = {}
+    bits = np.zeros(len(keys), dtype=np.uint64)
+    for row, key in enumerate(keys):
+        if not key:
+            continue
+        value = cache.get(key)
+        if value is None:
+            value = 0
+            for code in key:
+                if code not in table:
+                    if len(table) >= 64:
+                        raise ValueError("资质或产业种类超过 64 种，无法向量化匹配")
+                    table[code] = len(table)
+                value |= 1 << table[code]
+            cache[key] = value
+        bits[row] = value
+    return bits, list(table)
+
+
+def _mapped(values: Sequence, index: Mapping, dtype, default: int | None = None) -> np.ndarray:
+    """values[i] → index[values[i]] as a numpy column; with `default`, values missing from `index` get it."""
+    if default is not None:
+        index = {value: index.get(value, default) for value in set(values)}
+    return np.array(list(map(index.__getitem__, values)), dtype=dtype) if len(values) else np.zeros(0, dtype)
+
+
+def encode_columns(*, ids: Sequence[int], entity_types: Sequence[str | None], industry_codes: Sequence[str | None],
+                   industry_sections: Sequence[str | None], region_codes: Sequence[str | None],
+                   zone_codes: Sequence[str | None], sizes: Sequence[str | None], founded: Sequence,
+                   employees: Sequence, revenue_10k: Sequence, above_scale: Sequence, tags: Sequence[tuple],
+                   credit_classes: Sequence[str | None], qualifications: Sequence[tuple[int, str]] = (),
+                   declarations: Sequence[tuple[int, Any, Any]] = (),
+                   benefited: Sequence[tuple[int, int]] = ()) -> FactTable:
+    """Raw query columns (one entry per enterprise, ids ascending) → a FactTable, without per-row objects.
+
+    Same encoding as `FactTableBuilder` (which works from `EnterpriseFacts`), built column by column:
+    `founded` holds dates or ISO strings (None = unknown), `tags` a tuple of codes per row, `qualifications`,
+    `declarations` (enterprise id, R&D share, tax paid) and `benefited` (enterprise id, clause id) are rows keyed
+    by enterprise id. A test holds both constructions equal.
+    """
+    count = len(ids)
+    id_array = np.array(ids, dtype=np.int64) if count else np.zeros(0, dtype=np.int64)
+    if count > 1 and not bool(np.all(id_array[1:] > id_array[:-1])):
+        raise ValueError("ids must be strictly ascending")
+
+    def rows_of(enterprise_ids: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+        wanted = np.array(enterprise_ids, dtype=np.int64)
+        rows = np.searchsorted(id_array, wanted)
+        inside = rows < count
+        inside[inside] = id_array[rows[inside]] == wanted[inside]
+        return rows, inside
+
+    # 1. Categorical columns → small integer codes through dictionaries (index 0 = unknown), one lookup per
+    #    distinct value and a C-level map over the rows.
+    industry_keys = list(zip(industry_codes, industry_sections, strict=True))
+    industry_index = {key: index for index, key in enumerate(dict.fromkeys([(None, None), *industry_keys]))}
+    industry = _mapped(industry_keys, industry_index, np.int32)
+    region_index: dict[str | None, int] = {"": 0, None: 0}
+    for code in dict.fromkeys([*region_codes, *zone_codes]):
+        region_index.setdefault(code, len(region_index) - 1)
+    region = _mapped(region_codes, region_index, np.int32)
+    zone = _mapped(zone_codes, region_index, np.int32)
+    # 2. Dates → ordinals (NaN = unknown), numbers → float64 (NaN = unknown).
+    days = np.array(founded, dtype="datetime64[D]") if count else np.zeros(0, dtype="datetime64[D]")
+    founded_column = days.astype(np.int64).astype(np.float64) + _EPOCH_ORDINAL
+    founded_column[np.isnat(days)] = np.nan
+    # 3. Sets of codes → bit sets.
+    tag_bits, tag_codes = _code_bits(tags, {})
+    qualification_table: dict[str, int] = {}
+    qualification_bits = np.zeros(count, dtype=np.uint64)
+    if len(qualifications):
+        held_ids, held_codes = zip(*qualifications, strict=True)
+        rows, inside = rows_of(held_ids)
+        bits, _ = _code_bits([(code,) for code in held_codes], qualification_table)
+        np.bitwise_or.at(qualification_bits, rows[inside], bits[inside])
+    rd_ratio = np.full(count, np.nan)
+    tax_paid = np.full(count, np.nan)
+    if len(declarations):
+        declared_ids, declared_rd, declared_tax = zip(*declarations, strict=True)
+        rows, inside = rows_of(declared_ids)
+        rd_ratio[rows[inside]] = _float_column(declared_rd)[inside]
+        tax_paid[rows[inside]] = _float_column(declared_tax)[inside]
+    benefited_rows: dict[int, list[int]] = {}
+    if len(benefited):
+        benefited_ids, clause_ids = zip(*benefited, strict=True)
+        rows, inside = rows_of(benefited_ids)
+        for row, clause_id, ok in zip(rows.tolist(), clause_ids, inside.tolist(), strict=True):
+            if ok:
+                benefited_rows.setdefault(clause_id, []).append(row)
+    above = _mapped(above_scale, {value: -1 if value is None else int(bool(value)) for value in set(above_scale)},
+                    np.int8)
+    codes = [""] * len(set(region_index.values()))
+    for code, index in region_index.items():
+        if index:
+            codes[index] = code
+    return FactTable(
+        ids=id_array, entity=_mapped(entity_types, _ENTITY_INDEX, np.int8, default=0),
+        industry=industry, industry_codes=list(industry_index), region=region, zone=zone, region_codes=codes,
+        size=_mapped(sizes, _SIZE_INDEX, np.int8, default=0),
+        founded=founded_column, employees=_float_column(employees), revenue=_float_column(revenue_10k),
+        rd_ratio=rd_ratio, tax_paid=tax_paid, above_scale=above, qualification_bits=qualification_bits,
+        qualifications_known=np.ones(count, dtype=bool), qualification_codes=list(qualification_table),
+        tag_bits=tag_bits, tags_known=np.ones(count, dtype=bool), tag_codes=tag_codes,
+        credit=_mapped(credit_classes, _CREDIT_INDEX, np.int8, default=0),
+        row_of=dict(zip(id_array.tolist(), range(count), strict=True)),
+        benefited={k: np.array(v, dtype=np.int64) for k, v in benefited_rows.items()},
+    )
+
+
 @dataclass(frozen=True)
 class BulkOutcome:
     """Rows (indices into the FactTable) for which a clause is met, and those for which it is unknown."""
