@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from yingshang.accounts.roles import DataScope
+from yingshang.core.models import Region
 from yingshang.monitoring.models import (
     Alert,
     IndicatorValue,
@@ -57,9 +59,47 @@ def get_value_for_revision(user, value_id: int) -> IndicatorValue:
     return value
 
 
+def get_region_for_user(user, region_code: str) -> Region:
+    """A monitored region whose submitted values the user may read: any for city-wide roles, the own county for
+    county roles, the regions the own department reports for otherwise (404 for the rest)."""
+    region = Region.objects.filter(code=region_code, kind__in=["city", "county"]).first()
+    if region is None or not _monitoring_user(user):
+        raise Http404
+    if user.is_superuser or user.data_scope == DataScope.ALL:
+        return region
+    if user.data_scope == DataScope.REGION and user.scope_region is not None:
+        if region.pk != user.scope_region.pk:
+            raise Http404
+        return region
+    if user.department is None:
+        raise Http404
+    from yingshang.monitoring.selectors import reporting_regions
+
+    if region not in reporting_regions(user.department):
+        raise Http404
+    return region
+
+
+def get_alert_for_action(user, alert_id: int) -> Alert:
+    """An alert the user may acknowledge: the responsible department (or county) or the city office."""
+    alert = get_alert_for_user(user, alert_id)
+    if not (user.can("monitoring.review") or user.can("monitoring.submit")):
+        raise PermissionDenied("只读账号不能处理预警。")
+    return alert
+
+
 def get_alert_for_user(user, alert_id: int) -> Alert:
+    """An alert (预警) within the user's scope."""
     return get_object_or_404(Alert.objects.visible_to(user).select_related("indicator", "region", "department"),
                              pk=alert_id)
+
+
+def get_survey_for_configuration(user, survey_id: int) -> Survey:
+    """A survey the user may sample, open, close or publish (city office only)."""
+    survey = get_survey_for_user(user, survey_id)
+    if not user.can("monitoring.configure"):
+        raise PermissionDenied("只有市营商局可以管理满意度调查。")
+    return survey
 
 
 def get_survey_for_user(user, survey_id: int) -> Survey:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,7 +13,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from yingshang.core.errors import BusinessRuleError
-from yingshang.core.models import Region
 from yingshang.core.permissions import permission_required
 from yingshang.enterprises.spreadsheets import write_xlsx
 from yingshang.monitoring import access, dashboard, reports, selectors, services, survey_services, workbook
@@ -144,8 +144,8 @@ def indicator_detail(request, code: str):
 def indicator_values(request, code: str, region_code: str):
     """Drill-down to the submitted values of an indicator in a region: every version with its provenance."""
     indicator = Indicator.objects.filter(code=code).first()
-    region = Region.objects.filter(code=region_code).first()
-    if indicator is None or region is None:
+    region = access.get_region_for_user(request.user, region_code)
+    if indicator is None:
         raise Http404
     values = list(IndicatorValue.objects.visible_to(request.user).filter(indicator=indicator, region=region)
                   .select_related("entered_by", "department", "published_by", "submission", "replaces")
@@ -187,11 +187,13 @@ def _form_rows(collection_round, department):
              "field": f"{i.code}__{r.code}"} for i in indicators for r in regions]
 
 
-@permission_required("monitoring.submit")
+@permission_required("monitoring.view")
 def round_detail(request, round_id: int):
     """One round: the department's web form (or Excel upload); the city office sees all submissions."""
     collection_round = access.get_round_for_user(request.user, round_id)
-    department = request.user.department
+    if request.method == "POST" and not request.user.can("monitoring.submit"):
+        raise PermissionDenied("您的角色不能报送监测数据。")
+    department = request.user.department if request.user.can("monitoring.submit") else None
     errors: list[dict] = []
     status = 200
     if request.method == "POST" and department is not None:
@@ -240,7 +242,7 @@ def round_template(request, round_id: int):
     return _download(content, f"{collection_round.period}-{request.user.department.short_name or request.user.department.name}-监测数据模板.xlsx", XLSX)
 
 
-@permission_required("monitoring.submit")
+@permission_required("monitoring.view")
 def submission_detail(request, submission_id: int):
     submission = access.get_submission_for_user(request.user, submission_id)
     values = submission.values.select_related("indicator", "region", "entered_by").order_by(
@@ -266,7 +268,7 @@ def submission_review(request, submission_id: int):
     return redirect("monitoring:submission", submission.pk)
 
 
-@permission_required("monitoring.submit")
+@permission_required("monitoring.view")
 def value_revise(request, value_id: int):
     """Correct a value (更正): the old version and the reason are kept."""
     value = access.get_value_for_revision(request.user, value_id)
@@ -309,6 +311,7 @@ def alert_list(request):
 def alert_detail(request, alert_id: int):
     alert = access.get_alert_for_user(request.user, alert_id)
     if request.method == "POST":
+        alert = access.get_alert_for_action(request.user, alert_id)
         try:
             if request.POST.get("action") == "escalate":
                 if not request.user.can("monitoring.review"):
@@ -404,8 +407,7 @@ def survey_list(request):
 def survey_detail(request, survey_id: int):
     survey = access.get_survey_for_user(request.user, survey_id)
     if request.method == "POST":
-        if not request.user.can("monitoring.configure"):
-            raise Http404
+        survey = access.get_survey_for_configuration(request.user, survey_id)
         action, now = request.POST.get("action"), timezone.now()
         try:
             if action == "sample":

@@ -132,3 +132,21 @@ def test_department_without_monitoring_duties_sees_an_empty_form(cast, catalogue
     assert response.status_code == 200
     assert Department.objects.get(pk=cast.gz_admin.department_id).function_key == "business_env"
     assert "政务服务事项全程网办率" in response.content.decode()
+
+
+@pytest.mark.parametrize("person", ["city_admin", "leader"])
+def test_viewers_without_submit_read_a_round_but_cannot_post_to_it(person, cast, catalogue, client_for):
+    collection_round = services.open_round(period="2025-03")
+    client = client_for(cast[person])
+    assert client.get(f"/monitoring/rounds/{collection_round.pk}/").status_code == 200
+    posted = client.post(f"/monitoring/rounds/{collection_round.pk}/", {"startup_time__620700__value": "1"})
+    assert posted.status_code == 403
+    assert (Submission.objects.count(), IndicatorValue.objects.count()) == (0, 0)
+
+
+def test_values_page_of_another_county_is_a_404_and_shows_nothing(cast, records, client_for):
+    client = client_for(cast.lz_admin)
+    assert client.get("/monitoring/indicators/startup_time/620723/").status_code == 200
+    other = client.get("/monitoring/indicators/startup_time/620702/")
+    assert other.status_code == 404
+    assert "1.0000" not in other.content.decode()
