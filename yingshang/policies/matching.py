@@ -133,8 +133,13 @@ def age_cutoff(today: dt.date, years: float) -> dt.date:
 
 def industry_matches(prefixes: Sequence[str], code: str | None, section: str | None) -> bool:
     """A GB/T 4754 rule entry is a 门类 letter or a numeric prefix (大类 '13' covers '1351')."""
-    return any((p.isalpha() and p == section) or (not p.isalpha() and code is not None and code.startswith(p))
-               for p in prefixes)
+    for prefix in prefixes:  # a plain loop: this runs for every clause of every live match
+        if prefix.isalpha():
+            if prefix == section:
+                return True
+        elif code is not None and code.startswith(prefix):
+            return True
+    return False
 
 
 def _number(value: float | None) -> str:
@@ -607,110 +612,143 @@ def _mask(codes: Iterable[str], table: list[str]) -> int:
     return sum(1 << positions[code] for code in codes if code in positions)
 
 
+_Condition = tuple[np.ndarray | None, np.ndarray | None]  # (decided not met, unknown); None = nowhere
+_CACHE_BYTES = 256 * 1024 * 1024
+
+
 class _Evaluator:
-    """Per-table caches shared by all clauses of one run (lookups by distinct rule values)."""
+    """Per-table caches shared by all clauses of one run.
+
+    Clauses repeat conditions (the same county list, the same 失信 exclusion, the same size band), so each
+    distinct condition is evaluated once per run and its two boolean columns are reused, within a memory budget.
+    """
 
     def __init__(self, table: FactTable, today: dt.date) -> None:
         self.table = table
         self.today = today
         self._lookups: dict[tuple, np.ndarray] = {}
+        self._conditions: dict[tuple, _Condition] = {}
+        self._cache_room = _CACHE_BYTES // max(1, 2 * len(table))
+        self._missing: dict[str, np.ndarray | None] = {}
 
     def _lookup(self, key: tuple, size: int, predicate) -> np.ndarray:
         if key not in self._lookups:
             self._lookups[key] = np.fromiter((predicate(i) for i in range(size)), dtype=bool, count=size)
         return self._lookups[key]
 
-    def clause(self, rules: Mapping[str, Any], clause_id: int | None) -> BulkOutcome:
+    def _missing_of(self, name: str, column: np.ndarray, test) -> np.ndarray | None:
+        """The unknown rows of a fact column, computed once per run (None when every row is known)."""
+        if name not in self._missing:
+            missing = test(column)
+            self._missing[name] = missing if missing.any() else None
+        return self._missing[name]
+
+    def condition(self, key: str, value: Any) -> _Condition:
+        """One condition (rule key and its value) over every row, memoised by its canonical value."""
+        frozen = (key, tuple(value) if isinstance(value, list) else value)
+        cached = self._conditions.get(frozen)
+        if cached is None:
+            cached = self._evaluate(key, value)
+            if self._cache_room > 0:
+                self._conditions[frozen] = cached
+                self._cache_room -= 1
+        return cached
+
+    def _evaluate(self, key: str, value: Any) -> _Condition:
         table = self.table
-        count = len(table)
-        bad = np.zeros(count, dtype=bool)
-        unknown = np.zeros(count, dtype=bool)
 
-        def categorical(values: np.ndarray, lookup: np.ndarray) -> None:
-            nonlocal bad, unknown
-            missing = values == 0
-            bad |= ~lookup[values] & ~missing
-            unknown |= missing
+        def categorical(name: str, values: np.ndarray, lookup: np.ndarray) -> _Condition:
+            missing = self._missing_of(name, values, lambda column: column == 0)
+            ok = lookup[values]
+            bad = ~ok if missing is None else ~ok & ~missing
+            return bad, missing
 
-        def numeric(values: np.ndarray, bound: float, is_min: bool) -> None:
-            nonlocal bad, unknown
-            missing = np.isnan(values)
+        def numeric(name: str, values: np.ndarray, bound: float, is_min: bool) -> _Condition:
             with np.errstate(invalid="ignore"):
-                fails = values < bound if is_min else values > bound
-            bad |= fails
-            unknown |= missing
+                fails = values < bound if is_min else values > bound  # NaN compares False: unknown, not failed
+            return fails, self._missing_of(name, values, np.isnan)
 
-        if "entity_types" in rules:
-            wanted = tuple(rules["entity_types"])
-            categorical(table.entity, self._lookup(("entity", wanted), len(_ENTITY_CODES),
-                                                   lambda i: i > 0 and _ENTITY_CODES[i] in wanted))
-        if "regions" in rules:
-            wanted = tuple(rules["regions"])
+        def bits(known: np.ndarray, fails: np.ndarray) -> _Condition:
+            return fails & known, None if known.all() else ~known
+
+        if key == "entity_types":
+            wanted = tuple(value)
+            return categorical("entity", table.entity, self._lookup(
+                ("entity", wanted), len(_ENTITY_CODES), lambda i: i > 0 and _ENTITY_CODES[i] in wanted))
+        if key == "regions":
+            wanted = tuple(value)
             lookup = self._lookup(("region", wanted), len(table.region_codes),
                                   lambda i: i > 0 and table.region_codes[i] in wanted)
             inside = lookup[table.region] | lookup[table.zone]
-            missing = (table.region == 0) & (table.zone == 0)
-            bad |= ~inside & ~missing
-            unknown |= missing
-        if "industries" in rules:
-            wanted = tuple(rules["industries"])
-            categorical(table.industry, self._lookup(
+            missing = self._missing_of("region", table.region,
+                                       lambda column: (column == 0) & (table.zone == 0))
+            return (~inside if missing is None else ~inside & ~missing), missing
+        if key == "industries":
+            wanted = tuple(value)
+            return categorical("industry", table.industry, self._lookup(
                 ("industry", wanted), len(table.industry_codes),
                 lambda i: i > 0 and industry_matches(wanted, *table.industry_codes[i])))
-        if "tags_any" in rules:
-            mask = np.uint64(_mask(rules["tags_any"], table.tag_codes))
-            bad |= ((table.tag_bits & mask) == 0) & table.tags_known
-            unknown |= ~table.tags_known
-        if "sizes" in rules:
-            wanted = tuple(rules["sizes"])
-            categorical(table.size, self._lookup(("size", wanted), len(_SIZE_CODES),
-                                                 lambda i: i > 0 and _SIZE_CODES[i] in wanted))
-        for key in ("qualifications_any", "qualifications_all"):
-            if key not in rules:
-                continue
-            wanted_codes = rules[key]
-            mask_value = _mask(wanted_codes, table.qualification_codes)
-            mask = np.uint64(mask_value)
-            held = table.qualification_bits & mask
+        if key == "tags_any":
+            mask = np.uint64(_mask(value, table.tag_codes))
+            return bits(table.tags_known, (table.tag_bits & mask) == 0)
+        if key == "sizes":
+            wanted = tuple(value)
+            return categorical("size", table.size, self._lookup(
+                ("size", wanted), len(_SIZE_CODES), lambda i: i > 0 and _SIZE_CODES[i] in wanted))
+        if key in ("qualifications_any", "qualifications_all"):
+            mask_value = _mask(value, table.qualification_codes)
+            held = table.qualification_bits & np.uint64(mask_value)
             if key == "qualifications_any":
                 fails = held == 0
-            elif mask_value == 0 or len([c for c in wanted_codes if c in table.qualification_codes]) < len(
-                    set(wanted_codes)):
-                fails = np.ones(count, dtype=bool)  # someone must hold a code nobody holds
+            elif mask_value == 0 or len([c for c in value if c in table.qualification_codes]) < len(set(value)):
+                fails = np.ones(len(table), dtype=bool)  # someone must hold a code nobody holds
             else:
-                fails = held != mask
-            bad |= fails & table.qualifications_known
-            unknown |= ~table.qualifications_known
-        for key, column, is_min in (("min_employees", table.employees, True),
-                                    ("max_employees", table.employees, False),
-                                    ("min_revenue_10k", table.revenue, True),
-                                    ("max_revenue_10k", table.revenue, False),
-                                    ("min_rd_ratio", table.rd_ratio, True),
-                                    ("min_tax_paid_10k", table.tax_paid, True)):
-            if key in rules:
-                numeric(column, float(rules[key]), is_min)
+                fails = held != np.uint64(mask_value)
+            return bits(table.qualifications_known, fails)
+        columns = {"min_employees": ("employees", True), "max_employees": ("employees", False),
+                   "min_revenue_10k": ("revenue", True), "max_revenue_10k": ("revenue", False),
+                   "min_rd_ratio": ("rd_ratio", True), "min_tax_paid_10k": ("tax_paid", True)}
+        if key in columns:
+            name, is_min = columns[key]
+            return numeric(name, getattr(table, name), float(value), is_min)
         # Founding-date conditions compare ordinals: "at least N years old" = founded on or before the cutoff.
-        if "min_age_years" in rules:
-            numeric(-table.founded, -age_cutoff(self.today, rules["min_age_years"]).toordinal(), True)
-        if "max_age_years" in rules:
-            numeric(table.founded, age_cutoff(self.today, rules["max_age_years"]).toordinal(), True)
-        if "established_from" in rules:
-            numeric(table.founded, dt.date.fromisoformat(rules["established_from"]).toordinal(), True)
-        if "established_to" in rules:
-            numeric(table.founded, dt.date.fromisoformat(rules["established_to"]).toordinal(), False)
-        if "above_scale" in rules:
-            wanted_flag = int(bool(rules["above_scale"]))
-            missing = table.above_scale == -1
-            bad |= (table.above_scale != wanted_flag) & ~missing
-            unknown |= missing
-        if "exclude_credit_classes" in rules:
-            excluded = tuple(rules["exclude_credit_classes"])
-            lookup = self._lookup(("credit", excluded), len(_CREDIT_CODES),
-                                  lambda i: i > 0 and _CREDIT_CODES[i] not in excluded)
-            categorical(table.credit, lookup)
-        if rules.get("exclude_already_benefited") and clause_id is not None and clause_id in table.benefited:
-            bad[table.benefited[clause_id]] = True
-        decided_ok = ~bad
+        if key == "min_age_years":
+            return numeric("founded", table.founded, age_cutoff(self.today, value).toordinal(), False)
+        if key == "max_age_years":
+            return numeric("founded", table.founded, age_cutoff(self.today, value).toordinal(), True)
+        if key == "established_from":
+            return numeric("founded", table.founded, dt.date.fromisoformat(value).toordinal(), True)
+        if key == "established_to":
+            return numeric("founded", table.founded, dt.date.fromisoformat(value).toordinal(), False)
+        if key == "above_scale":
+            missing = self._missing_of("above_scale", table.above_scale, lambda column: column == -1)
+            fails = table.above_scale != int(bool(value))
+            return (fails if missing is None else fails & ~missing), missing
+        if key == "exclude_credit_classes":
+            excluded = tuple(value)
+            return categorical("credit", table.credit, self._lookup(
+                ("credit", excluded), len(_CREDIT_CODES), lambda i: i > 0 and _CREDIT_CODES[i] not in excluded))
+        return None, None  # exclude_already_benefited is per clause (below); unknown keys never pass validation
+
+    def clause(self, rules: Mapping[str, Any], clause_id: int | None) -> BulkOutcome:
+        count = len(self.table)
+        bad: np.ndarray | None = None
+        unknown: np.ndarray | None = None
+        for key, value in rules.items():
+            condition_bad, condition_unknown = self.condition(key, value)
+            if condition_bad is not None:
+                bad = condition_bad.copy() if bad is None else np.logical_or(bad, condition_bad, out=bad)
+            if condition_unknown is not None:
+                unknown = condition_unknown.copy() if unknown is None else np.logical_or(
+                    unknown, condition_unknown, out=unknown)
+        if rules.get("exclude_already_benefited") and clause_id is not None and clause_id in self.table.benefited:
+            bad = np.zeros(count, dtype=bool) if bad is None else bad
+            bad[self.table.benefited[clause_id]] = True
+        if bad is None:
+            bad = np.zeros(count, dtype=bool)
+        decided_ok = np.logical_not(bad, out=bad)
+        if unknown is None:
+            return BulkOutcome(met=np.flatnonzero(decided_ok), unknown=np.zeros(0, dtype=np.int64))
         return BulkOutcome(met=np.flatnonzero(decided_ok & ~unknown), unknown=np.flatnonzero(decided_ok & unknown))
 
 

@@ -178,13 +178,13 @@ def live_matches(facts: matching.EnterpriseFacts, *, today: dt.date, clauses: li
     for clause in clauses:
         benefits = _benefit_dicts(clause)
         if matching.quick_status(clause.rules, facts, today=today, clause_id=clause.pk) == matching.NOT_MET:
-            result = matching.MatchResult(matching.NOT_MET, (), matching.estimate_max_benefit(benefits))
+            result = matching.MatchResult(matching.NOT_MET, (), clause._estimated_max_yuan)
         else:
             result = matching.evaluate_clause(clause.rules, benefits, facts, today=today, clause_id=clause.pk,
                                               names=names)
         results.append(LiveMatch(clause, result))
     order = {matching.MET: 0, matching.UNKNOWN: 1, matching.NOT_MET: 2}
-    results.sort(key=lambda m: (order[m.result.status], -(m.result.estimated_max_yuan or 0), m.clause.pk))
+    results.sort(key=lambda m: (order[m.result.status], -(m.result.estimated_max_yuan or 0), m.clause.id))
     return results
 
 
@@ -194,6 +194,7 @@ def _benefit_dicts(clause: Clause) -> list[dict]:
     if cached is None:
         cached = [b.as_dict() for b in clause.benefits.all()]
         clause._benefit_dicts = cached
+        clause._estimated_max_yuan = matching.estimate_max_benefit(cached)
     return cached
 
 
