@@ -368,10 +368,14 @@ def _push(enterprise: Enterprise, clause: Clause, result: matching.MatchResult, 
     return sent
 
 
-def refresh_enterprise_matches(enterprise: Enterprise, *, now: dt.datetime, push: bool = True) -> dict[str, int]:
-    """Recompute one enterprise against every active clause (after its profile changed); push new matches."""
+def refresh_enterprise_matches(enterprise: Enterprise, *, now: dt.datetime, push: bool = True,
+                               clauses: list[Clause] | None = None, names: dict | None = None) -> dict[str, int]:
+    """Recompute one enterprise against every active clause (after its profile changed); push new matches.
+
+    `clauses` and `names` let a batch load the active clauses and their vocabulary once for many enterprises.
+    """
     facts = selectors.enterprise_facts(enterprise)
-    live = selectors.live_matches(facts, today=now.date())
+    live = selectors.live_matches(facts, today=now.date(), clauses=clauses, names=names)
     keep = {m.clause.pk: m for m in live if m.result.status != matching.NOT_MET}
     with transaction.atomic():
         PolicyMatch.objects.filter(enterprise=enterprise).exclude(clause_id__in=list(keep)).delete()
@@ -393,6 +397,35 @@ def refresh_enterprise_matches(enterprise: Enterprise, *, now: dt.datetime, push
                 pushed += _push(enterprise, match.clause, match.result, users)
     return {"met": sum(m.result.status == matching.MET for m in keep.values()),
             "unknown": sum(m.result.status == matching.UNKNOWN for m in keep.values()), "pushed": pushed}
+
+
+REMATCH_CHUNK = 500
+
+
+def refresh_enterprises_matches(enterprise_ids: Sequence[int], *, now: dt.datetime, push: bool = True,
+                                chunk_size: int = REMATCH_CHUNK) -> dict[str, int]:
+    """Re-match many enterprises at once (after a registry import): the same result as one task per enterprise.
+
+    Steps: 1. de-duplicate the ids; 2. load the active clauses and the rule vocabulary once; 3. walk the ids in
+    chunks, reading each chunk's enterprises with one query; 4. recompute and push each enterprise exactly as
+    `refresh_enterprise_matches` does (its own transaction; the notification dedupe key keeps pushes single).
+    Enterprises deleted in the meantime are skipped.
+    """
+    ids = sorted({int(pk) for pk in enterprise_ids})
+    totals = {"enterprises": 0, "met": 0, "unknown": 0, "pushed": 0}
+    if not ids:
+        return totals
+    clauses = selectors.active_clauses()
+    names = selectors.rule_names()
+    for start in range(0, len(ids), max(1, chunk_size)):
+        chunk = ids[start:start + max(1, chunk_size)]
+        for enterprise in Enterprise.objects.filter(pk__in=chunk).select_related("region", "zone", "industry"
+                                                                                  ).order_by("pk"):
+            result = refresh_enterprise_matches(enterprise, now=now, push=push, clauses=clauses, names=names)
+            totals["enterprises"] += 1
+            for key in ("met", "unknown", "pushed"):
+                totals[key] += result[key]
+    return totals
 
 
 def refresh_clause_matches(clauses: Sequence[Clause], *, now: dt.datetime, push: bool = True,

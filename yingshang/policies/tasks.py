@@ -31,6 +31,12 @@ def rematch_enterprise(*, enterprise_id: int) -> dict:
 
 
 @task()
+def rematch_enterprises(*, enterprise_ids: list[int]) -> dict:
+    """After a registry import changed many enterprises: re-match them in one task (chunked, no duplicate push)."""
+    return services.refresh_enterprises_matches(enterprise_ids, now=timezone.now())
+
+
+@task()
 def sweep_policy_expiry() -> dict:
     """Daily: expire documents past their date and remind drafters of those about to expire."""
     return services.sweep_policy_expiry(now=timezone.now())
