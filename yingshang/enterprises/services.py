@@ -438,11 +438,19 @@ def set_credit_class(enterprise: Enterprise, *, credit_class: str, by, reason: s
 
 
 def _rematch_policies_on_commit(enterprise_ids) -> None:
-    """A changed profile may change which policies match (精准推送): re-match after the commit."""
-    from yingshang.policies.tasks import rematch_enterprise
+    """A changed profile may change which policies match (精准推送): re-match after the commit.
 
-    for enterprise_id in list(enterprise_ids):
-        transaction.on_commit(lambda pk=enterprise_id: rematch_enterprise.enqueue(enterprise_id=pk))
+    One enterprise → one task; many (an import batch) → one batch task per 2,000 distinct ids, not one each.
+    """
+    from yingshang.policies.tasks import rematch_enterprise, rematch_enterprises
+
+    ids = sorted({int(pk) for pk in enterprise_ids})
+    if len(ids) == 1:
+        transaction.on_commit(lambda pk=ids[0]: rematch_enterprise.enqueue(enterprise_id=pk))
+        return
+    for start in range(0, len(ids), 2000):
+        chunk = ids[start:start + 2000]
+        transaction.on_commit(lambda chunk=chunk: rematch_enterprises.enqueue(enterprise_ids=chunk))
 
 
 # -- memberships -----------------------------------------------------------------------------------
