@@ -319,3 +319,66 @@ def policy_pain_points_for_clauses(clause_ids) -> dict[int, list[tuple[str, int]
     for clause_id, category, count in rows:
         result.setdefault(clause_id, []).append((category, count))
     return result
+
+
+# -- 12345 涉企 rates for monitoring (营商环境监测) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EnterpriseHotlineRates:
+    """处办率 and 满意率 of one region and month, counting appeals from enterprises only (个人诉求不计入).
+
+    Formulas are those of `metrics` (处办率 = 已答复 ÷ 派单量; 满意率 = (非常满意 + 满意 + λ×基本满意) ÷ 参评件数);
+    rates are percentages with two decimals, None when the denominator is zero ("no data", never 0).
+    """
+
+    region_code: str
+    region_name: str
+    month: dt.date
+    dispatched: int
+    replied: int
+    rated: int
+    satisfied: int
+    individual_dispatched: int
+    individual_rated: int
+    handling_rate: object  # Decimal | None
+    satisfaction_rate: object  # Decimal | None
+    formula_version: str = metrics.FORMULA_VERSION
+
+
+def enterprise_hotline_rates(region: Region, month: dt.date) -> EnterpriseHotlineRates:
+    """12345 涉企问题处办率 / 办件满意率 for a county (its appeals) or the city (all), month by 受理月份."""
+    from decimal import Decimal
+
+    from yingshang.appeals.choices import RequesterType
+
+    month = month.replace(day=1)
+    appeals = Appeal.objects.filter(month=month).order_by()
+    if region.kind != RegionKind.CITY:
+        appeals = appeals.filter(Q(region=region) | Q(region__isnull=True, handling_department__region=region))
+    enterprise = Q(requester_type=RequesterType.ENTERPRISE)
+    answered = Q(status__in=[AppealStatus.REPLIED, *FINISHED_STATUSES])
+    dispatched = Q(dispatched_at__isnull=False)
+    rated = Q(rating_level__isnull=False)
+    satisfied = Q(rating_level__in=[SatisfactionLevel.VERY_SATISFIED, SatisfactionLevel.SATISFIED])
+    basic = Q(rating_level=SatisfactionLevel.BASICALLY_SATISFIED)
+    counts = appeals.aggregate(
+        dispatched=Count("pk", filter=enterprise & dispatched),
+        replied=Count("pk", filter=enterprise & dispatched & answered),
+        rated=Count("pk", filter=enterprise & rated),
+        satisfied=Count("pk", filter=enterprise & satisfied),
+        basic=Count("pk", filter=enterprise & basic),
+        individual_dispatched=Count("pk", filter=~enterprise & dispatched),
+        individual_rated=Count("pk", filter=~enterprise & rated))
+
+    def percent(numerator: float, denominator: int):
+        if not denominator:
+            return None
+        return (Decimal(str(numerator)) * 100 / Decimal(denominator)).quantize(Decimal("0.01"))
+
+    good = counts["satisfied"] + metrics.SATISFACTION_LAMBDA * counts["basic"]
+    return EnterpriseHotlineRates(
+        region_code=region.code, region_name=region.name, month=month, dispatched=counts["dispatched"],
+        replied=counts["replied"], rated=counts["rated"], satisfied=int(good),
+        individual_dispatched=counts["individual_dispatched"], individual_rated=counts["individual_rated"],
+        handling_rate=percent(counts["replied"], counts["dispatched"]), satisfaction_rate=percent(good, counts["rated"]))

@@ -4,9 +4,8 @@ Providers read other apps defensively: the import happens inside the function, a
 missing or has no data for the region and month the result is None — "no data", never zero.
 
 Contracts used (so the other apps know what is read):
-- appeals: `AppealMonthlyStat` rows (month, department/region, replied, replied_in_time, rated,
-  very_satisfied, satisfied, basically_satisfied). If `yingshang.appeals.selectors.monitoring_rates(
-  region_code=, period=)` exists it wins; it returns {"handled_rate", "satisfaction_rate", "basis"} or None.
+- appeals: `yingshang.appeals.selectors.enterprise_hotline_rates(region, month)` — 12345 处办率 and 满意率 over
+  appeals from enterprises only (individuals' appeals are counted and named in the provenance, never included).
 - policies: `Disbursement` (status paid) over `PolicyApplication` approved in the year to date, by the
   enterprise's county.
 - plans: weighted mean `progress` of the tasks of the year's official plan (city: all tasks; county: tasks
@@ -60,48 +59,36 @@ def _rate(numerator: int, denominator: int) -> Decimal | None:
     return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.01"))
 
 
-def _appeal_rates(region, period: str) -> dict | None:
-    from yingshang.appeals import models as appeal_models
-
-    try:
-        from yingshang.appeals import selectors as appeal_selectors
-
-        custom = getattr(appeal_selectors, "monitoring_rates", None)
-    except ImportError:
-        custom = None
-    if custom is not None:
-        return custom(region_code=region.code, period=period)
-    from django.db.models import Q, Sum
+def _hotline_rates(region, period: str):
+    """Enterprise-only 12345 counts and rates from the appeals app (`enterprise_hotline_rates`)."""
+    from yingshang.appeals.selectors import enterprise_hotline_rates
 
     year, month = parse_period(period)
-    stats = appeal_models.AppealMonthlyStat.objects.filter(month__year=year, month__month=month)
-    if region.kind != "city":
-        stats = stats.filter(Q(department__region=region) | Q(department__isnull=True, region=region))
-    totals = stats.aggregate(replied=Sum("replied"), in_time=Sum("replied_in_time"), rated=Sum("rated"),
-                             good=Sum("very_satisfied") + Sum("satisfied") + Sum("basically_satisfied"))
-    basis = f"诉求月度统计 {period}（{region.name}）"
-    return {"handled_rate": _rate(totals["in_time"] or 0, totals["replied"] or 0),
-            "satisfaction_rate": _rate(totals["good"] or 0, totals["rated"] or 0),
-            "basis": basis, "replied": totals["replied"] or 0, "in_time": totals["in_time"] or 0,
-            "rated": totals["rated"] or 0, "good": totals["good"] or 0}
+    return enterprise_hotline_rates(region, dt.date(year, month, 1))
+
+
+def _excluded(count: int) -> str:
+    return f"；个人诉求 {count} 件不计入" if count else ""
 
 
 @provider("hotline_handling_rate")
 def hotline_handling_rate(region, period: str) -> ComputedValue | None:
-    rates = _appeal_rates(region, period)
-    if not rates or rates.get("handled_rate") is None:
+    rates = _hotline_rates(region, period)
+    if rates.handling_rate is None:
         return None
-    detail = f"：按时办结 {rates['in_time']} / 已办结 {rates['replied']}" if "replied" in rates else ""
-    return ComputedValue(Decimal(rates["handled_rate"]), f"{rates['basis']}{detail}")
+    return ComputedValue(Decimal(rates.handling_rate),
+                         f"诉求闭环 {period}（{region.name}）涉企诉求：已答复 {rates.replied} / 派单 {rates.dispatched}"
+                         f"{_excluded(rates.individual_dispatched)}（{rates.formula_version}）")
 
 
 @provider("hotline_satisfaction_rate")
 def hotline_satisfaction_rate(region, period: str) -> ComputedValue | None:
-    rates = _appeal_rates(region, period)
-    if not rates or rates.get("satisfaction_rate") is None:
+    rates = _hotline_rates(region, period)
+    if rates.satisfaction_rate is None:
         return None
-    detail = f"：满意及基本满意 {rates['good']} / 已评价 {rates['rated']}" if "rated" in rates else ""
-    return ComputedValue(Decimal(rates["satisfaction_rate"]), f"{rates['basis']}{detail}")
+    return ComputedValue(Decimal(rates.satisfaction_rate),
+                         f"诉求闭环 {period}（{region.name}）涉企诉求：满意及基本满意 {rates.satisfied} / 已评价 "
+                         f"{rates.rated}{_excluded(rates.individual_rated)}（{rates.formula_version}）")
 
 
 @provider("policy_disbursement_rate")
