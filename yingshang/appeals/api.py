@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Annotated, get_origin
+
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
+from ninja.params.models import Body as BodyParam
+from ninja.params.models import BodyModel
 
 from yingshang.appeals import access, actions, masking, selectors, services, workflow
 from yingshang.appeals.choices import Channel
@@ -24,6 +28,32 @@ from yingshang.enterprises.models import Enterprise
 
 router = Router(tags=["诉求闭环"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
+class _JsonOrFormModel(BodyModel):
+    """A JSON body, or the same fields form-encoded (simple 12345 systems post forms; lists repeat the key)."""
+
+    @classmethod
+    def get_request_data(cls, request, api, path_params):
+        if request.content_type not in FORM_TYPES:
+            return super().get_request_data(request, api, path_params)
+        name = getattr(cls, "__read_from_single_attr__", None)
+        schema = cls.model_fields[name].annotation if name else cls
+        lists = {key for key, spec in schema.model_fields.items() if get_origin(spec.annotation) is list}
+        data = {key: request.POST.getlist(key) if key in lists else request.POST.get(key)
+                for key in request.POST if request.POST.get(key) != "" or key in lists}
+        return {name: data} if name else data
+
+
+class JsonOrForm(BodyParam):
+    _model = _JsonOrFormModel
+
+    @classmethod
+    def _param_source(cls) -> str:
+        return "body"  # documented as the JSON body it also is
 
 
 class ListQuery(Schema):
@@ -90,7 +120,7 @@ def _file(request, payload: AppealIn, *, channel: str, external_id: str = "", re
 
 
 @router.post("", response={200: AppealOut, 201: AppealOut, **ERRORS}, summary="提交诉求（重复的 client_key 返回原诉求）")
-def create_appeal(request, payload: AppealIn):
+def create_appeal(request, payload: Annotated[AppealIn, JsonOrForm(...)]):
     user = request.user
     if not (user.can("appeal.file") or user.can("appeal.intake") or user.can("appeal.import")):
         raise PermissionDenied("您没有提交诉求的权限。")
@@ -99,7 +129,7 @@ def create_appeal(request, payload: AppealIn):
 
 
 @router.post("/work-orders", response={201: AppealOut, **ERRORS}, summary="12345 工单推送（工单号重复返回 409）")
-def push_work_order(request, payload: WorkOrderIn):
+def push_work_order(request, payload: Annotated[WorkOrderIn, JsonOrForm(...)]):
     require(request.user, "appeal.import")
     appeal = _file(request, payload, channel=Channel.HOTLINE_12345, external_id=payload.external_id,
                    received_at=payload.received_at)
@@ -134,7 +164,7 @@ class _Params(dict):
 
 @router.post("/{int:appeal_id}/transitions", response={200: AppealOut, **ERRORS},
              summary="办理操作：派单、签收、退单、改派、联系、暂停、延期、答复、评价、回访、销号、催办")
-def transition(request, appeal_id: int, payload: TransitionIn):
+def transition(request, appeal_id: int, payload: Annotated[TransitionIn, JsonOrForm(...)]):
     appeal = access.get_appeal_for_user(request.user, appeal_id)
     data = payload.dict()
     params = _Params({**data, "department": data["department_id"], "co_departments": data["co_department_ids"],
