@@ -74,3 +74,16 @@ def test_detail_page_matrix_and_masking(cast, three, client_for, person):
 def test_anonymous_gets_login_redirect(three, client):
     response = client.get(f"/appeals/{three[0].pk}/")
     assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+def test_api_detail_and_list_mask_contact_per_role(cast, three, client_for, person):
+    client = client_for(cast[person])
+    response = client.get(f"/api/v1/appeals/{three[0].pk}")
+    assert response.status_code == (200 if EXPECTED[person][0] else 404)
+    listed = [row for row in client.get("/api/v1/appeals?page_size=100").json()["results"] if row["id"] == three[0].pk]
+    assert len(listed) == (1 if EXPECTED[person][0] else 0)
+    if response.status_code == 200:
+        expected = ("王经理", "13812345678") if CONTACT.get(person) else ("王**", "138****5678")
+        assert (response.json()["contact_name"], response.json()["contact_phone"]) == expected
+        assert (listed[0]["contact_name"], listed[0]["contact_phone"]) == expected
