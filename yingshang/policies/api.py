@@ -8,7 +8,7 @@ from ninja import Query, Router, Schema, Status
 from yingshang.core.api_support import ErrorOut, paginate
 from yingshang.core.permissions import require
 from yingshang.policies import access, matching, search, selectors, services
-from yingshang.policies.models import Clause, Disbursement, PolicyApplication
+from yingshang.policies.models import Clause, Disbursement, PolicyApplication, PushPreference
 from yingshang.policies.schemas import (
     ApplicationIn,
     ApplicationOut,
@@ -17,6 +17,8 @@ from yingshang.policies.schemas import (
     ClauseOut,
     DocumentOut,
     MatchOut,
+    PushPreferenceIn,
+    PushPreferenceOut,
     SearchOut,
 )
 
@@ -144,3 +146,19 @@ def create_application(request, payload: ApplicationIn):
 @router.get("/applications/{int:application_id}", response={200: ApplicationOut, **ERRORS}, summary="申报详情与兑现进度")
 def get_application(request, application_id: int):
     return _application_out(access.get_application_for_user(request.user, application_id))
+
+
+def _preference_out(preference: PushPreference | None) -> dict:
+    if preference is None:
+        return {"sms": False, "email": False, "phone": "", "email_address": ""}
+    return {name: getattr(preference, name) for name in ("sms", "email", "phone", "email_address")}
+
+
+@router.get("/push-preferences", response={200: PushPreferenceOut, **ERRORS}, summary="我的推送渠道（站内消息之外）")
+def get_push_preferences(request):
+    return _preference_out(PushPreference.objects.filter(user=request.user).first())
+
+
+@router.put("/push-preferences", response={200: PushPreferenceOut, **ERRORS}, summary="设置短信、邮件推送")
+def put_push_preferences(request, payload: PushPreferenceIn):
+    return _preference_out(services.set_push_preferences(user=request.user, **payload.dict()))

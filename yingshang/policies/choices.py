@@ -121,3 +121,22 @@ class ContactChannel(models.TextChoices):
     VISIT = "visit", "上门走访"
     ONLINE = "online", "线上"
     MEETING = "meeting", "座谈"
+
+
+class PushChannel(models.TextChoices):
+    """External push channels besides the in-app message (站内消息)."""
+
+    SMS = "sms", "短信"
+    EMAIL = "email", "电子邮件"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "待发送"
+    SENDING = "sending", "发送中"
+    SENT = "sent", "已发送"
+    FAILED = "failed", "发送失败"
+
+
+# Attempts before a delivery is given up, and the wait before attempt n+1 (minutes), n = attempts so far.
+DELIVERY_MAX_ATTEMPTS = 5
+DELIVERY_BACKOFF_MINUTES = (1, 5, 15, 60, 240)

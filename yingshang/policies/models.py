@@ -17,10 +17,12 @@ from yingshang.policies.choices import (
     BenefitType,
     ContactChannel,
     DeliveryMode,
+    DeliveryStatus,
     DisbursementStatus,
     DocumentStatus,
     MatchStatus,
     PolicyLevel,
+    PushChannel,
     RatingStage,
     ReviewStatus,
 )
@@ -445,3 +447,49 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PushPreference(models.Model):
+    """A user's push channels (推送渠道偏好): in-app messages always; SMS and e-mail only when opted in."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="policy_push_preference")
+    sms = models.BooleanField("短信推送", default=False)
+    email = models.BooleanField("邮件推送", default=False)
+    phone = models.CharField("接收短信的手机号", max_length=20, blank=True)
+    email_address = models.EmailField("接收邮件的地址", blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "推送渠道偏好"
+
+    def __str__(self) -> str:
+        return f"{self.user} 推送偏好"
+
+
+class PushDelivery(models.Model):
+    """One push over one external channel (短信/邮件), with its status and attempts; unique per dedupe key."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    notification = models.ForeignKey("core.Notification", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    channel = models.CharField("渠道", max_length=8, choices=PushChannel.choices)
+    address = models.CharField("发送地址", max_length=254)
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("内容")
+    dedupe_key = models.CharField(max_length=220, unique=True)
+    status = models.CharField("状态", max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
+    last_error = models.CharField("最近错误", max_length=500, blank=True)
+    provider_reference = models.CharField("服务商回执", max_length=100, blank=True)
+    created_at = models.DateTimeField("创建时间")
+    next_attempt_at = models.DateTimeField("下次尝试", db_index=True)
+    claimed_at = models.DateTimeField("开始发送", null=True, blank=True)
+    sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "推送发送记录"
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="policy_delivery_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} → {self.address}（{self.get_status_display()}）"

@@ -1,8 +1,9 @@
-"""Scheduled work of the policy supermarket: the expiry sweep (idempotent; reminders are deduplicated)."""
+"""Scheduled work of the policy supermarket: the expiry sweep and push retries (both idempotent)."""
 
-from yingshang.policies.tasks import sweep_policy_expiry
+from yingshang.policies.tasks import retry_push_deliveries, sweep_policy_expiry
 
 
 def enqueue_periodic(now) -> list[str]:
     sweep_policy_expiry.enqueue()
-    return ["sweep_policy_expiry"]
+    retry_push_deliveries.enqueue()
+    return ["sweep_policy_expiry", "retry_push_deliveries"]

@@ -5,7 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ninja import Schema
+from ninja import Field, Schema
+from pydantic import model_validator
+
+
+class ObjectIn(Schema):
+    """A request body that must be a JSON object (ninja would otherwise read an array as all defaults)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _must_be_object(cls, data: Any) -> Any:
+        raw = getattr(data, "_obj", data)  # ninja hands validators a DjangoGetter around the parsed JSON
+        if not isinstance(raw, dict):
+            raise ValueError("请求体应为 JSON 对象")
+        return data
 
 
 class BenefitOut(Schema):
@@ -85,7 +98,7 @@ class MatchOut(Schema):
     hints: list[str]
 
 
-class CalculatorIn(Schema):
+class CalculatorIn(ObjectIn):
     region: str | None = None
     industry_code: str | None = None
     industry_section: str | None = None
@@ -102,7 +115,7 @@ class CalculatorIn(Schema):
     include_unknown: bool = True
 
 
-class ApplicationIn(Schema):
+class ApplicationIn(ObjectIn):
     enterprise_id: int
     clause_id: int
     requested_yuan: int | None = None
@@ -145,3 +158,17 @@ class ApplicationPage(Schema):
     count: int
     pages: int
     results: list[ApplicationOut]
+
+
+class PushPreferenceIn(ObjectIn):
+    sms: bool = False
+    email: bool = False
+    phone: str = Field("", max_length=20)
+    email_address: str = Field("", max_length=254)
+
+
+class PushPreferenceOut(Schema):
+    sms: bool
+    email: bool
+    phone: str
+    email_address: str

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from yingshang.core.audit import record_change, snapshot
@@ -19,9 +22,11 @@ from yingshang.core.selectors import load_work_calendar
 from yingshang.core.services import notify
 from yingshang.enterprises.choices import MembershipStatus
 from yingshang.enterprises.models import Enterprise, QualificationType
-from yingshang.policies import documents, extraction, interpretation, matching, search, selectors
+from yingshang.policies import channels, documents, extraction, interpretation, matching, search, selectors
 from yingshang.policies.choices import (
     APPLICATION_TRANSITIONS,
+    DELIVERY_BACKOFF_MINUTES,
+    DELIVERY_MAX_ATTEMPTS,
     DISBURSEMENT_STEP_DAYS,
     DISBURSEMENT_TRANSITIONS,
     DOCUMENT_TRANSITIONS,
@@ -29,9 +34,11 @@ from yingshang.policies.choices import (
     ApplicationStatus,
     BenefitType,
     DeliveryMode,
+    DeliveryStatus,
     DisbursementStatus,
     DocumentStatus,
     MatchStatus,
+    PushChannel,
     RatingStage,
     ReviewStatus,
 )
@@ -49,6 +56,8 @@ from yingshang.policies.models import (
     PolicyMatch,
     PolicyRating,
     PolicyVersion,
+    PushDelivery,
+    PushPreference,
 )
 from yingshang.policies.rules import RuleError, RuleVocabulary, validate_benefit, validate_rules
 
@@ -59,6 +68,7 @@ CLAUSE_FIELDS = ["title", "topic", "support_types", "rules", "delivery_mode", "a
                  "allows_missing_materials", "allows_commitment", "review_status"]
 MATERIAL_EXTENSIONS = (".pdf", ".jpg", ".jpeg", ".png", ".docx", ".xlsx", ".ofd")
 MATERIAL_MAX_BYTES = 10 * 1024 * 1024
+PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 
 
 def _require(user, permission: str, message: str) -> None:
@@ -354,6 +364,112 @@ def _members(enterprise_ids) -> dict[int, list]:
     return result
 
 
+# -- push channels (站内消息 + 短信/邮件) ------------------------------------------------------------------
+
+def _notify_all(*, recipient, title: str, body: str, link: str, dedupe_key: str) -> bool:
+    """The in-app message, and the same message by SMS/e-mail where the user opted in; False if already sent."""
+    notification = notify(recipient=recipient, title=title, body=body, link=link, dedupe_key=dedupe_key)
+    if notification is None:
+        return False
+    queue_push_deliveries(recipient=recipient, notification=notification, now=timezone.now())
+    return True
+
+
+def _addresses(user) -> dict[str, str]:
+    """Channel → address for the channels this user opted into (no preference row: in-app only)."""
+    preference = PushPreference.objects.filter(user=user).first()
+    if preference is None:
+        return {}
+    addresses = {PushChannel.SMS: preference.phone or user.phone if preference.sms else "",
+                 PushChannel.EMAIL: preference.email_address or user.email if preference.email else ""}
+    return {channel: address for channel, address in addresses.items() if address}
+
+
+def queue_push_deliveries(*, recipient, notification, now: dt.datetime) -> list[PushDelivery]:
+    """Record one pending delivery per opted-in channel and send it in background after the commit.
+
+    The dedupe key is the notification's, per channel: a message is never queued twice for the same channel.
+    """
+    created = []
+    for channel, address in _addresses(recipient).items():
+        key = f"{channel}:{notification.dedupe_key or f'notification:{notification.pk}'}"[:220]
+        delivery, is_new = PushDelivery.objects.get_or_create(dedupe_key=key, defaults={
+            "recipient": recipient, "notification": notification, "channel": channel, "address": address,
+            "title": notification.title, "body": notification.body, "created_at": now, "next_attempt_at": now})
+        if is_new:
+            created.append(delivery)
+    if created:
+        from yingshang.policies.tasks import deliver_push
+
+        ids = [d.pk for d in created]
+        transaction.on_commit(lambda: [deliver_push.enqueue(delivery_id=pk) for pk in ids])
+    return created
+
+
+def deliver_push(delivery_id: int, *, now: dt.datetime) -> str:
+    """Send one pending delivery through its channel's adapter; record the outcome; schedule a retry on failure.
+
+    Steps: 1. claim the row with a conditional UPDATE (pending and due → sending), so two workers never send
+    the same message; 2. call the adapter outside any transaction; 3. record sent, or pending with a back-off,
+    or failed after the last attempt.
+    """
+    claimed = PushDelivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING,
+                                          next_attempt_at__lte=now).update(
+        status=DeliveryStatus.SENDING, attempts=F("attempts") + 1, claimed_at=now)
+    if not claimed:
+        return "skipped"
+    delivery = PushDelivery.objects.get(pk=delivery_id)
+    try:
+        reference = channels.adapter_for(delivery.channel).send(address=delivery.address, title=delivery.title,
+                                                                 body=delivery.body)
+    except channels.ChannelError as exc:
+        give_up = delivery.attempts >= DELIVERY_MAX_ATTEMPTS
+        wait = DELIVERY_BACKOFF_MINUTES[min(delivery.attempts, len(DELIVERY_BACKOFF_MINUTES)) - 1]
+        PushDelivery.objects.filter(pk=delivery_id, status=DeliveryStatus.SENDING).update(
+            status=DeliveryStatus.FAILED if give_up else DeliveryStatus.PENDING, last_error=str(exc)[:500],
+            next_attempt_at=now + dt.timedelta(minutes=wait))
+        return DeliveryStatus.FAILED if give_up else "retry"
+    PushDelivery.objects.filter(pk=delivery_id, status=DeliveryStatus.SENDING).update(
+        status=DeliveryStatus.SENT, sent_at=now, provider_reference=reference[:100], last_error="")
+    return DeliveryStatus.SENT
+
+
+def due_push_deliveries(*, now: dt.datetime, stale_minutes: int = 15, limit: int = 500) -> list[int]:
+    """Deliveries due for (another) attempt; a send interrupted mid-way is marked failed, never sent twice."""
+    PushDelivery.objects.filter(status=DeliveryStatus.SENDING,
+                                claimed_at__lt=now - dt.timedelta(minutes=stale_minutes)).update(
+        status=DeliveryStatus.FAILED, last_error="发送过程中断，结果未知；为避免重复发送，未自动重发")
+    return list(PushDelivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+                .order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
+
+
+@transaction.atomic
+def set_push_preferences(*, user, sms: bool, email: bool, phone: str = "", email_address: str = "") -> PushPreference:
+    """A user chooses SMS/e-mail push besides in-app messages (推送渠道); an enabled channel needs an address."""
+    phone = (phone or "").strip()
+    email_address = (email_address or "").strip()
+    if phone and not PHONE_RE.match(phone):
+        raise BusinessRuleError("手机号应为 11 位中国大陆手机号码。", field="phone")
+    if email_address:
+        try:
+            validate_email(email_address)
+        except ValidationError as exc:
+            raise BusinessRuleError("邮件地址格式不正确。", field="email_address") from exc
+    if sms and not (phone or PHONE_RE.match(user.phone or "")):
+        raise BusinessRuleError("开启短信推送需要填写手机号。", field="phone")
+    if email and not (email_address or user.email):
+        raise BusinessRuleError("开启邮件推送需要填写邮件地址。", field="email_address")
+    preference = PushPreference.objects.filter(user=user).first()
+    fields = ["sms", "email", "phone", "email_address"]
+    before = snapshot(preference, fields) if preference else None
+    preference = preference or PushPreference(user=user)
+    preference.sms, preference.email, preference.phone, preference.email_address = sms, email, phone, email_address
+    preference.save()
+    record_change(actor=user, action="policy.push_preferences", obj=preference, before=before,
+                  after=snapshot(preference, fields))
+    return preference
+
+
 def _push(enterprise: Enterprise, clause: Clause, result: matching.MatchResult, users: list) -> int:
     """Tell an enterprise's users it qualifies, and why; the dedupe key makes a second push a no-op."""
     reasons = "；".join(f"{c.label}：{c.fact}（{c.source}）" for c in result.conditions if c.outcome == "met")
@@ -362,9 +478,9 @@ def _push(enterprise: Enterprise, clause: Clause, result: matching.MatchResult, 
             + (f"，预计最高可享受{amount}" if amount else "") + "。")
     sent = 0
     for user in users:
-        sent += notify(recipient=user, title=f"政策推送：{clause.document.title}", body=body,
-                       link=f"/policies/clauses/{clause.pk}/",
-                       dedupe_key=f"policy-match:{clause.pk}:v{clause.rules_version}:{enterprise.pk}") is not None
+        sent += _notify_all(recipient=user, title=f"政策推送：{clause.document.title}", body=body,
+                            link=f"/policies/clauses/{clause.pk}/",
+                            dedupe_key=f"policy-match:{clause.pk}:v{clause.rules_version}:{enterprise.pk}")
     return sent
 
 
@@ -718,8 +834,8 @@ def withdraw_application(application: PolicyApplication, *, by, now: dt.datetime
 
 def _notify_enterprise(application: PolicyApplication, *, title: str, body: str) -> None:
     for user in _members([application.enterprise_id]).get(application.enterprise_id, []):
-        notify(recipient=user, title=title, body=body, link=f"/policies/applications/{application.pk}/",
-               dedupe_key=f"policy-app:{application.pk}:{application.status}:{len(body)}")
+        _notify_all(recipient=user, title=title, body=body, link=f"/policies/applications/{application.pk}/",
+                    dedupe_key=f"policy-app:{application.pk}:{application.status}:{len(body)}")
 
 
 @transaction.atomic

@@ -37,6 +37,21 @@ def rematch_enterprises(*, enterprise_ids: list[int]) -> dict:
 
 
 @task()
+def deliver_push(*, delivery_id: int) -> str:
+    """Send one SMS/e-mail push delivery (claimed with a conditional UPDATE; failures retried later)."""
+    return services.deliver_push(delivery_id, now=timezone.now())
+
+
+@task()
+def retry_push_deliveries() -> int:
+    """Every minute: enqueue the deliveries whose retry time has come."""
+    due = services.due_push_deliveries(now=timezone.now())
+    for delivery_id in due:
+        deliver_push.enqueue(delivery_id=delivery_id)
+    return len(due)
+
+
+@task()
 def sweep_policy_expiry() -> dict:
     """Daily: expire documents past their date and remind drafters of those about to expire."""
     return services.sweep_policy_expiry(now=timezone.now())
