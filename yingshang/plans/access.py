@@ -1,8 +1,14 @@
-"""Who may see which plan task (方案任务), and the only way interfaces fetch plan objects by id.
+"""Who may see which plan (行动方案) and task (方案任务), and the only way interfaces fetch plan objects by id.
 
-Departments see the tasks they lead or support (a department leader: their department and below),
-county administrators the tasks of their county's plans or owned by their county's departments,
-the city administrator and leaders everything. Other roles see no tasks.
+Plans: a staged import (草稿/审核中) is seen only by those who may import plans; an official or archived plan by
+holders of plan.view (a county administrator: the city's plans and their own county's) and by departments that
+own one of its tasks. Tasks: departments see the tasks they lead or support (a department leader: their
+department and below), county administrators the tasks of their county's plans or owned by their county's
+departments, the city administrator and leaders everything. Other roles see no tasks.
+
+Supervising a task (督办, 权重, 节点, 办结, 代报) needs plan.supervise and, for a county administrator, a task of
+their county: one of their county's plans, or led by one of their county's departments (supporting a city task
+does not hand the county office the city's task).
 """
 
 from __future__ import annotations
@@ -13,6 +19,20 @@ from django.shortcuts import get_object_or_404
 
 from yingshang.accounts.roles import DataScope
 
+PUBLISHED_STATUSES = ("official", "archived")
+
+
+def is_plan_user(user) -> bool:
+    """Whether the user's role takes part in task supervision at all (view, report or supervise)."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active
+                and (user.can("plan.view") or user.can("plan.report_progress")))
+
+
+def require_plan_user(user) -> None:
+    """403 for roles that have nothing to do with the task ledger."""
+    if not is_plan_user(user):
+        raise PermissionDenied("您的角色无权访问任务台账。")
+
 
 def task_scope_filter(user) -> Q | None:
     """A Q over PlanTask for the user's data scope, or None when the user sees no task at all."""
@@ -20,7 +40,7 @@ def task_scope_filter(user) -> Q | None:
         return None
     if user.is_superuser:
         return Q()
-    if not (user.can("plan.view") or user.can("plan.report_progress")):
+    if not is_plan_user(user):
         return None
     scope = user.data_scope
     if scope == DataScope.ALL:
@@ -40,11 +60,46 @@ def task_scope_filter(user) -> Q | None:
     return Q(lead_departments=department) | Q(co_departments=department)
 
 
+def plan_scope_filter(user) -> Q | None:
+    """A Q over Plan for the user (see the module docstring), or None when the user sees no plan."""
+    from yingshang.plans.models import PlanTask
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if user.is_superuser:
+        return Q()
+    if not is_plan_user(user):
+        return None
+    region = user.scope_region
+    in_region = Q() if region is None else Q(region__isnull=True) | Q(region__kind="city") | Q(region=region)
+    if user.can("plan.import"):
+        return in_region
+    published = Q(status__in=PUBLISHED_STATUSES)
+    if user.can("plan.view"):
+        return published & in_region
+    tasks = task_scope_filter(user)
+    if tasks is None:
+        return None
+    return published & Q(pk__in=PlanTask.objects.filter(tasks).values("plan_id"))
+
+
+def supervises_task(user, task) -> bool:
+    """Whether the user may supervise this (visible) task: plan.supervise, and for a county office its county's."""
+    if not user.can("plan.supervise"):
+        return False
+    region = user.scope_region
+    if region is None or user.is_superuser:
+        return True
+    if task.plan.region_id == region.pk:
+        return True
+    return task.lead_departments.filter(Q(region=region) | Q(region__parent=region)).exists()
+
+
 def get_plan_for_user(user, plan_id: int):
     """A plan the user may see (404 otherwise)."""
     from yingshang.plans.models import Plan
 
-    return get_object_or_404(Plan.objects.visible_to(user), pk=plan_id)
+    return get_object_or_404(Plan.objects.visible_to(user).select_related("region"), pk=plan_id)
 
 
 def get_plan_for_editing(user, plan_id: int):
@@ -59,4 +114,28 @@ def get_task_for_user(user, task_id: int):
     """A task within the user's scope (404 for missing and not-yours)."""
     from yingshang.plans.models import PlanTask
 
-    return get_object_or_404(PlanTask.objects.visible_to(user).select_related("plan", "section"), pk=task_id)
+    return get_object_or_404(PlanTask.objects.visible_to(user).select_related("plan", "plan__region", "section"),
+                             pk=task_id)
+
+
+def get_task_for_supervision(user, task_id: int):
+    """A task the user may supervise: 404 if not visible, 403 if visible but not theirs to supervise."""
+    task = get_task_for_user(user, task_id)
+    if not supervises_task(user, task):
+        raise PermissionDenied("您无权督办该任务（县区只能督办本县区的任务）。")
+    return task
+
+
+def get_notice_for_user(user, notice_id: int):
+    """A supervision notice (督办单) on a task within the user's scope (404 otherwise)."""
+    from yingshang.plans.models import SupervisionNotice
+
+    return get_object_or_404(SupervisionNotice.objects.visible_to(user).select_related("task", "task__plan"),
+                             pk=notice_id)
+
+
+def get_issue_for_user(user, issue_id: int):
+    """An issue ledger item (问题台账) on a task within the user's scope (404 otherwise)."""
+    from yingshang.plans.models import IssueItem
+
+    return get_object_or_404(IssueItem.objects.visible_to(user).select_related("task", "task__plan"), pk=issue_id)

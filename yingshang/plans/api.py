@@ -5,6 +5,7 @@ from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from yingshang.core.api_support import ErrorOut
+from yingshang.core.errors import BusinessRuleError
 from yingshang.core.permissions import require
 from yingshang.plans import access, selectors, services
 from yingshang.plans.models import Plan, PlanTask
@@ -51,24 +52,31 @@ def import_plan(request, file: File[UploadedFile], year: Form[int | None] = None
 
 @router.get("/{int:plan_id}/targets", response={200: list[TargetOut], **ERRORS}, summary="方案的有效量化目标")
 def list_targets(request, plan_id: int):
+    access.require_plan_user(request.user)
     plan = access.get_plan_for_user(request.user, plan_id)
     return [_target_out(target) for target in selectors.targets_for_plan(plan)]
 
 
 @router.get("/{int:plan_id}/tasks", response={200: list[TaskOut], **ERRORS}, summary="我可见的任务及状态、预警灯")
 def list_tasks(request, plan_id: int):
+    access.require_plan_user(request.user)
     plan = access.get_plan_for_user(request.user, plan_id)
     rows = selectors.task_rows(PlanTask.objects.visible_to(request.user).filter(plan=plan),
                                today=timezone.localdate())
     return [_task_out(row) for row in rows]
 
 
-@router.post("/tasks/{int:task_id}/progress", response={201: ProgressOut, **ERRORS}, summary="报送任务进展")
-def report_progress(request, task_id: int, payload: ProgressIn):
+@router.post("/tasks/{int:task_id}/progress", response={201: ProgressOut, **ERRORS},
+             summary="报送任务进展（multipart 表单，可附佐证材料 evidence）")
+def report_progress(request, task_id: int, payload: Form[ProgressIn],
+                    evidence: File[list[UploadedFile]] | None = None):
+    access.require_plan_user(request.user)
     task = access.get_task_for_user(request.user, task_id)
     measure = task.measures.filter(pk=payload.measure_id).first() if payload.measure_id else None
+    if payload.measure_id and measure is None:
+        raise BusinessRuleError("所选措施不属于该任务。", field="measure_id")
     report = services.record_progress(task=task, by=request.user, percent=payload.percent, text=payload.text,
-                                      now=timezone.now(), measure=measure)
+                                      now=timezone.now(), measure=measure, evidence_files=evidence or [])
     task.refresh_from_db(fields=["progress"])
     return Status(201, {"id": report.pk, "task_id": task.pk, "percent": report.percent,
                         "task_progress": task.progress, "reported_at": report.reported_at})

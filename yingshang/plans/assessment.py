@@ -7,6 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Q
+
 from yingshang.core.selectors import load_work_calendar
 from yingshang.plans.choices import NoticeStatus, TaskStatus
 from yingshang.plans.models import Plan, PlanTask, ProgressReport, SupervisionNotice, TargetReading
@@ -28,8 +30,17 @@ class DepartmentScore:
     score: Score
 
 
-def department_scores(plan: Plan, *, as_of: dt.date) -> list[DepartmentScore]:
-    """Scores of every lead department of the plan on `as_of`, best first.
+def region_ids(region) -> set[int] | None:
+    """The region and its children (a county and its towns), or None for no bound (city-wide)."""
+    if region is None:
+        return None
+    from yingshang.core.models import Region
+
+    return set(Region.objects.filter(Q(pk=region.pk) | Q(parent=region)).values_list("pk", flat=True))
+
+
+def department_scores(plan: Plan, *, as_of: dt.date, region=None) -> list[DepartmentScore]:
+    """Scores of every lead department of the plan on `as_of`, best first (only `region`'s departments if given).
 
     1. Derive each task's expected progress on the working-day calendar.
     2. Count monthly reports due up to `as_of` and those made by the due date, per (task, department).
@@ -56,8 +67,11 @@ def department_scores(plan: Plan, *, as_of: dt.date) -> list[DepartmentScore]:
 
     by_department: dict[int, list[TaskRow]] = defaultdict(list)
     names: dict[int, str] = {}
+    bound = region_ids(region)
     for row in rows:
         for department in row.task.lead_departments.all():
+            if bound is not None and department.region_id not in bound:
+                continue
             by_department[department.pk].append(row)
             names[department.pk] = department.short_name or department.name
     results = []
@@ -115,12 +129,18 @@ class Bulletin:
         return "，".join(f"{status.label} {self.counts[status.value]} 项" for status in TaskStatus)
 
 
-def monthly_bulletin(plan: Plan, *, as_of: dt.date) -> Bulletin:
-    """The bulletin for the month of `as_of`: overall progress, status counts, lagging tasks, scores."""
-    rows = task_rows(PlanTask.objects.filter(plan=plan), today=as_of)
+def monthly_bulletin(plan: Plan, *, as_of: dt.date, region=None) -> Bulletin:
+    """The bulletin for the month of `as_of`: overall progress, status counts, lagging tasks, scores.
+
+    With `region` (a county office), only the tasks led by that county's departments and their scores."""
+    tasks = PlanTask.objects.filter(plan=plan)
+    bound = region_ids(region)
+    if bound is not None:
+        tasks = tasks.filter(lead_departments__region__in=bound).distinct()
+    rows = task_rows(tasks, today=as_of)
     lagging = [row for row in rows if row.state.status in (TaskStatus.LAGGING, TaskStatus.OVERDUE)]
     return Bulletin(
         title=f"{plan.title}推进情况通报（{as_of.year}年{as_of.month}月）", plan_title=plan.title, as_of=as_of,
         progress=plan_progress(plan), counts=status_counts(rows), total=len(rows), lagging=lagging,
-        scores=department_scores(plan, as_of=as_of),
-        open_notices=SupervisionNotice.objects.filter(task__plan=plan).exclude(status=NoticeStatus.CLOSED).count())
+        scores=department_scores(plan, as_of=as_of, region=region),
+        open_notices=SupervisionNotice.objects.filter(task__in=tasks).exclude(status=NoticeStatus.CLOSED).count())

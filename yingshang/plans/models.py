@@ -32,17 +32,11 @@ class PlanQuerySet(models.QuerySet):
         return self.filter(status=PlanStatus.OFFICIAL)
 
     def visible_to(self, user) -> PlanQuerySet:
-        """Plans a user may see: holders of plan permissions see city-wide plans and their own region's."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        if not (user.can("plan.view") or user.can("plan.report_progress")):
-            return self.none()
-        region = user.scope_region
-        if region is None:
-            return self.all()
-        return self.filter(Q(region__isnull=True) | Q(region__kind="city") | Q(region=region))
+        """Plans a user may see (see `yingshang.plans.access.plan_scope_filter` for the rules)."""
+        from yingshang.plans.access import plan_scope_filter
+
+        scope = plan_scope_filter(user)
+        return self.none() if scope is None else self.filter(scope)
 
 
 class Plan(models.Model):

@@ -16,6 +16,7 @@ from yingshang.core.errors import BusinessRuleError, ConflictError, InvalidUploa
 from yingshang.core.models import Department, Region
 from yingshang.core.selectors import load_work_calendar
 from yingshang.core.services import notify
+from yingshang.plans.access import supervises_task
 from yingshang.plans.choices import (
     EDITABLE_PLAN_STATUSES,
     NOTICE_TRANSITIONS,
@@ -378,6 +379,8 @@ def record_progress(*, task: PlanTask, by, percent, text: str, now: dt.datetime,
     3. Update the measure's progress and roll the task up from its measures (or set it directly).
     """
     percent = _decimal(percent)
+    if percent is not None and not percent.is_finite():
+        raise BusinessRuleError(f"完成进度“{percent}”不是有效数字。", field="percent")
     if task.plan.status != PlanStatus.OFFICIAL:
         raise ConflictError("方案尚未确认为正式任务清单，暂不能报送进展。", code="plan_not_official")
     if task.closed_at is not None:
@@ -392,7 +395,7 @@ def record_progress(*, task: PlanTask, by, percent, text: str, now: dt.datetime,
     _check_evidence(evidence_files)
     department = reporting_department(task, by)
     if department is None:
-        if not (by.can("plan.supervise") or by.is_superuser):
+        if not (supervises_task(by, task) or by.is_superuser):
             raise PermissionDenied("只有牵头或配合单位可以报送该任务的进展。")
         # The office enters a report on behalf of the lead department (代报).
         department = task.lead_departments.order_by("path").first()
@@ -540,7 +543,7 @@ def reply_to_notice(*, notice: SupervisionNotice, by, text: str, now: dt.datetim
     _notice_transition(notice, NoticeStatus.REPLIED)
     if not text.strip():
         raise BusinessRuleError("请填写回复内容。", field="text")
-    if reporting_department(notice.task, by) is None and not by.can("plan.supervise"):
+    if reporting_department(notice.task, by) is None and not supervises_task(by, notice.task):
         raise PermissionDenied("只有责任单位可以回复督办。")
     reply = SupervisionReply.objects.create(notice=notice, kind=ReplyKind.REPLY, text=text.strip(), author=by,
                                             created_at=now)

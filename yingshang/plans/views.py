@@ -12,11 +12,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from yingshang.core.errors import BusinessRuleError
 from yingshang.core.models import Department
-from yingshang.core.permissions import permission_required, require
+from yingshang.core.permissions import permission_required
 from yingshang.plans import access, assessment, documents, selectors, services
 from yingshang.plans.choices import Comparator, IssueStatus, Light, NoticeStatus, PlanStatus, TaskStatus
 from yingshang.plans.forms import PlanUploadForm, ProgressForm
@@ -38,8 +39,7 @@ def _departments():
 
 
 def _plan_user(request) -> None:
-    if not (request.user.can("plan.view") or request.user.can("plan.report_progress")):
-        raise PermissionDenied("您的角色无权访问任务台账。")
+    access.require_plan_user(request.user)
 
 
 # -- plans: list, import, review ---------------------------------------------------------------------------
@@ -96,7 +96,11 @@ def _review_action(request, plan: Plan, action):
         action()
     except BusinessRuleError as error:
         return _error(request, error, "plans/review.html", _review_context(plan))
-    return redirect(request.POST.get("next") or f"/plans/{plan.pk}/review/")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        target = f"/plans/{plan.pk}/review/"
+    return redirect(target)
 
 
 def _department_list(ids) -> list[Department]:
@@ -255,13 +259,13 @@ def _task_context(request, task: PlanTask, **extra) -> dict:
     row = selectors.task_rows(PlanTask.objects.filter(pk=task.pk), today=_today())[0]
     user = request.user
     can_report = (task.plan.status == PlanStatus.OFFICIAL and task.closed_at is None
-                  and (services.reporting_department(task, user) is not None or user.can("plan.supervise")))
+                  and (services.reporting_department(task, user) is not None or access.supervises_task(user, task)))
     return {"task": task, "row": row, "measures": task.measures.all(), "milestones": task.milestones.all(),
             "reports": task.reports.select_related("department", "reported_by", "measure").prefetch_related(
                 "evidence"),
             "notices": task.notices.all(), "issues": task.issues.select_related("department"),
             "targets": task.targets.filter(is_active=True).prefetch_related("readings"),
-            "can_report": can_report, "can_supervise": user.can("plan.supervise"),
+            "can_report": can_report, "can_supervise": access.supervises_task(user, task),
             "form": extra.pop("form", None) or ProgressForm(), **extra}
 
 
@@ -304,7 +308,7 @@ def task_report(request, task_id: int):
 @require_POST
 @permission_required("plan.supervise")
 def task_weights(request, task_id: int):
-    task = access.get_task_for_user(request.user, task_id)
+    task = access.get_task_for_supervision(request.user, task_id)
 
     def action():
         weights = {m.pk: _number(request.POST.get(f"weight_{m.pk}"), "权重") for m in task.measures.all()
@@ -317,7 +321,7 @@ def task_weights(request, task_id: int):
 @require_POST
 @permission_required("plan.supervise")
 def task_close(request, task_id: int):
-    task = access.get_task_for_user(request.user, task_id)
+    task = access.get_task_for_supervision(request.user, task_id)
     return _task_action(request, task, lambda: services.close_task(task=task, by=request.user, now=timezone.now(),
                                                                    note=request.POST.get("note", "")), "任务已办结。")
 
@@ -325,7 +329,7 @@ def task_close(request, task_id: int):
 @require_POST
 @permission_required("plan.supervise")
 def milestone_add(request, task_id: int):
-    task = access.get_task_for_user(request.user, task_id)
+    task = access.get_task_for_supervision(request.user, task_id)
     return _task_action(request, task, lambda: services.add_milestone(
         task=task, by=request.user, title=request.POST.get("title", ""),
         due_date=_date(request.POST.get("due_date"), "节点日期") or _required_date()), "节点已添加。")
@@ -340,6 +344,8 @@ def _required_date():
 def milestone_done(request, task_id: int, milestone_id: int):
     _plan_user(request)
     task = access.get_task_for_user(request.user, task_id)
+    if not (access.supervises_task(request.user, task) or services.reporting_department(task, request.user)):
+        raise PermissionDenied("只有责任单位或督办人员可以标记节点完成。")
     milestone = get_object_or_404(task.milestones, pk=milestone_id)
     return _task_action(request, task, lambda: services.complete_milestone(
         milestone=milestone, by=request.user, done_on=_today()), "节点已标记完成。")
@@ -348,7 +354,7 @@ def milestone_done(request, task_id: int, milestone_id: int):
 @require_POST
 @permission_required("plan.supervise")
 def notice_issue(request, task_id: int):
-    task = access.get_task_for_user(request.user, task_id)
+    task = access.get_task_for_supervision(request.user, task_id)
 
     def action():
         days = int(request.POST.get("reply_working_days") or services.DEFAULT_REPLY_WORKING_DAYS)
@@ -361,7 +367,7 @@ def notice_issue(request, task_id: int):
 @require_POST
 @permission_required("plan.supervise")
 def issue_raise(request, task_id: int):
-    task = access.get_task_for_user(request.user, task_id)
+    task = access.get_task_for_supervision(request.user, task_id)
     return _task_action(request, task, lambda: services.raise_issue(
         task=task, by=request.user, description=request.POST.get("description", ""), now=timezone.now(),
         due_date=_date(request.POST.get("due_date"), "整改时限"),
@@ -385,15 +391,14 @@ def notice_list(request):
 
 def _notice_context(request, notice):
     return {"notice": notice, "replies": notice.replies.select_related("author"), "today": _today(),
-            "issues": notice.issues.all(), "can_supervise": request.user.can("plan.supervise"),
+            "issues": notice.issues.all(), "can_supervise": access.supervises_task(request.user, notice.task),
             "can_reply": services.reporting_department(notice.task, request.user) is not None}
 
 
 @login_required
 def notice_detail(request, notice_id: int):
     _plan_user(request)
-    notice = get_object_or_404(SupervisionNotice.objects.visible_to(request.user).select_related("task"),
-                               pk=notice_id)
+    notice = access.get_notice_for_user(request.user, notice_id)
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -401,7 +406,8 @@ def notice_detail(request, notice_id: int):
                 services.reply_to_notice(notice=notice, by=request.user, text=request.POST.get("text", ""),
                                          now=timezone.now())
             elif action in ("follow_up", "close"):
-                require(request.user, "plan.supervise")
+                if not access.supervises_task(request.user, notice.task):
+                    raise PermissionDenied("您无权跟踪或办结该督办单。")
                 if action == "follow_up":
                     services.follow_up_notice(notice=notice, by=request.user, text=request.POST.get("text", ""),
                                               now=timezone.now())
@@ -421,8 +427,9 @@ def notice_detail(request, notice_id: int):
 def issue_close(request, issue_id: int):
     """销号: close an issue with a note and an evidence file."""
     _plan_user(request)
-    issue = get_object_or_404(IssueItem.objects.visible_to(request.user), pk=issue_id)
-    if not (request.user.can("plan.supervise") or services.reporting_department(issue.task, request.user)):
+    issue = access.get_issue_for_user(request.user, issue_id)
+    if not (access.supervises_task(request.user, issue.task) or services.reporting_department(issue.task,
+                                                                                             request.user)):
         raise PermissionDenied("只有整改单位或督办人员可以销号。")
     try:
         services.close_issue(issue=issue, by=request.user, note=request.POST.get("note", ""),
@@ -466,7 +473,7 @@ def plan_assessment(request, plan_id: int):
     """考核评价: department scores from completion, timeliness and target attainment, with the formula."""
     plan = access.get_plan_for_user(request.user, plan_id)
     as_of = _date(request.GET.get("as_of"), "考核日期") if request.GET.get("as_of") else _today()
-    scores = assessment.department_scores(plan, as_of=as_of)
+    scores = assessment.department_scores(plan, as_of=as_of, region=request.user.scope_region)
     return render(request, "plans/assessment.html", {"plan": plan, "scores": scores, "as_of": as_of,
                                                      "formula": assessment.FORMULA_TEXT,
                                                      "chart": assessment.chart_option(scores)})
@@ -474,11 +481,11 @@ def plan_assessment(request, plan_id: int):
 
 @permission_required("plan.assess")
 def plan_bulletin(request, plan_id: int, fmt: str):
+    """月通报 as PDF or DOCX."""
     if fmt not in ("pdf", "docx"):
         raise Http404("不支持的格式。")
-    """月通报 as PDF or DOCX."""
     plan = access.get_plan_for_user(request.user, plan_id)
-    bulletin = assessment.monthly_bulletin(plan, as_of=_today())
+    bulletin = assessment.monthly_bulletin(plan, as_of=_today(), region=request.user.scope_region)
     if fmt == "pdf":
         return _download(documents.bulletin_pdf(bulletin), f"{bulletin.title}.pdf", "application/pdf")
     return _download(documents.bulletin_docx(bulletin), f"{bulletin.title}.docx", documents.DOCX)

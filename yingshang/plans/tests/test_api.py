@@ -31,11 +31,9 @@ def test_tasks_endpoint_is_scoped_to_the_users_department(official_plan, cast, c
 def test_progress_endpoint_refuses_above_100_with_a_chinese_message(official_plan, cast, client_for):
     task = official_plan.tasks.get(number="1")
     client = client_for(cast.city_staff)
-    response = client.post(f"/api/v1/plans/tasks/{task.pk}/progress", {"percent": "150", "text": "x"},
-                           content_type="application/json")
+    response = client.post(f"/api/v1/plans/tasks/{task.pk}/progress", {"percent": "150", "text": "x"})
     assert (response.status_code, response.json()["detail"]) == (400, "完成进度须在 0% 到 100% 之间（填写的是 150）。")
-    ok = client.post(f"/api/v1/plans/tasks/{task.pk}/progress", {"percent": "40", "text": "推进"},
-                     content_type="application/json")
+    ok = client.post(f"/api/v1/plans/tasks/{task.pk}/progress", {"percent": "40", "text": "推进"})
     assert (ok.status_code, ok.json()["task_progress"]) == (201, "40.0")
 
 
