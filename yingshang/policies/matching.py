@@ -148,6 +148,23 @@ def _number(value: float | None) -> str:
     return f"{value:g}"
 
 
+_TEXTS: tuple[Mapping | None, dict] = (None, {})
+
+
+def _texts_for(names: Mapping) -> dict:
+    """Requirement texts already built with these `names` (one slot: a request or a run uses one vocabulary).
+
+    The slot holds the names object itself, so a cached text can never come from a different vocabulary; a
+    race between threads only costs a recomputation.
+    """
+    global _TEXTS
+    owner, texts = _TEXTS
+    if owner is not names:
+        texts = {}
+        _TEXTS = (names, texts)
+    return texts
+
+
 def evaluate_clause(rules: Mapping[str, Any], benefits: Sequence[Mapping[str, Any]], facts: EnterpriseFacts, *,
                     today: dt.date, clause_id: int | None = None,
                     names: Mapping[str, Mapping[str, str]] | None = None) -> MatchResult:
@@ -166,8 +183,19 @@ def evaluate_clause(rules: Mapping[str, Any], benefits: Sequence[Mapping[str, An
     def label(kind: str, code: str) -> str:
         return names.get(kind, {}).get(code, code)
 
-    def membership(key: str, fact_name: str, value: str | None, allowed: Sequence[str], shown: str) -> None:
-        requirement = "、".join(label(key, c) for c in allowed)
+    texts = _texts_for(names)
+
+    def joined(kind: str, codes: Sequence[str], joiner: str = "、") -> str:
+        """The requirement text for a list of codes: it depends on the rule only, so it is computed once."""
+        key = (kind, tuple(codes), joiner)
+        text = texts.get(key)
+        if text is None:
+            text = texts[key] = joiner.join(label(kind, c) for c in codes)
+        return text
+
+    def membership(key: str, fact_name: str, value: str | None, allowed: Sequence[str], shown: str,
+                   requirement: str | None = None) -> None:
+        requirement = joined(key, allowed) if requirement is None else requirement
         if value is None:
             add(key, UNKNOWN, requirement, fact_name, "未知")
         else:
@@ -178,7 +206,7 @@ def evaluate_clause(rules: Mapping[str, Any], benefits: Sequence[Mapping[str, An
                    ENTITY_TYPES.get(facts.entity_type or "", facts.entity_type or ""))
     if "regions" in rules:
         allowed = rules["regions"]
-        requirement = "、".join(label("regions", c) for c in allowed)
+        requirement = joined("regions", allowed)
         if facts.region_code is None and facts.zone_code is None:
             add("regions", UNKNOWN, requirement, "region_code", "未知")
         else:
@@ -186,7 +214,7 @@ def evaluate_clause(rules: Mapping[str, Any], benefits: Sequence[Mapping[str, An
             shown = "、".join(label("regions", c) for c in (facts.region_code, facts.zone_code) if c)
             add("regions", MET if inside else NOT_MET, requirement, "region_code", shown)
     if "industries" in rules:
-        requirement = "、".join(label("industries", c) for c in rules["industries"])
+        requirement = joined("industries", rules["industries"])
         if facts.industry_code is None and facts.industry_section is None:
             add("industries", UNKNOWN, requirement, "industry_code", "未知")
         else:
@@ -202,15 +230,14 @@ def evaluate_clause(rules: Mapping[str, Any], benefits: Sequence[Mapping[str, An
             add("tags_any", MET if ok else NOT_MET, requirement, "tags", "、".join(sorted(facts.tags)) or "无")
     if "sizes" in rules:
         size = facts.size if facts.size in SIZES else None  # "unknown" in the registry is unknown here too
-        membership("sizes", "size", size, rules["sizes"], SIZES.get(size or "", ""))
-        results[-1] = ConditionResult(**{**results[-1].to_dict(),
-                                         "requirement": "、".join(SIZES.get(c, c) for c in rules["sizes"])})
+        membership("sizes", "size", size, rules["sizes"], SIZES.get(size or "", ""),
+                   requirement="、".join(SIZES.get(c, c) for c in rules["sizes"]))
     for key, fact_name in (("qualifications_any", "qualifications"), ("qualifications_all", "qualifications")):
         if key not in rules:
             continue
         wanted = rules[key]
         joiner = "或" if key == "qualifications_any" else "和"
-        requirement = joiner.join(label("qualifications", c) for c in wanted)
+        requirement = joined("qualifications", wanted, joiner)
         if facts.qualifications is None:
             add(key, UNKNOWN, requirement, fact_name, "未知")
             continue

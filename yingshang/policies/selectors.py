@@ -190,7 +190,7 @@ def live_matches(facts: matching.EnterpriseFacts, *, today: dt.date, clauses: li
 
 def _benefit_dicts(clause: Clause) -> list[dict]:
     """The clause's benefits as dicts, computed once per loaded clause object."""
-    cached = getattr(clause, "_benefit_dicts", None)
+    cached = clause.__dict__.get("_benefit_dicts")  # getattr with a default is slow on a missing attribute
     if cached is None:
         cached = [b.as_dict() for b in clause.benefits.all()]
         clause._benefit_dicts = cached

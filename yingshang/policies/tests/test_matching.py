@@ -170,3 +170,16 @@ def test_vectorised_engine_agrees_with_per_pair_engine(facts, rules):
             expected = evaluate_clause(clause_rules, [], enterprise, today=TODAY, clause_id=clause_id).status
             assert status_of(outcomes[clause_id], row) == expected, (clause_rules, enterprise)
             assert quick_status(clause_rules, enterprise, today=TODAY, clause_id=clause_id) == expected
+
+
+def test_requirement_texts_follow_the_vocabulary_given_not_a_cached_one():
+    rules = {"qualifications_any": ["hnte", "tech_sme"], "regions": ["620702"]}
+    facts = EnterpriseFacts(qualifications=frozenset({"hnte"}), region_code="620702")
+    first = {"qualifications": {"hnte": "高新技术企业", "tech_sme": "科技型中小企业"}, "regions": {"620702": "甘州区"}}
+    second = {"qualifications": {"hnte": "高企"}, "regions": {}}
+
+    texts = [[c.requirement for c in evaluate_clause(rules, [], facts, today=TODAY, names=names).conditions]
+             for names in (first, second, first)]
+
+    assert texts == [["甘州区", "高新技术企业或科技型中小企业"], ["620702", "高企或tech_sme"],
+                     ["甘州区", "高新技术企业或科技型中小企业"]]
