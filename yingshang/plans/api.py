@@ -9,7 +9,7 @@ from yingshang.core.errors import BusinessRuleError
 from yingshang.core.permissions import require
 from yingshang.plans import access, selectors, services
 from yingshang.plans.models import Plan, PlanTask
-from yingshang.plans.schemas import PlanOut, ProgressIn, ProgressOut, TargetOut, TaskOut
+from yingshang.plans.schemas import PlanOut, PlanProgressIn, PlanProgressOut, PlanTargetOut, PlanTaskOut
 
 router = Router(tags=["任务台账"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -50,14 +50,14 @@ def import_plan(request, file: File[UploadedFile], year: Form[int | None] = None
     return Status(201, _plan_out(plan))
 
 
-@router.get("/{int:plan_id}/targets", response={200: list[TargetOut], **ERRORS}, summary="方案的有效量化目标")
+@router.get("/{int:plan_id}/targets", response={200: list[PlanTargetOut], **ERRORS}, summary="方案的有效量化目标")
 def list_targets(request, plan_id: int):
     access.require_plan_user(request.user)
     plan = access.get_plan_for_user(request.user, plan_id)
     return [_target_out(target) for target in selectors.targets_for_plan(plan)]
 
 
-@router.get("/{int:plan_id}/tasks", response={200: list[TaskOut], **ERRORS}, summary="我可见的任务及状态、预警灯")
+@router.get("/{int:plan_id}/tasks", response={200: list[PlanTaskOut], **ERRORS}, summary="我可见的任务及状态、预警灯")
 def list_tasks(request, plan_id: int):
     access.require_plan_user(request.user)
     plan = access.get_plan_for_user(request.user, plan_id)
@@ -66,9 +66,9 @@ def list_tasks(request, plan_id: int):
     return [_task_out(row) for row in rows]
 
 
-@router.post("/tasks/{int:task_id}/progress", response={201: ProgressOut, **ERRORS},
+@router.post("/tasks/{int:task_id}/progress", response={201: PlanProgressOut, **ERRORS},
              summary="报送任务进展（multipart 表单，可附佐证材料 evidence）")
-def report_progress(request, task_id: int, payload: Form[ProgressIn],
+def report_progress(request, task_id: int, payload: Form[PlanProgressIn],
                     evidence: File[list[UploadedFile]] | None = None):
     access.require_plan_user(request.user)
     task = access.get_task_for_user(request.user, task_id)

@@ -16,7 +16,7 @@ class PlanOut(Schema):
     status: str
 
 
-class TargetOut(Schema):
+class PlanTargetOut(Schema):
     id: int
     task_number: str | None
     indicator: str
@@ -34,7 +34,7 @@ class TargetOut(Schema):
     effective_to: dt.date | None
 
 
-class TaskOut(Schema):
+class PlanTaskOut(Schema):
     id: int
     number: str
     kind: str
@@ -51,13 +51,13 @@ class TaskOut(Schema):
     light: str
 
 
-class ProgressIn(Schema):
+class PlanProgressIn(Schema):
     percent: Decimal
     text: str
     measure_id: int | None = None
 
 
-class ProgressOut(Schema):
+class PlanProgressOut(Schema):
     id: int
     task_id: int
     percent: Decimal
