@@ -33,8 +33,8 @@ def _require_monitoring(user) -> None:
 @router.get("/indicators", response={200: list[IndicatorOut], **ERRORS}, summary="监测指标目录（含当前方案目标）")
 def list_indicators(request, year: str = ""):
     _require_monitoring(request.user)
-    if year and not (year.isdigit() and len(year) == 4):
-        raise BusinessRuleError(f"年度“{year}”格式不正确，应为四位数字（如 2025）。", field="year")
+    if year and not (year.isascii() and year.isdigit() and len(year) == 4 and 2000 <= int(year) <= 2100):
+        raise BusinessRuleError(f"年度“{year}”格式不正确，应为 2000–2100 之间的四位数字（如 2026）。", field="year")
     plan_year = int(year) if year else (selectors.period_year(p) if (p := _latest()) else 2025)
     targets = selectors.targets_by_indicator(plan_year)
     return [{"code": i.code, "name": i.name, "dimension": i.topic.dimension.name, "topic": i.topic.name,

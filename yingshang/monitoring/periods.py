@@ -8,7 +8,7 @@ import re
 
 from yingshang.core.errors import BusinessRuleError
 
-_PERIOD_RE = re.compile(r"^(\d{4})-(\d{2})$")
+_PERIOD_RE = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)  # "２０２５-03" is not a period
 
 
 def parse_period(text: str, *, field: str = "period") -> tuple[int, int]:

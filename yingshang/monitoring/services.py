@@ -290,6 +290,7 @@ def submit_values(*, collection_round: SubmissionRound, department: Department, 
     3. Write a new value version for each row, keeping the previous one (`replaces`), and audit each.
     4. Mark the submission 待审核 for the city office.
     """
+    source_file = _short_file_name(source_file)
     submission, _ = Submission.objects.select_for_update().get_or_create(round=collection_round,
                                                                         department=department)
     today = now.astimezone(load_work_calendar().tz).date()
@@ -358,6 +359,16 @@ def submit_values(*, collection_round: SubmissionRound, department: Department, 
     return submission
 
 
+def _short_file_name(name: str, limit: int = 200) -> str:
+    """The uploaded file's name as provenance, cut to the column's size with its extension kept."""
+    name = name.replace("\x00", "").strip()
+    if len(name) <= limit:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    extension = extension[:10] if dot else ""
+    return (stem if dot else name)[: limit - len(extension) - 2] + "…" + (f".{extension}" if extension else "")
+
+
 def _previous_values(indicators, regions, period: str) -> dict[tuple[int, int], Decimal]:
     """The latest published value before `period` for each (indicator, region), for the jump check."""
     result: dict[tuple[int, int], Decimal] = {}
@@ -393,6 +404,8 @@ def review_submission(*, submission: Submission, approve: bool, note: str, by, n
     _transition(submission, target)
     if not approve and not note.strip():
         raise BusinessRuleError("退回时请填写退回原因。", field="note")
+    if len(note.strip()) > 500:
+        raise BusinessRuleError("审核意见不能超过 500 字。", field="note")
     before = submission.status
     if approve:
         for value in submission.values.filter(is_current=True):
@@ -426,6 +439,8 @@ def revise_value(*, value: IndicatorValue, raw_value: object, no_data: bool, rea
         raise ConflictError("只能更正最新版本的数值。", code="not_current")
     if not reason.strip():
         raise BusinessRuleError("请填写更正原因。", field="reason")
+    if len(reason.strip()) > 500:
+        raise BusinessRuleError("更正原因不能超过 500 字。", field="reason")
     indicator = value.indicator
     rule = IndicatorRule(code=indicator.code, name=indicator.name, unit=indicator.unit,
                          min_value=indicator.min_value, max_value=indicator.max_value, jump_ratio=indicator.jump_ratio)

@@ -40,6 +40,9 @@ def _transition(survey: Survey, to: str) -> None:
                             code="transition_not_allowed")
 
 
+MAX_SAMPLE_SIZE = 100_000
+
+
 @transaction.atomic
 def create_survey(*, title: str, period: str, sample_size: int, by, questions: list[dict] | None = None) -> Survey:
     """Define a survey (调查问卷); the first question is the overall satisfaction rating."""
@@ -47,8 +50,10 @@ def create_survey(*, title: str, period: str, sample_size: int, by, questions: l
     questions = questions or DEFAULT_QUESTIONS
     if not title.strip():
         raise BusinessRuleError("请填写调查标题。", field="title")
-    if sample_size < 1:
-        raise BusinessRuleError("样本量至少为 1。", field="sample_size")
+    if len(title.strip()) > 200:
+        raise BusinessRuleError("调查标题不能超过 200 字。", field="title")
+    if not 1 <= sample_size <= MAX_SAMPLE_SIZE:
+        raise BusinessRuleError(f"样本量应在 1 至 {MAX_SAMPLE_SIZE} 之间。", field="sample_size")
     if not questions or questions[0].get("kind") != "rating":
         raise BusinessRuleError("第一题必须是总体满意度评分题。", field="questions")
     survey = Survey.objects.create(title=title.strip(), period=period, questions=questions, sample_size=sample_size,
@@ -66,6 +71,8 @@ def draw_sample(*, survey: Survey, seed: int, by) -> int:
     """
     from yingshang.enterprises.models import Enterprise
 
+    if not 0 <= seed < 2**63:
+        raise BusinessRuleError("随机种子应为 0 至 9223372036854775807 之间的整数。", field="seed")
     if survey.status != SurveyStatus.DRAFT:
         raise ConflictError("只能在草稿阶段抽样。", code="not_draft")
     if survey.invitations.exists():

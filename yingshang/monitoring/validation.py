@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+MAX_NOTE_LENGTH = 500
+# Values are stored with 20 digits, 4 after the point: at most 16 before it.
+LIMIT = Decimal("1e16")
+PLACES = Decimal("0.0001")
 NO_DATA_WORDS = frozenset({"无数据", "暂无数据", "无", "不适用", "/", "—", "-", "N/A", "n/a"})
 YES_WORDS = frozenset({"是", "y", "yes", "true", "1", "√", "✓"})
 
@@ -75,6 +79,8 @@ def validate_row(row: RowInput, rule: IndicatorRule, *, previous: Decimal | None
     3. A change larger than the jump threshold versus the previous period needs a note explaining it.
     """
     where = f"{row.row_label}“{rule.name}”"
+    if len(row.note or "") > MAX_NOTE_LENGTH:
+        return RowResult(None, False, (f"{where}：“说明”不能超过 {MAX_NOTE_LENGTH} 字（现有 {len(row.note)} 字）。",))
     flagged = str(row.raw_no_data or "").strip().lower() in YES_WORDS
     text_no_data = isinstance(row.raw_value, str) and row.raw_value.strip() in NO_DATA_WORDS
     if flagged or text_no_data:
@@ -89,7 +95,12 @@ def validate_row(row: RowInput, rule: IndicatorRule, *, previous: Decimal | None
         return RowResult(None, False, (f"{where}：单位应为“{rule.unit}”，文件中为“{row.unit.strip()}”。",))
     value = parse_number(row.raw_value)
     if value is None:
-        return RowResult(None, False, (f"{where}：“{row.raw_value}”不是数字。",))
+        shown = str(row.raw_value)
+        shown = shown if len(shown) <= 40 else shown[:40] + "…"
+        return RowResult(None, False, (f"{where}：“{shown}”不是数字。",))
+    if abs(value) >= LIMIT:
+        return RowResult(None, False, (f"{where}：数值 {plain(value)[:24]} 超出可保存的范围（绝对值应小于 10¹⁶）。",))
+    value = value.quantize(PLACES)  # stored with 4 decimal places; validated as stored
     errors = []
     if rule.unit == "%" and value > 100:
         errors.append(f"{where}：百分比不能超过 100（填写为 {plain(value)}）。")
