@@ -87,8 +87,16 @@ def _out(appeal: Appeal, user) -> dict:
     }
 
 
+def _reject_nul(payload: Schema) -> None:
+    """PostgreSQL refuses NUL in text; the page middleware catches it in forms, JSON bodies are checked here."""
+    for name, value in payload.dict().items():
+        if "\x00" in str(value):
+            raise BusinessRuleError("请求中含有不允许的控制字符（NUL），已拒绝。", code="invalid_characters", field=name)
+
+
 def _file(request, payload: AppealIn, *, channel: str, external_id: str = "", received_at=None) -> Appeal:
     user = request.user
+    _reject_nul(payload)
     snapshot = selectors.catalogue()
     category = snapshot.categories.get(payload.category)
     if category is None:
@@ -166,6 +174,7 @@ class _Params(dict):
              summary="办理操作：派单、签收、退单、改派、联系、暂停、延期、答复、评价、回访、销号、催办")
 def transition(request, appeal_id: int, payload: Annotated[TransitionIn, JsonOrForm(...)]):
     appeal = access.get_appeal_for_user(request.user, appeal_id)
+    _reject_nul(payload)
     data = payload.dict()
     params = _Params({**data, "department": data["department_id"], "co_departments": data["co_department_ids"],
                       "category": data["category_id"], "extension": data["extension_id"],

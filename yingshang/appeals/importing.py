@@ -49,7 +49,7 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return str(value).replace("\x00", "").strip()  # a NUL deep inside a CSV would be refused by PostgreSQL
 
 
 def parse_row(number: int, raw: Sequence[Any], mapping: Mapping[int, str], *, categories: Mapping[str, str],

@@ -305,8 +305,17 @@ def _attributes(request, code: str) -> dict[str, object]:
                 value = Decimal(str(value))
             except ArithmeticError as exc:
                 raise Open311Error(400, f"attribute[{key}] must be a number") from exc
+            if not value.is_finite() or abs(value) >= 10**12:
+                raise Open311Error(400, f"attribute[{key}] must be a finite number below 10^12")
         values[key] = value
     return values
+
+
+def _whole(value) -> int:
+    """A number attribute that must be a whole, positive id (policy_clause_id)."""
+    if value != value.to_integral_value() or value <= 0:
+        raise Open311Error(400, "attribute[policy_clause_id] must be a positive whole number")
+    return int(value)
 
 
 def _post_request(request, fmt: str) -> HttpResponse:
@@ -346,7 +355,7 @@ def _post_request(request, fmt: str) -> HttpResponse:
             requester_type=str(attributes.get("requester_type") or RequesterType.ENTERPRISE), enterprise=enterprise,
             address=address or address_id, latitude=lat or None, longitude=long or None, contact_name=name,
             contact_phone=_param(request, "phone"),
-            policy_clause_id=int(attributes["policy_clause_id"]) if "policy_clause_id" in attributes else None,
+            policy_clause_id=_whole(attributes["policy_clause_id"]) if "policy_clause_id" in attributes else None,
             now=timezone.now())
         record_change(actor=None, action="appeal.open311_post", obj=appeal, after={"client": client.name})
     try:

@@ -58,6 +58,7 @@ from yingshang.core.workcalendar import UnknownCalendarYear
 MIN_DESCRIPTION = 10
 MAX_DESCRIPTION = 4000
 PHONE_RE = re.compile(r"^[0-9+\-() ]{5,20}$")
+MAX_DATABASE_ID = 2**31 - 1  # the largest id an integer column holds on SQLite and PostgreSQL alike
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,8 @@ def _require_actor(user, appeal: Appeal, action: str) -> None:
 
 def _text(value: str, *, field: str, label: str, minimum: int = 1, maximum: int = 500) -> str:
     value = (value or "").strip()
+    if "\x00" in value:
+        raise BusinessRuleError(f"{label}中含有不允许的控制字符（NUL）。", code="invalid_characters", field=field)
     if len(value) < minimum:
         raise BusinessRuleError(f"{label}不能为空" + (f"，至少 {minimum} 个字。" if minimum > 1 else "。"),
                                 code="invalid", field=field)
@@ -263,7 +266,7 @@ def _parse_coordinate(value, *, field: str, label: str, bound: int) -> Decimal |
         number = Decimal(str(value))
     except InvalidOperation as exc:
         raise BusinessRuleError(f"{label}应为数字。", field=field) from exc
-    if not -bound <= number <= bound:
+    if not number.is_finite() or not -bound <= number <= bound:
         raise BusinessRuleError(f"{label}超出范围（-{bound} 到 {bound}）。", field=field)
     return number.quantize(Decimal("0.000001"))
 
@@ -287,6 +290,11 @@ def file_appeal(*, by, channel: str, category: AppealCategory, description: str,
                             field="external_id")
     if category is None or not category.is_active:
         raise BusinessRuleError("诉求类别不存在或已停用。", code="unknown_category", field="category")
+    for field, value in (("title", title), ("address", address), ("contact_name", contact_name),
+                         ("contact_phone", contact_phone), ("policy_clause_title", policy_clause_title),
+                         ("approval_item", approval_item), ("client_key", client_key), ("external_id", external_id)):
+        if "\x00" in (value or ""):
+            raise BusinessRuleError("提交的内容中含有不允许的控制字符（NUL）。", code="invalid_characters", field=field)
     description = _text(description, field="description", label="诉求内容", minimum=MIN_DESCRIPTION,
                         maximum=MAX_DESCRIPTION)
     if urgency not in Urgency.values:
@@ -306,6 +314,9 @@ def file_appeal(*, by, channel: str, category: AppealCategory, description: str,
         if not by.enterprise_memberships.filter(enterprise=enterprise, status=MembershipStatus.VERIFIED).exists():
             raise BusinessRuleError("您不是该企业的已核验账号，不能以该企业名义提交诉求。", code="forged_enterprise",
                                     field="enterprise")
+    if policy_clause_id is not None and not (isinstance(policy_clause_id, int)
+                                             and 0 < policy_clause_id <= MAX_DATABASE_ID):
+        raise BusinessRuleError("政策条款编号应为正整数。", field="policy_clause_id")
     latitude = _parse_coordinate(latitude, field="lat", label="纬度", bound=90)
     longitude = _parse_coordinate(longitude, field="long", label="经度", bound=180)
     checked = check_uploads(attachments)
@@ -933,6 +944,10 @@ class ImportReport:
         return f"新增 {len(self.created)} 件，重复工单 {len(self.duplicates)} 件，有误 {len(self.rejected)} 行"
 
 
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+MAX_IMPORT_ROWS = 5000  # the import runs in the request: a bounded file keeps it within the request timeout
+
+
 def import_work_orders(*, data: bytes, filename: str, by, now: dt.datetime) -> ImportReport:
     """Import a 12345 work-order sheet: one appeal per good row (each row atomic), a reason per bad field."""
     from yingshang.appeals import importing
@@ -942,10 +957,13 @@ def import_work_orders(*, data: bytes, filename: str, by, now: dt.datetime) -> I
 
     if not by.can("appeal.import"):
         raise PermissionDenied("您没有导入 12345 工单的权限。")
-    table = read_table(data, filename, max_bytes=20 * 1024 * 1024)
+    table = read_table(data, filename, max_bytes=MAX_IMPORT_BYTES)
     mapping, missing = importing.map_headers(table.headers)
     if missing:
         raise InvalidUpload(f"表头缺少必填列：{'、'.join(missing)}。请使用导入模板。", code="missing_columns")
+    if len(table.rows) > MAX_IMPORT_ROWS:
+        raise InvalidUpload(f"一次最多导入 {MAX_IMPORT_ROWS} 行工单，本文件有 {len(table.rows)} 行，请分批导入。",
+                            code="too_many_rows")
     categories_by_key = {}
     categories = {}
     for category in AppealCategory.objects.filter(is_active=True):

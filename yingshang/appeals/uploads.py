@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENTS = 5
+MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024  # an Office file that expands beyond this is a zip bomb
+MAX_COMPRESSION_RATIO = 200
 
 # kind → (accepted extensions, MIME type)
 KINDS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -60,7 +62,16 @@ def check_attachment(*, name: str, data: bytes) -> CheckedFile:
     kind = sniff(data)
     if kind is None:
         raise ValueError(f"附件“{name}”的内容不是允许的类型（只接受 PDF、PNG、JPG、DOCX、XLSX）。")
+    if kind in ("docx", "xlsx") and _expands_too_much(data):
+        raise ValueError(f"附件“{name}”解压后过大（疑似压缩炸弹），已拒绝。")
     extensions, content_type = KINDS[kind]
     if not name.lower().endswith(extensions):
         raise ValueError(f"附件“{name}”的扩展名与实际内容（{kind.upper()}）不符。")
     return CheckedFile(kind=kind, content_type=content_type, size=len(data))
+
+
+def _expands_too_much(data: bytes) -> bool:
+    """Whether an Office file (a zip) would expand to far more than it weighs, judged from its directory."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        total = sum(info.file_size for info in archive.infolist())
+    return total > MAX_UNCOMPRESSED_BYTES or total > MAX_COMPRESSION_RATIO * len(data)

@@ -329,6 +329,9 @@ def import_orders(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
+            if upload.size > services.MAX_IMPORT_BYTES:  # refused before it is read into memory
+                raise InvalidUpload(f"文件过大（{upload.size / 1048576:.1f} MB），上限为 "
+                                    f"{services.MAX_IMPORT_BYTES // 1048576} MB。", code="file_too_large")
             report = services.import_work_orders(data=upload.read(), filename=upload.name, by=request.user, now=_now())
         except BusinessRuleError as exc:
             form.add_error("file", exc.message)
