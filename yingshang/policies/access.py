@@ -60,9 +60,16 @@ def get_own_enterprise_for_user(user, enterprise_id: int | None = None) -> Enter
 
 
 def get_enterprise_for_user(user, enterprise_id: int) -> Enterprise:
-    """An enterprise whose matches the user may see: their own, or within a government user's scope."""
-    return get_object_or_404(Enterprise.objects.visible_to(user).select_related("region", "zone", "industry"),
-                             pk=enterprise_id)
+    """An enterprise whose matches the user may see: their own, or within a policy officer's scope.
+
+    Government roles without policy work (12345, inspectors) see the registry entry elsewhere but not its policy
+    matches, which carry the enterprise's self-declared figures (研发占比, 纳税额).
+    """
+    enterprise = get_object_or_404(Enterprise.objects.visible_to(user).select_related("region", "zone", "industry"),
+                                   pk=enterprise_id)
+    if user.role != Role.ENTERPRISE and not user.can("policy.view_admin"):
+        raise PermissionDenied("您没有查看企业政策匹配的权限。")
+    return enterprise
 
 
 def get_application_for_user(user, application_id: int) -> PolicyApplication:

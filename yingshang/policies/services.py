@@ -870,6 +870,8 @@ def advance_disbursement(disbursement: Disbursement, *, by, to: str, now: dt.dat
                          voucher: str = "") -> Disbursement:
     """Move a payout along approved → instructed (拨付指令) → paid (到账); the enterprise sees each step."""
     _require(by, "policy.disburse", "您没有登记拨付的权限。")
+    if to not in DisbursementStatus.values:
+        raise BusinessRuleError("请选择兑现进度（已下达拨付指令或已到账）。", field="to", code="invalid_transition")
     if to not in DISBURSEMENT_TRANSITIONS[disbursement.status]:
         raise BusinessRuleError(f"兑现当前为“{disbursement.get_status_display()}”，不能改为"
                                 f"“{DisbursementStatus(to).label}”。", code="invalid_transition")

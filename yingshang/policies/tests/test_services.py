@@ -234,3 +234,18 @@ def test_guide_assignment_and_contact_log(cast):
     with pytest.raises(PermissionDenied):
         services.log_guide_contact(assignment, by=cast.lz_staff, channel="phone", note="x", now=NOW)
     assert Clause.objects.count() == 0
+
+
+def test_advancing_a_payout_to_an_unknown_step_is_refused_in_chinese(cast, policy, seed_company):
+    award = policy.clauses.get(position=1)
+    application = services.submit_application(
+        enterprise=seed_company, clause=award, by=cast.gz_owner, now=NOW, requested_yuan=300_000,
+        files={"高新技术企业证书": pdf_upload(), "营业执照": pdf_upload("执照.pdf")})
+    services.approve_application(application, by=cast.city_staff, amount_yuan=300_000, reason="符合条件", now=NOW)
+    disbursement = Disbursement.objects.get(application=application)
+    for step in ("", "flying"):
+        with pytest.raises(BusinessRuleError) as error:
+            services.advance_disbursement(disbursement, by=cast.city_admin, to=step, now=NOW)
+        assert error.value.message == "请选择兑现进度（已下达拨付指令或已到账）。"
+    disbursement.refresh_from_db()
+    assert disbursement.status == "approved"
