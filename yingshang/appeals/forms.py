@@ -60,6 +60,41 @@ class PublicAppealForm(AppealForm):
     enterprise_name = forms.CharField(label="企业名称（可不填）", max_length=200, required=False)
     website = forms.CharField(required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
                               label="请勿填写")  # honeypot against bots
+    captcha_answer = forms.CharField(label="验证码", max_length=4, required=False,
+                                     widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    captcha_token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, with_captcha: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.with_captcha = with_captcha
+        if with_captcha and not self.is_bound:
+            self.new_challenge()
+        elif not with_captcha:
+            del self.fields["captcha_answer"], self.fields["captcha_token"]
+
+    def new_challenge(self) -> None:
+        """Ask a fresh question (on every render: a solved or failed token is never asked again)."""
+        from yingshang.appeals import captcha
+
+        challenge = captcha.new_challenge()
+        self.fields["captcha_answer"].label = f"验证码：{challenge.question}"
+        self.fields["captcha_token"].initial = challenge.token
+        if self.is_bound:
+            self.data = self.data.copy()
+            self.data["captcha_token"], self.data["captcha_answer"] = challenge.token, ""
+            for name in ("captcha_token", "captcha_answer"):  # bound fields cache the data they were cleaned with
+                self._bound_fields_cache.pop(name, None)
+
+    def clean(self):
+        from yingshang.appeals import captcha
+
+        data = super().clean()
+        if self.with_captcha and not self.errors:
+            try:
+                captcha.check(self.data.get("captcha_token", ""), self.data.get("captcha_answer", ""))
+            except captcha.CaptchaError as exc:
+                self.add_error("captcha_answer", str(exc))
+        return data
 
 
 class OperatorIntakeForm(AppealForm):

@@ -86,7 +86,7 @@ def _event(appeal: Appeal, *, action: str, by, now: dt.datetime, from_status: st
     """Append the timeline row and the audit event for one change."""
     event = AppealEvent.objects.create(
         appeal=appeal, at=now, actor=by if getattr(by, "pk", None) else None, actor_label=_actor_label(by),
-        department=getattr(by, "department", None) if getattr(by, "pk", None) else None, action=action,
+        department_id=getattr(by, "department_id", None) if getattr(by, "pk", None) else None, action=action,
         from_status=from_status, to_status=appeal.status, note=note[:2000], data=data or {})
     record_change(actor=by if getattr(by, "pk", None) else None, action=f"appeal.{action}", obj=appeal,
                   before={"status": from_status}, after={"status": appeal.status, **(data or {})}, reason=note[:500],

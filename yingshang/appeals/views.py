@@ -15,7 +15,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from yingshang.accounts.roles import Role
-from yingshang.appeals import access, actions, importing, masking, metrics, selectors, services, sla, workflow
+from yingshang.appeals import (
+    access,
+    actions,
+    captcha,
+    importing,
+    masking,
+    metrics,
+    selectors,
+    services,
+    sla,
+    workflow,
+)
 from yingshang.appeals.choices import (
     ACTIVE_STATUSES,
     AppealAction,
@@ -118,8 +129,16 @@ def file_new(request):
 
 
 def public_form(request):
-    """公众诉求表单: no login needed, anonymous allowed; the requester keeps a secret tracking link."""
-    form = PublicAppealForm(request.POST or None, request.FILES or None,
+    """公众诉求表单: no login needed, anonymous allowed; the requester keeps a secret tracking link.
+
+    Anonymous visitors answer an arithmetic captcha and are limited per address (captcha.py)."""
+    anonymous = not request.user.is_authenticated
+    if request.method == "POST" and anonymous and captcha.over_rate_limit(captcha.client_address(request)):
+        messages.error(request, f"提交过于频繁：同一网络 {captcha.RATE_WINDOW // 60} 分钟内最多提交 {captcha.RATE_LIMIT} 件，"
+                                "请稍后再试，或拨打 12345 热线。")
+        form = PublicAppealForm(initial={"client_key": services.new_tracking_number(_now())})
+        return render(request, "appeals/public_form.html", {"form": form}, status=429)
+    form = PublicAppealForm(request.POST or None, request.FILES or None, with_captcha=anonymous,
                             initial={"client_key": services.new_tracking_number(_now())})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -141,6 +160,8 @@ def public_form(request):
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             return redirect("appeals:track", appeal.token)
+    if form.is_bound and form.with_captcha:
+        form.new_challenge()
     return render(request, "appeals/public_form.html", {"form": form},
                   status=400 if request.method == "POST" else 200)
 

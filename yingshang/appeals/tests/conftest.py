@@ -53,6 +53,28 @@ def dispatched(cast, make_appeal, market_gz):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The public form's rate limit and used captchas live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def solve_captcha() -> dict:
+    """A fresh captcha and its answer, as the public form expects them (tests know the secret key)."""
+    from django.core import signing
+
+    from yingshang.appeals import captcha
+
+    challenge = captcha.new_challenge()
+    payload = signing.loads(challenge.token, salt=captcha.SALT)
+    answer = next(a for a in range(-10, 21) if captcha._digest(payload["n"], a) == payload["h"])
+    return {"captcha_token": challenge.token, "captcha_answer": str(answer)}
+
+
+@pytest.fixture(autouse=True)
 def _fresh_catalogue():
     """Each test has its own rows (and ids): never reuse the process-level catalogue across tests."""
     from yingshang.appeals.selectors import clear_catalogue
