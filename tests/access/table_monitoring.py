@@ -38,6 +38,12 @@ CASES = {
     "monitoring:round_open": [Case(expect(allow={"city_admin"}, otherwise=FORBIDDEN), method="post")],
     "monitoring:link_targets": [Case(expect(allow={"city_admin"}, otherwise=FORBIDDEN), method="post")],
     "monitoring:weights": [Case(expect(allow={"city_admin"}, otherwise=FORBIDDEN))],
+    "monitoring:parameters": [
+        Case(expect(allow={"city_admin"}, otherwise=FORBIDDEN)),
+        Case(expect(allow={"city_admin"}, otherwise=FORBIDDEN), label="preview", method="post",
+             data=lambda world: {"plan_year": "2026", "action": "preview", "best:startup_time": "1",
+                                 "worst:startup_time": "20"}),
+    ],
     "monitoring:surveys": [Case(expect(allow={"city_admin"}, otherwise=FORBIDDEN))],
     "monitoring:dimension": [Case(expect(allow=VIEWERS, otherwise=FORBIDDEN), kwargs=lambda world: {"code": "legal"})],
     "monitoring:indicator": [Case(expect(allow=VIEWERS, otherwise=FORBIDDEN),

@@ -143,3 +143,27 @@ def primary_target(targets: list[CurrentTarget], *, direction: str) -> CurrentTa
 
 def period_year(period: str) -> int:
     return parse_period(period)[0]
+
+
+@dataclass(frozen=True)
+class ParameterRow:
+    """An indicator's best/worst values in force for a plan year, with the version, who set it and why."""
+
+    indicator: Indicator
+    parameter: ScoringParameter | None
+    inherited: bool  # the values come from another plan year (none set for this one yet)
+
+
+def parameter_rows(plan_year: int) -> list[ParameterRow]:
+    """Every indexed indicator with the parameter version that scores it in a plan year (see `parameters_for`)."""
+    rows = list(ScoringParameter.objects.select_related("created_by").order_by("indicator_id", "-plan_year",
+                                                                                 "-version"))
+    newest: dict[int, ScoringParameter] = {}
+    for parameter in rows:
+        if parameter.plan_year <= plan_year:
+            newest.setdefault(parameter.indicator_id, parameter)
+    for parameter in sorted(rows, key=lambda p: (p.plan_year, -p.version)):
+        newest.setdefault(parameter.indicator_id, parameter)
+    return [ParameterRow(indicator=i, parameter=newest.get(i.pk),
+                         inherited=newest.get(i.pk) is not None and newest[i.pk].plan_year != plan_year)
+            for i in Indicator.objects.filter(in_index=True).select_related("topic").order_by("sort_order")]

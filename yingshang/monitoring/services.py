@@ -187,6 +187,135 @@ def set_scoring_parameter(*, indicator: Indicator, plan_year: int, best: Decimal
     return parameter
 
 
+@dataclass(frozen=True)
+class ParameterChange:
+    """A proposed new best/worst pair (前沿值/下限值) of one indicator."""
+
+    indicator: Indicator
+    best: Decimal
+    worst: Decimal
+
+
+def read_parameter_changes(data, *, plan_year: int) -> tuple[list[ParameterChange], list[dict]]:
+    """Parse the parameter form (`best:<code>`, `worst:<code>`): the changed pairs and Chinese errors per field.
+
+    A pair left equal to the values in force is not a change; both cells of a pair are needed.
+    """
+    from yingshang.monitoring.validation import LIMIT, parse_number
+
+    current = selectors.parameters_for(plan_year)
+    changes: list[ParameterChange] = []
+    errors: list[dict] = []
+    for indicator in Indicator.objects.filter(in_index=True).order_by("sort_order"):
+        raw_best, raw_worst = data.get(f"best:{indicator.code}"), data.get(f"worst:{indicator.code}")
+        if raw_best is None and raw_worst is None:
+            continue
+        best, worst = parse_number(raw_best or ""), parse_number(raw_worst or "")
+        problem = ""
+        if best is None or worst is None:
+            problem = f"“{indicator.name}”的{'最优值' if best is None else '最差值'}不是数字。"
+        elif abs(best) >= LIMIT or abs(worst) >= LIMIT:
+            problem = f"“{indicator.name}”的取值超出可保存的范围。"
+        elif indicator.unit == "%" and not (0 <= best <= 100 and 0 <= worst <= 100):
+            problem = f"“{indicator.name}”是百分比，最优值和最差值应在 0–100 之间。"
+        else:
+            problem = parameter_problem(indicator, best, worst)
+        if problem:
+            errors.append({"field": indicator.code, "reason": problem})
+            continue
+        best, worst = best.quantize(Decimal("0.0001")), worst.quantize(Decimal("0.0001"))
+        before = current.get(indicator.pk)
+        if before is not None and (float(best), float(worst)) == before:
+            continue
+        changes.append(ParameterChange(indicator=indicator, best=best, worst=worst))
+    return changes, errors
+
+
+def parameter_problem(indicator: Indicator, best: Decimal, worst: Decimal) -> str:
+    """The Chinese reason a best/worst pair is unusable for this indicator, or ""."""
+    if best == worst:
+        return f"“{indicator.name}”的最优值与最差值不能相同（得分公式的分母为零）。"
+    wrong_way = best < worst if indicator.direction == "higher" else best > worst
+    if wrong_way:
+        expected = "大于" if indicator.direction == "higher" else "小于"
+        return f"“{indicator.name}”{indicator.get_direction_display()}，最优值应{expected}最差值。"
+    return ""
+
+
+@transaction.atomic
+def set_scoring_parameters(*, plan_year: int, changes: Sequence[ParameterChange], basis: str, by,
+                           now: dt.datetime) -> list[ScoringParameter]:
+    """Save new versions of several indicators' best/worst values for a plan year, all or none, then queue the
+    recompute of that year's index in the background (评分参数)."""
+    if not 2000 <= plan_year <= 2100:
+        raise BusinessRuleError(f"方案年度“{plan_year}”不正确。", field="plan_year")
+    if not basis.strip():
+        raise BusinessRuleError("请填写调整依据（为什么改、依据什么）。", field="basis")
+    if len(basis.strip()) > 300:
+        raise BusinessRuleError("调整依据不能超过 300 字。", field="basis")
+    if not changes:
+        raise BusinessRuleError("没有需要保存的改动。", field="parameters")
+    errors = [{"field": c.indicator.code, "reason": p} for c in changes
+              if (p := parameter_problem(c.indicator, c.best, c.worst))]
+    if errors:
+        raise BusinessRuleError(errors[0]["reason"], code="invalid_parameters", field="parameters", details=errors)
+    saved = [set_scoring_parameter(indicator=c.indicator, plan_year=plan_year, best=c.best, worst=c.worst,
+                                   basis=basis.strip(), by=by) for c in changes]
+    queue_recompute(periods=published_periods(year=plan_year), now=now)
+    return saved
+
+
+def published_periods(*, year: int | None = None, since: str | None = None) -> list[str]:
+    """Periods with published values, of one year or from a period on."""
+    periods = IndicatorValue.objects.published()
+    if year is not None:
+        periods = periods.filter(period__startswith=f"{year}-")
+    if since is not None:
+        periods = periods.filter(period__gte=since)
+    return sorted(set(periods.values_list("period", flat=True)))
+
+
+def queue_recompute(*, periods: Sequence[str], now: dt.datetime) -> None:
+    """Recompute the index of these periods in the background once the current transaction commits."""
+    from yingshang.monitoring.tasks import recompute_monitoring_index
+
+    if periods:
+        transaction.on_commit(lambda: recompute_monitoring_index.enqueue(periods=list(periods)))
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    """One region's index before and after a proposed change (nothing saved)."""
+
+    region: Region
+    before: float | None
+    after: float | None
+    rank_before: int | None
+    rank_after: int | None
+
+    @property
+    def change(self) -> float | None:
+        return None if self.before is None or self.after is None else round(self.after - self.before, 2)
+
+
+def preview_index(*, period: str, now: dt.datetime, weights: dict | None = None,
+                  parameters: dict[int, tuple[float, float]] | None = None) -> list[PreviewRow]:
+    """The index of every region for a period as stored now and as it would be with other weights or parameters."""
+    year, _ = parse_period(period)
+    current = compute_index(now=now, periods=[period])
+    proposal = compute_index(
+        now=now, periods=[period],
+        weights=WeightSet(version=0, effective_from=period, weights=weights) if weights is not None else None,
+        parameters={year: parameters} if parameters else None)
+    after = {s.region_id: s for s in proposal}
+    return [PreviewRow(region=s.region, before=_round(s.index_score), after=_round(after[s.region_id].index_score),
+                       rank_before=s.rank, rank_after=after[s.region_id].rank) for s in current]
+
+
+def _round(score: float | None) -> float | None:
+    return None if score is None else round(score, 2)
+
+
 @transaction.atomic
 def save_weights(*, weights: dict, effective_from: str, note: str, by) -> WeightSet:
     """Save a new weight version (权重) after checking every group adds up to 100; nothing saved otherwise."""
@@ -199,13 +328,20 @@ def save_weights(*, weights: dict, effective_from: str, note: str, by) -> Weight
     if errors:
         raise BusinessRuleError(errors[0], code="invalid_weights", field="weights",
                                 details=[{"field": "weights", "reason": e} for e in errors])
+    if not note.strip():
+        raise BusinessRuleError("请填写调整原因（为什么改、依据什么）。", field="note")
+    if len(note.strip()) > 300:
+        raise BusinessRuleError("调整原因不能超过 300 字。", field="note")
     last = WeightSet.objects.order_by("-version").first()
-    clean = {level: {code: float(w) for code, w in weights.get(level, {}).items()}
+    known = {"dimension": {d["code"] for d in data.dimensions}, "topic": {t["code"] for t in data.topics},
+             "indicator": {code for codes in data.indicators_by_topic().values() for code in codes}}
+    clean = {level: {code: float(w) for code, w in weights.get(level, {}).items() if code in known[level]}
              for level in ("dimension", "topic", "indicator")}
     weight_set = WeightSet.objects.create(version=(last.version + 1) if last else 1, effective_from=effective_from,
-                                          weights=clean, note=note, created_by=by)
+                                          weights=clean, note=note.strip(), created_by=by)
     record_change(actor=by, action="monitoring.weights.create", obj=weight_set,
                   before=last.weights if last else None, after=clean, reason=note)
+    queue_recompute(periods=published_periods(since=effective_from), now=weight_set.created_at)
     return weight_set
 
 
@@ -555,14 +691,17 @@ def carry_forward(values: np.ndarray, *, periods: Sequence[str], carry: np.ndarr
     return filled
 
 
-def bounds_matrix(tree: LoadedTree, periods: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """best/worst (I, P) for each period's plan year; cumulative (year-to-date) indicators pro rata by month."""
+def bounds_matrix(tree: LoadedTree, periods: Sequence[str], *,
+                  override: dict[int, dict[int, tuple[float, float]]] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """best/worst (I, P) for each period's plan year; cumulative (year-to-date) indicators pro rata by month.
+
+    `override` ({plan year: {indicator id: (best, worst)}}) replaces parameters for a preview (nothing saved)."""
     best = np.full((len(tree.indicators), len(periods)), np.nan)
     worst = np.full_like(best, np.nan)
     years = [parse_period(period) for period in periods]
     cumulative = np.array([i.aggregation == "cumulative" for i in tree.indicators])
     for year in sorted({y for y, _ in years}):
-        parameters = selectors.parameters_for(year)
+        parameters = {**selectors.parameters_for(year), **(override or {}).get(year, {})}
         year_best = np.array([parameters.get(i.pk, (np.nan, np.nan))[0] for i in tree.indicators])
         year_worst = np.array([parameters.get(i.pk, (np.nan, np.nan))[1] for i in tree.indicators])
         columns = [p for p, (y, _) in enumerate(years) if y == year]
@@ -575,19 +714,32 @@ def bounds_matrix(tree: LoadedTree, periods: Sequence[str]) -> tuple[np.ndarray,
 
 @transaction.atomic
 def recompute_index(*, now: dt.datetime, periods: Sequence[str] | None = None) -> int:
-    """Recompute every indicator, topic, dimension and index score and the county ranks; store snapshots.
-
-    1. Load the published values of the periods into an array regions × indicators × periods (NaN = no data);
-       quarterly and annual figures carry forward within their year.
-    2. Score everything at once with `scoring.compute_all`, per weight version in force.
-    3. Replace the periods' snapshots (derived data) in one bulk write.
-    """
-    tree = _tree()
+    """Recompute and store the snapshots of the periods (all published periods by default); see `compute_index`."""
     if periods is None:
         periods = sorted(set(IndicatorValue.objects.published().values_list("period", flat=True)))
     periods = sorted(periods)
-    if not periods or not tree.indicators:
+    snapshots = compute_index(now=now, periods=periods)
+    if not snapshots:
         return 0
+    IndexSnapshot.objects.filter(period__in=periods).delete()
+    IndexSnapshot.objects.bulk_create(snapshots, batch_size=500)
+    return len(snapshots)
+
+
+def compute_index(*, now: dt.datetime, periods: Sequence[str], weights: WeightSet | None = None,
+                  parameters: dict[int, dict[int, tuple[float, float]]] | None = None) -> list[IndexSnapshot]:
+    """Every indicator, topic, dimension and index score and the county ranks, as unsaved snapshots.
+
+    1. Load the published values of the periods into an array regions × indicators × periods (NaN = no data);
+       quarterly and annual figures carry forward within their year.
+    2. Score everything at once with `scoring.compute_all`, per weight version in force (or `weights`, and
+       `parameters` over the stored best/worst values, for a preview).
+    3. Return one snapshot per region and period; `recompute_index` replaces the stored ones in one bulk write.
+    """
+    tree = _tree()
+    periods = sorted(periods)
+    if not periods or not tree.indicators:
+        return []
     region_position = {r.pk: n for n, r in enumerate(tree.regions)}
     indicator_position = {i.pk: n for n, i in enumerate(tree.indicators)}
     period_position = {p: n for n, p in enumerate(periods)}
@@ -606,14 +758,14 @@ def recompute_index(*, now: dt.datetime, periods: Sequence[str] | None = None) -
             values[r, i, p] = value
     carry = np.array([i.frequency != "monthly" for i in tree.indicators])
     values = carry_forward(values, periods=periods, carry=carry)
-    best, worst = bounds_matrix(tree, periods)
+    best, worst = bounds_matrix(tree, periods, override=parameters)
     higher = np.array([i.direction == "higher" for i in tree.indicators])
     ranked = np.array([r.kind == "county" for r in tree.regions])
     bands = [scoring.Band(t["code"], t["name"], t["min_score"]) for t in catalogue_module.load().tiers]
     groups: dict[int | None, list[int]] = defaultdict(list)
     weight_sets: dict[int | None, WeightSet | None] = {}
     for p, period in enumerate(periods):
-        weight_set = selectors.weights_for(period)
+        weight_set = weights or selectors.weights_for(period)
         key = weight_set.pk if weight_set else None
         groups[key].append(p)
         weight_sets[key] = weight_set
@@ -624,9 +776,7 @@ def recompute_index(*, now: dt.datetime, periods: Sequence[str] | None = None) -
                                      _structure(tree, weight_sets[key]), ranked=ranked)
         snapshots.extend(_snapshots(tree, [periods[p] for p in positions], values[:, :, index], best[:, index],
                                     worst[:, index], result, bands, weight_sets[key], now))
-    IndexSnapshot.objects.filter(period__in=periods).delete()
-    IndexSnapshot.objects.bulk_create(snapshots, batch_size=500)
-    return len(snapshots)
+    return snapshots
 
 
 def _plain_list(array: np.ndarray) -> list:

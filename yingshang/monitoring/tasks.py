@@ -31,3 +31,9 @@ def run_monthly_monitoring(*, period: str) -> int:
     services.refresh_computed_values(period=period, now=now)
     services.recompute_index(now=now)
     return len(services.generate_alerts(period=period, now=now))
+
+
+@task()
+def recompute_monitoring_index(*, periods: list[str]) -> int:
+    """Recompute the index snapshots of these periods (after new weights or scoring parameters are saved)."""
+    return services.recompute_index(now=timezone.now(), periods=periods)

@@ -24,6 +24,7 @@ urlpatterns = [
     path("reports/<str:period>.<str:fmt>", views.report_download, name="report"),
     path("export/<slug:table>.xlsx", views.export_table, name="export"),
     path("weights/", views.weights_edit, name="weights"),
+    path("parameters/", views.parameters_edit, name="parameters"),
     path("surveys/", views.survey_list, name="surveys"),
     path("surveys/<int:survey_id>/", views.survey_detail, name="survey"),
     path("surveys/<int:survey_id>/qr/<int:invitation_id>.png", views.survey_qr, name="survey_qr"),

@@ -26,6 +26,7 @@ from yingshang.monitoring.models import (
     Submission,
     SubmissionRound,
     Survey,
+    WeightSet,
 )
 from yingshang.monitoring.periods import label, parse_period
 
@@ -357,31 +358,107 @@ def export_table(request, table: str):
     return _download(write_xlsx(headers, rows, sheet_title=table), f"监测-{table}-{period}.xlsx", XLSX)
 
 
+def _preview_period(request, year: int | None = None) -> str | None:
+    """The month a preview is computed for: the latest published month (of the plan year, if given)."""
+    periods = services.published_periods(year=year)
+    return periods[-1] if periods else None
+
+
 @permission_required("monitoring.configure")
 def weights_edit(request):
-    """Edit the weights: a new version, validated to add up to 100 per group."""
+    """Edit the weights: preview the index with them, then save a new version (recomputed in the background)."""
     current = selectors.weights_for("9999-12")
-    error = ""
+    error, preview, status = "", None, 200
+    weights = current.weights if current else {}
     if request.method == "POST":
-        weights = {"dimension": {}, "topic": {}, "indicator": {}}
+        posted = {"dimension": {}, "topic": {}, "indicator": {}}
         for key, value in request.POST.items():
             level, _, code = key.partition(":")
-            if level in weights:
-                weights[level][code] = value
+            if level in posted:
+                posted[level][code] = value
+        weights = posted
         try:
-            services.save_weights(weights=weights, effective_from=request.POST.get("effective_from", ""),
-                                  note=request.POST.get("note", ""), by=request.user)
+            if request.POST.get("action") == "preview":
+                preview = _weights_preview(posted)
+            else:
+                services.save_weights(weights=posted, effective_from=request.POST.get("effective_from", ""),
+                                      note=request.POST.get("note", ""), by=request.user)
         except BusinessRuleError as exc:
             error = "；".join(d["reason"] for d in exc.details) if exc.details else exc.message
+            status = 400
         else:
-            services.recompute_index(now=timezone.now())
-            messages.success(request, "已保存新的权重版本，指数已重算。")
-            return redirect("monitoring:weights")
+            if preview is None:
+                messages.success(request, "已保存新的权重版本；指数正在后台重算，几分钟内生效。")
+                return redirect("monitoring:weights")
     dimensions = Dimension.objects.prefetch_related("topics__indicators").order_by("sort_order")
-    return render(request, "monitoring/weights.html", {"current": current, "dimensions": dimensions,
-                                                       "weights": current.weights if current else {},
-                                                       "error": error, "posted": request.POST},
-                  status=400 if error else 200)
+    versions = WeightSet.objects.select_related("created_by").order_by("-version")[:10]
+    return render(request, "monitoring/weights_form.html", {
+        "current": current, "dimensions": dimensions, "weights": weights, "error": error, "posted": request.POST,
+        "preview": preview, "versions": versions}, status=status)
+
+
+def _weights_preview(posted: dict) -> dict:
+    from yingshang.monitoring import catalogue as catalogue_module
+    from yingshang.monitoring.weights import validate_weights
+
+    data = catalogue_module.load()
+    names = {row["code"]: row["name"] for row in (*data.dimensions, *data.topics, *data.indicators)}
+    errors = validate_weights(posted, names=names, dimensions=[d["code"] for d in data.dimensions],
+                              topics_by_dimension=data.topics_by_dimension(),
+                              indicators_by_topic=data.indicators_by_topic())
+    if errors:
+        raise BusinessRuleError(errors[0], details=[{"field": "weights", "reason": e} for e in errors])
+    period = _preview_period(None)
+    if period is None:
+        return {"period": None, "rows": []}
+    clean = {level: {code: float(w) for code, w in values.items()} for level, values in posted.items()}
+    return {"period": period, "rows": services.preview_index(period=period, now=timezone.now(), weights=clean)}
+
+
+@permission_required("monitoring.configure")
+def parameters_edit(request):
+    """Edit best/worst values (前沿值/下限值) per indicator for a plan year: preview, then save new versions."""
+    raw_year = request.GET.get("year") or request.POST.get("plan_year") or str(timezone.localdate().year)
+    if not (raw_year.isascii() and raw_year.isdigit() and 2000 <= int(raw_year) <= 2100):
+        return HttpResponse("方案年度应为 2000–2100 之间的四位数字。", status=400, content_type="text/plain; charset=utf-8")
+    year = int(raw_year)
+    errors: list[dict] = []
+    preview, status = None, 200
+    if request.method == "POST":
+        changes, errors = services.read_parameter_changes(request.POST, plan_year=year)
+        if not errors:
+            try:
+                if request.POST.get("action") == "preview":
+                    period = _preview_period(year)
+                    preview = {"period": period, "changes": changes, "rows": services.preview_index(
+                        period=period, now=timezone.now(),
+                        parameters={c.indicator.pk: (float(c.best), float(c.worst)) for c in changes})
+                        if period and changes else []}
+                else:
+                    saved = services.set_scoring_parameters(plan_year=year, changes=changes,
+                                                            basis=request.POST.get("basis", ""), by=request.user,
+                                                            now=timezone.now())
+                    messages.success(request, f"已保存 {len(saved)} 个指标的新版本评分参数（{year} 年度）；"
+                                              "指数正在后台重算。")
+                    return redirect(f"{reverse('monitoring:parameters')}?year={year}")
+            except BusinessRuleError as exc:
+                errors = exc.details or [{"field": exc.field or "", "reason": exc.message}]
+        status = 400 if errors else 200
+    return render(request, "monitoring/parameters.html", {
+        "year": year, "rows": _parameter_form_rows(year, request.POST), "errors": errors, "posted": request.POST,
+        "preview": preview}, status=status)
+
+
+def _parameter_form_rows(year: int, posted) -> list[dict]:
+    """Rows of the parameter form: what was typed (after an error or a preview), else the values in force."""
+    result = []
+    for row in selectors.parameter_rows(year):
+        code, parameter = row.indicator.code, row.parameter
+        result.append({"indicator": row.indicator, "parameter": parameter, "inherited": row.inherited,
+                       "best_text": posted.get(f"best:{code}", selectors.plain(parameter.best) if parameter else ""),
+                       "worst_text": posted.get(f"worst:{code}",
+                                                selectors.plain(parameter.worst) if parameter else "")})
+    return result
 
 
 @permission_required("monitoring.configure")
