@@ -1,6 +1,8 @@
-"""Demo data for monitoring: a clearly synthetic, deterministic year (2024-10 … 2025-09) of values for the city and
-each county, reviewed submissions, one correction after publication, a satisfaction survey with answers, the
-index and alerts. Idempotent: a second run adds nothing."""
+"""Demo data for monitoring: a clearly synthetic, deterministic run of values for the city and each county from
+January of the plan year to the last complete month, on the plan the plans demo imported (one source of truth),
+with reviewed submissions, one correction after publication, a satisfaction survey with answers, the latest
+month's computed indicators from the platform's own data, the index and alerts. Idempotent: a second run adds
+nothing."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.utils import timezone
 
 from yingshang.monitoring import selectors, services, survey_services
 from yingshang.monitoring.choices import SubmissionStatus, ValueOrigin
@@ -19,12 +22,10 @@ from yingshang.monitoring.models import (
     Submission,
     Survey,
 )
-from yingshang.monitoring.periods import is_due, months_between, parse_period
+from yingshang.monitoring.periods import format_period, is_due, months_between, parse_period, shift
 
 TZ = ZoneInfo("Asia/Shanghai")
-FIRST, LAST = "2024-10", "2025-09"
 DEMO_NOTE = "演示数据（合成）"
-SURVEY_TITLE = "2025年三季度经营主体满意度调查（演示）"
 # Indicators shaped on purpose so the demo shows every status: (city level as a share of best−worst, monthly drift).
 SHAPES = {
     "insolvency_closure_rate": (0.55, 0.01),  # far below 85% → 预计难以完成
@@ -34,62 +35,55 @@ SHAPES = {
 }
 
 
-def load_demo(*, stdout, seed: int) -> None:
+def demo_months(today: dt.date) -> tuple[str, str]:
+    """(first, last): January of the plan year (this year) to the last complete month before `today`."""
+    last = shift(format_period(today.year, today.month), -1)
+    return f"{parse_period(last)[0]}-01", last
+
+
+def survey_title(last: str) -> str:
+    year, month = parse_period(last)
+    return f"{year}年{(month - 1) // 3 + 1}季度经营主体满意度调查（演示）"
+
+
+def load_demo(*, stdout, seed: int, today: dt.date | None = None) -> None:
+    today = today or timezone.localdate()
+    first, last = demo_months(today)
     services.load_catalogue()
-    _ensure_official_plan(stdout)
+    plan = _plan_of_the_plans_demo(stdout, seed, year=parse_period(last)[0])
     linked = services.link_plan_targets()
-    if IndicatorValue.objects.filter(origin=ValueOrigin.DEMO).exists():
-        stdout.write(f"监测演示数据已存在（新关联方案目标 {linked} 个）。")
+    if IndicatorValue.objects.filter(origin=ValueOrigin.DEMO, period__gte=first, period__lte=last).exists():
+        stdout.write(f"  营商监测：演示数据已存在（{first} 至 {last}；新关联方案目标 {linked} 个），跳过。")
         return
     with transaction.atomic():
-        _values(seed)
-        _survey(seed)
-        last_month = dt.datetime(2025, 10, 20, 10, tzinfo=TZ)
-        _revision(last_month)
-        services.recompute_index(now=last_month)
-        alerts = services.generate_alerts(period=LAST, now=last_month)
-    stdout.write(f"监测演示数据：{IndicatorValue.objects.count()} 个数值（{FIRST} 至 {LAST}，合成数据），"
-                 f"方案目标关联 {linked} 个，预警 {len(alerts)} 条。")
+        _values(seed, first, last)
+        _survey(seed, last)
+        after = dt.datetime.combine(services.open_round(period=last).deadline, dt.time(10), tzinfo=TZ)
+        now = min(after + dt.timedelta(days=1), timezone.now())
+        _revision(now, last)
+        computed = services.refresh_computed_values(period=last, now=now)
+        services.recompute_index(now=now)
+        alerts = services.generate_alerts(period=last, now=now)
+    stdout.write(f"  营商监测：{IndicatorValue.objects.filter(period__gte=first).count()} 个数值（{first} 至 {last}，"
+                 f"合成数据；{last} 的 {computed} 个自动计算指标取自平台数据），"
+                 f"方案《{plan.title if plan else '无'}》目标关联 {linked} 个，预警 {len(alerts)} 条。")
 
 
-def _ensure_official_plan(stdout) -> None:
-    """Targets come from the plans app: if no 2025 plan exists there yet, import the seed plan through the plans
-    services, resolve its one conflict (keep the stricter 破产案件结案率 85%), give every task a provisional lead
-    (市营商局, marked as demo) and confirm it. Any failure discards the draft and says why."""
-    from pathlib import Path
+def _plan_of_the_plans_demo(stdout, seed: int, *, year: int):
+    """The official plan the plans demo imported for this year (it is run first when missing; it is idempotent).
 
-    from yingshang.accounts.models import User
-    from yingshang.core.models import Department
-    from yingshang.plans import services as plan_services
-    from yingshang.plans.models import Plan
+    Targets are read from that plan only; monitoring never imports a plan of its own."""
+    from yingshang.plans import demo_setup as plans_demo
+    from yingshang.plans.selectors import official_plan
 
-    if Plan.objects.filter(year=2025).exists():
-        return
-    path = Path(__file__).resolve().parent.parent / "plans" / "tests" / "data" / "zhangye-2025-action-plan.txt"
-    by = User.objects.filter(username="shiji").first()
-    now = dt.datetime(2025, 1, 10, 9, tzinfo=TZ)
-    plan = None
-    try:
-        plan = plan_services.stage_plan_import(data=path.read_bytes(), filename=path.name, by=by, now=now, year=2025)
-        groups: dict[str, list] = {}
-        for target in plan.targets.filter(in_conflict=True):
-            groups.setdefault(target.indicator_key, []).append(target)
-        for group in groups.values():
-            keep = max(group, key=lambda t: t.value or 0)
-            plan_services.resolve_target_conflict(keep=keep, by=by, reason="监测演示：保留要求更高的目标")
-        office = Department.objects.filter(function_key="business_env", region__kind="city").first()
-        for task in plan.tasks.all():
-            if not task.lead_departments.exists():
-                plan_services.update_task_assignment(task=task, by=by, lead_departments=[office],
-                                                     reason="监测演示：暂由市营商局牵头，待分工")
-        for status in ("reviewing", "official"):
-            plan_services.change_plan_status(plan=plan, to=status, by=by, now=now, reason="监测演示")
-    except Exception as exc:  # noqa: BLE001 — the demo continues without targets, and says why
-        if plan is not None and plan.status == "reviewing":
-            plan_services.change_plan_status(plan=plan, to="draft", by=by, now=now, reason="监测演示：确认失败")
-        if plan is not None and plan.status == "draft":
-            plan_services.discard_plan(plan=plan, by=by)
-        stdout.write(f"未能自动确认 2025 年正式行动方案（{exc}）；请在“任务督办”中导入并确认后，在指标目录点击“按名称重新关联”。")
+    plan = official_plan(year)
+    if plan is None:
+        plans_demo.load_demo(stdout=stdout, seed=seed)
+        plan = official_plan(year)
+    if plan is None:
+        stdout.write(f"  营商监测：未找到 {year} 年正式行动方案，指标暂无目标；请在“任务督办”中导入并确认方案后，"
+                     "在指标目录点击“按名称重新关联”。")
+    return plan
 
 
 def _level(rng: random.Random, indicator: Indicator, best: float, worst: float, quality: float, month_index: int,
@@ -104,7 +98,7 @@ def _level(rng: random.Random, indicator: Indicator, best: float, worst: float, 
     return max(float(indicator.min_value or 0) if indicator.min_value is not None else value, value)
 
 
-def _values(seed: int) -> None:
+def _values(seed: int, first: str, last: str) -> None:
     """Published values for every due manual/computed indicator, region and month, with approved submissions."""
     from yingshang.accounts.models import User
 
@@ -112,12 +106,12 @@ def _values(seed: int) -> None:
     reviewer = User.objects.filter(username="shiji").first()
     regions = selectors.monitored_regions()
     quality = {region.pk: (0.92 if region.kind == "city" else rng.uniform(0.45, 1.0)) for region in regions}
-    parameters = selectors.parameters_for(2025)
+    parameters = selectors.parameters_for(parse_period(last)[0])
     indicators = list(Indicator.objects.filter(in_index=True).exclude(source="survey").order_by("sort_order"))
     staff = {u.department_id: u for u in User.objects.filter(role__in=["dept_staff", "dept_leader"],
                                                              department__isnull=False)}
     rows = []
-    for month_index, period in enumerate(months_between(FIRST, LAST)):
+    for month_index, period in enumerate(months_between(first, last)):
         collection_round = services.open_round(period=period, by=reviewer)
         year, month = parse_period(period)
         entered = dt.datetime.combine(collection_round.deadline, dt.time(10), tzinfo=TZ) - dt.timedelta(days=2)
@@ -129,7 +123,7 @@ def _values(seed: int) -> None:
             best, worst = parameters[indicator.pk]
             for region in regions:
                 department = selectors.responsible_department(indicator.function_key, region)
-                skip = period == LAST and department is not None and department.function_key == "procuratorate"
+                skip = period == last and department is not None and department.function_key == "natural_resources"
                 if skip:
                     continue  # one department misses the last deadline → 截止未报 alert
                 if indicator.aggregation == "cumulative":
@@ -156,19 +150,21 @@ def _values(seed: int) -> None:
     IndicatorValue.objects.bulk_create(rows, batch_size=2000)
 
 
-def _survey(seed: int) -> None:
+def _survey(seed: int, last: str) -> None:
     """One survey: stratified sample, about two thirds answered, a few dissatisfied with comments."""
     from yingshang.accounts.models import User
 
-    if Survey.objects.filter(title=SURVEY_TITLE).exists():
+    title = survey_title(last)
+    if Survey.objects.filter(title=title).exists():
         return
+    year, month = parse_period(last)
     by = User.objects.filter(username="shiji").first()
-    survey = survey_services.create_survey(title=SURVEY_TITLE, period=LAST, sample_size=240, by=by)
+    survey = survey_services.create_survey(title=title, period=last, sample_size=240, by=by)
     try:
         survey_services.draw_sample(survey=survey, seed=seed, by=by)
     except Exception:  # noqa: BLE001 — no enterprises in this database: keep the survey as a draft
         return
-    survey_services.open_survey(survey=survey, by=by, now=dt.datetime(2025, 9, 1, 9, tzinfo=TZ))
+    survey_services.open_survey(survey=survey, by=by, now=dt.datetime(year, month, 1, 9, tzinfo=TZ))
     rng = random.Random(seed + 7)
     comments = ["办理施工许可时材料反复补正，希望一次告知。", "政策兑现资金到账慢。", "窗口人员态度好，办事快。", ""]
     for number, invitation in enumerate(survey.invitations.order_by("id")):
@@ -180,16 +176,16 @@ def _survey(seed: int) -> None:
         answers["overall"] = overall
         comment = comments[number % 2] if overall <= 2 else comments[2 + number % 2]
         survey_services.submit_survey_response(invitation=invitation, answers=answers, comment=comment,
-                                               now=dt.datetime(2025, 9, 10, 9, tzinfo=TZ) + dt.timedelta(hours=number))
-    survey_services.close_survey(survey=survey, by=by, now=dt.datetime(2025, 9, 28, 17, tzinfo=TZ))
-    survey_services.publish_satisfaction(survey=survey, by=by, now=dt.datetime(2025, 9, 29, 9, tzinfo=TZ))
+                                               now=dt.datetime(year, month, 10, 9, tzinfo=TZ) + dt.timedelta(hours=number))
+    survey_services.close_survey(survey=survey, by=by, now=dt.datetime(year, month, 28, 17, tzinfo=TZ))
+    survey_services.publish_satisfaction(survey=survey, by=by, now=dt.datetime(year, month, 29, 9, tzinfo=TZ))
 
 
-def _revision(now: dt.datetime) -> None:
+def _revision(now: dt.datetime, last: str) -> None:
     """A city figure corrected after publication (keeps the old value and reason; raises an alert)."""
     from yingshang.accounts.models import User
 
-    value = IndicatorValue.objects.filter(indicator__code="startup_time", region__kind="city", period=LAST,
+    value = IndicatorValue.objects.filter(indicator__code="startup_time", region__kind="city", period=last,
                                           is_current=True).first()
     if value is None:
         return
