@@ -74,7 +74,8 @@ def perform(appeal: Appeal, action: str, *, params, files: Sequence[Upload], by,
         return services.revisit_appeal(appeal, channel=post.get("channel", ""), reached=post.get("reached") != "no",
                                        level=post.get("level"), resolution=post.get("resolution", ""),
                                        note=post.get("note", ""), by=user, now=now,
-                                       caused_by_unit=post.get("caused_by_unit") == "on")
+                                       caused_by_unit=post.get("caused_by_unit") == "on",
+                                       contacted={"yes": True, "no": False}.get(post.get("contacted", "")))
     if action == AppealAction.ARCHIVE:
         return services.archive_appeal(appeal, evidence=post.get("evidence", ""), by=user, now=now,
                                        attachments=files)

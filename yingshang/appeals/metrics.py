@@ -38,6 +38,8 @@ class Counts:
     reopened: int = 0
     disputed: int = 0
     redispatched: int = 0
+    contact_asked: int = 0  # rated or revisited appeals whose requester answered "承办单位是否及时联系"
+    contact_confirmed: int = 0  # … and answered yes
 
     def __add__(self, other: Counts) -> Counts:
         return Counts(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
@@ -60,6 +62,8 @@ class Formula:
 
 FORMULAS: tuple[Formula, ...] = (
     Formula("response_rate", "响应率", "派单后在先行联系时限内联系诉求人的件数 ÷ 派单量（口径一：时效）"),
+    Formula("response_rate_revisit", "响应率（回访口径）",
+            "评价或回访中诉求人确认承办单位及时联系的件数 ÷ 回答了该问题的件数（口径二：诉求人感受，北京接诉即办口径）"),
     Formula("resolution_rate", "解决率",
             f"（已解决 + {PARTLY_RESOLVED_WEIGHT:g}×部分解决）÷ 参评件数（诉求人评价或独立回访，剔除不予受理与并单）"),
     Formula("satisfaction_rate", "满意率",
@@ -83,6 +87,7 @@ def rates(c: Counts) -> dict[str, float | None]:
     """Every rate of FORMULAS for one set of counts (None where the denominator is zero)."""
     return {
         "response_rate": _ratio(c.contacted_in_time, c.dispatched),
+        "response_rate_revisit": _ratio(c.contact_confirmed, c.contact_asked),
         "resolution_rate": _ratio(c.resolved + PARTLY_RESOLVED_WEIGHT * c.partly_resolved, c.rated),
         "satisfaction_rate": _ratio(c.very_satisfied + c.satisfied + SATISFACTION_LAMBDA * c.basically_satisfied,
                                     c.rated),

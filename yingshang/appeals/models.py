@@ -423,7 +423,7 @@ class Rating(models.Model):
 
 
 class AppealMonthlyStat(models.Model):
-    """Pre-aggregated monthly counts per handling department (or per county for undispatched appeals)."""
+    """Pre-aggregated monthly counts per handling department and county, split by requester type (企业/个人)."""
 
     month = models.DateField("月份")
     department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
@@ -448,6 +448,10 @@ class AppealMonthlyStat(models.Model):
     reopened = models.PositiveIntegerField(default=0)
     disputed = models.PositiveIntegerField(default=0)
     redispatched = models.PositiveIntegerField(default=0)
+    contact_asked = models.PositiveIntegerField(default=0)
+    contact_confirmed = models.PositiveIntegerField(default=0)
+    requester_type = models.CharField("诉求人类型", max_length=12, choices=RequesterType.choices, blank=True,
+                                      help_text="企业/个人分开统计，便于只算涉企诉求")
     computed_at = models.DateTimeField("计算时间")
 
     class Meta:

@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncWeek
 
 from yingshang.appeals import metrics, topics
@@ -218,26 +218,35 @@ def _aggregates(now: dt.datetime) -> dict:
         "reopened": Count("pk", filter=Q(reopen_count__gt=0)),
         "disputed": Count("pk", filter=Q(dispute_count__gt=0)),
         "redispatched": Count("pk", filter=Q(redispatch_count__gt=0)),
+        "contact_asked": Count("pk", filter=Exists(Rating.objects.filter(appeal=OuterRef("pk"),
+                                                                         contacted__isnull=False))),
+        "contact_confirmed": Count("pk", filter=Exists(Rating.objects.filter(appeal=OuterRef("pk"), contacted=True))),
     }
 
 
 def live_monthly_rows(month: dt.date, *, now: dt.datetime) -> list[dict]:
-    """The naive way: aggregate the appeals table for one month, by (department, county)."""
-    return list(Appeal.objects.filter(month=month).order_by().values("handling_department", "region")
+    """The naive way: aggregate the appeals table for one month, by (department, county, requester type)."""
+    return list(Appeal.objects.filter(month=month).order_by().values("handling_department", "region",
+                                                                      "requester_type")
                 .annotate(**_aggregates(now)))
 
 
-def monthly_counts(month: dt.date, *, by: str, now: dt.datetime, live: bool = False) -> dict[int | None, metrics.Counts]:
+def monthly_counts(month: dt.date, *, by: str, now: dt.datetime, live: bool = False,
+                   requester_type: str = "") -> dict[int | None, metrics.Counts]:
     """Counts per department id (by="department") or county id (by="region") for one month.
 
     Reads the pre-aggregated table (fast at any size); live=True aggregates the appeals table instead.
+    requester_type="enterprise" (or "individual") keeps only that requester type's appeals (涉企口径).
     """
     if live:
-        rows = live_monthly_rows(month, now=now)
+        rows = [r for r in live_monthly_rows(month, now=now)
+                if not requester_type or r["requester_type"] == requester_type]
         key = "handling_department" if by == "department" else "region"
     else:
-        rows = AppealMonthlyStat.objects.filter(month=month).values("department", "region",
-                                                                    *metrics.COUNT_FIELDS)
+        stats = AppealMonthlyStat.objects.filter(month=month)
+        if requester_type:
+            stats = stats.filter(requester_type=requester_type)
+        rows = stats.values("department", "region", *metrics.COUNT_FIELDS)
         key = by
     result: dict[int | None, metrics.Counts] = defaultdict(metrics.Counts)
     for row in rows:

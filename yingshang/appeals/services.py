@@ -899,7 +899,8 @@ def refresh_monthly_stats(month: dt.date, *, now: dt.datetime) -> int:
     AppealMonthlyStat.objects.filter(month=month).delete()
     AppealMonthlyStat.objects.bulk_create([
         AppealMonthlyStat(month=month, department_id=row["handling_department"], region_id=row["region"],
-                          computed_at=now, **{name: row[name] for name in COUNT_FIELDS})
+                          requester_type=row["requester_type"], computed_at=now,
+                          **{name: row[name] for name in COUNT_FIELDS})
         for row in rows])
     return len(rows)
 

@@ -80,9 +80,10 @@ def test_rates_follow_the_published_formulas():
     counts = metrics.Counts(received=110, refused=6, merged=4, dispatched=100, signed_in_time=95,
                             contacted_in_time=90, replied=98, replied_in_time=92, overdue_open=2, finished=80, rated=80,
                             resolved=60, partly_resolved=10, very_satisfied=40, satisfied=30, basically_satisfied=5,
-                            revisited=20, reopened=3, disputed=5, redispatched=4)
+                            revisited=20, reopened=3, disputed=5, redispatched=4, contact_asked=50,
+                            contact_confirmed=47)
     assert metrics.rates(counts) == {
-        "response_rate": 0.9, "resolution_rate": 65 / 80, "satisfaction_rate": 75 / 80, "handling_rate": 0.98,
+        "response_rate": 0.9, "response_rate_revisit": 0.94, "resolution_rate": 65 / 80, "satisfaction_rate": 75 / 80, "handling_rate": 0.98,
         "timely_sign_rate": 0.95, "on_time_rate": 0.92, "revisit_rate": 0.25, "repeat_rate": 7 / 110,
         "dispute_rate": 0.05, "redispatch_rate": 0.04}
     assert metrics.meets_target("handling_rate", 0.98) is False

@@ -64,3 +64,35 @@ def test_department_leader_sees_the_subtree(cast, catalogue, make_appeal):
     appeal = services.dispatch_appeal(make_appeal(), department=enforcement, by=cast.operator, now=NOW)
     assert Appeal.objects.visible_to(cast.city_dept_lead).filter(pk=appeal.pk).exists()
     assert not Appeal.objects.visible_to(cast.city_staff).filter(pk=appeal.pk).exists()
+
+
+def _closed(cast, make_appeal, *, by, enterprise, requester_type, contacted, level=5):
+    appeal = make_appeal(by=by, enterprise=enterprise, requester_type=requester_type)
+    appeal = services.dispatch_appeal(appeal, department=cast.gz_staff.department, by=cast.operator, now=NOW)
+    appeal = services.sign_appeal(appeal, by=cast.gz_staff, now=NOW)
+    appeal = services.contact_requester(appeal, note="已电话联系", by=cast.gz_staff, now=NOW)
+    appeal = services.reply_appeal(appeal, text="已办理完毕，请企业查收答复。", by=cast.gz_staff, now=NOW)
+    return services.rate_appeal(appeal, level=level, resolution="resolved", by=by, now=NOW, contacted=contacted)
+
+
+def test_monthly_stats_split_by_requester_type_and_revisit_response_rate(cast, make_appeal):
+    _closed(cast, make_appeal, by=cast.gz_owner, enterprise="gz", requester_type="enterprise", contacted=True)
+    _closed(cast, make_appeal, by=cast.gz_owner, enterprise="gz", requester_type="enterprise", contacted=False,
+            level=3)
+    _closed(cast, make_appeal, by=cast.gz_owner, enterprise="gz", requester_type="enterprise", contacted=None)
+    _closed(cast, make_appeal, by=cast.gz_owner, enterprise=None, requester_type="individual", contacted=True)
+    month = dt.date(2025, 11, 1)
+    assert services.refresh_monthly_stats(month, now=NOW) == 2  # one row per requester type
+    department = cast.gz_staff.department_id
+    everyone = selectors.monthly_counts(month, by="department", now=NOW)[department]
+    firms = selectors.monthly_counts(month, by="department", now=NOW, requester_type="enterprise")[department]
+    people = selectors.monthly_counts(month, by="department", now=NOW, requester_type="individual")[department]
+    assert (everyone.dispatched, firms.dispatched, people.dispatched) == (4, 3, 1)
+    assert firms + people == everyone
+    assert selectors.monthly_counts(month, by="department", now=NOW, live=True, requester_type="enterprise") == {
+        department: firms}
+    # 响应率（回访口径）: 2 of the 3 enterprise ratings answered the question, 1 said yes.
+    assert (firms.contact_asked, firms.contact_confirmed) == (2, 1)
+    assert metrics.rates(firms)["response_rate_revisit"] == 0.5
+    assert metrics.rates(everyone)["response_rate_revisit"] == 2 / 3
+    assert metrics.rates(firms)["response_rate"] == 1.0  # the timeliness variant beside it
