@@ -19,7 +19,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
-from yingshang.core.bulk import fast_insert
+from yingshang.core.bulk import RawJSON, insert_rows
 from yingshang.core.models import AuditEvent
 
 # Set per request by RequestIdMiddleware, so events written by services carry it without being passed around.
@@ -28,7 +28,12 @@ current_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("curren
 GENESIS = "0" * 64
 
 
+_JSON_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def to_jsonable(value: Any) -> Any:
+    if type(value) in _JSON_SCALARS:
+        return value
     if isinstance(value, dt.datetime):
         return value.isoformat()
     if isinstance(value, dt.date):
@@ -60,12 +65,14 @@ def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, t
     return {k: (before.get(k), after.get(k)) for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k)}
 
 
+# One encoder for the canonical form (json.dumps with options builds a new encoder on every call).
+_CANONICAL_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+_encode = _CANONICAL_ENCODER.encode
+
+
 def _canonical(event: AuditEvent) -> str:
-    return json.dumps(
-        [event.at.isoformat(), event.actor_id, event.actor_label, event.action, event.object_type, event.object_id,
-         event.before, event.after, event.reason, event.request_id],
-        ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str,
-    )
+    return _encode([event.at.isoformat(), event.actor_id, event.actor_label, event.action, event.object_type,
+                    event.object_id, event.before, event.after, event.reason, event.request_id])
 
 
 def _digest(prev_hash: str, event: AuditEvent) -> str:
@@ -111,24 +118,38 @@ def record_changes(changes: Sequence[Change], *, actor=None, reason: str = "", a
 
 
 def _append(changes: Sequence[Change], *, actor, reason: str, at: dt.datetime, batch_size: int) -> int:
+    """Write the events as plain rows, without model instances or the ORM's per-value preparation.
+
+    The canonical text is the JSON array `_canonical` would produce, joined from its encoded parts (the parts
+    shared by every event of this write are encoded once).
+    """
     prev = _chain_head()
     label = _actor_label(actor)
+    actor_id = actor.pk if getattr(actor, "pk", None) else None
     request_id = current_request_id.get()
-    events = []
+    # The parts of the canonical array that are the same for every event of this write.
+    head = "[" + _encode(at.isoformat()) + "," + _encode(actor_id) + "," + _encode(label) + ","
+    tail = "," + _encode(reason[:500]) + "," + _encode(request_id) + "]"
+    rows = []
     for change in changes:
-        event = AuditEvent(
-            at=at, actor=actor if getattr(actor, "pk", None) else None, actor_label=label, action=change.action,
-            object_type=change.object_type, object_id=str(change.object_id), object_label=change.object_label[:200],
-            before=to_jsonable(change.before), after=to_jsonable(change.after), reason=reason[:500],
-            request_id=request_id, region_code=change.region_code, department_path=change.department_path,
-            prev_hash=prev,
-        )
-        event.hash = _digest(prev, event)
-        prev = event.hash
-        events.append(event)
-    fast_insert(AuditEvent, events, batch_size=batch_size)
+        object_id = str(change.object_id)
+        before, after = to_jsonable(change.before), to_jsonable(change.after)
+        canonical = (head + _encode(change.action) + "," + _encode(change.object_type) + "," + _encode(object_id)
+                     + "," + _encode(before) + "," + _encode(after) + tail)
+        digest = hashlib.sha256((prev + canonical).encode()).hexdigest()
+        rows.append({
+            "at": at, "actor_id": actor_id, "actor_label": label, "action": change.action,
+            "object_type": change.object_type, "object_id": object_id, "object_label": change.object_label[:200],
+            # Stored as the ORM would store them (JSON null as SQL NULL), so backups compare byte for byte.
+            "before": None if before is None else RawJSON(json.dumps(before)),
+            "after": None if after is None else RawJSON(json.dumps(after)),
+            "reason": reason[:500], "request_id": request_id, "region_code": change.region_code,
+            "department_path": change.department_path, "prev_hash": prev, "hash": digest,
+        })
+        prev = digest
+    insert_rows(AuditEvent, rows, batch_size=batch_size)
     _set_head(prev)
-    return len(events)
+    return len(rows)
 
 
 def record_change(*, actor, action: str, obj: models.Model | None = None, object_type: str = "",

@@ -109,7 +109,7 @@ class AuditEvent(models.Model):
                               on_delete=models.SET_NULL, related_name="+")
     actor_label = models.CharField("操作人（快照）", max_length=150, blank=True)
     action = models.CharField("动作", max_length=40, db_index=True)
-    object_type = models.CharField("对象类型", max_length=60, db_index=True)
+    object_type = models.CharField("对象类型", max_length=60)  # indexed by audit_object_idx (type, id, id)
     object_id = models.CharField("对象编号", max_length=64, db_index=True)
     object_label = models.CharField("对象", max_length=200, blank=True)
     before = models.JSONField("修改前", null=True, blank=True)

@@ -178,80 +178,109 @@ def _parse_value(column: Column, value: Any, refs: References) -> Any:
     if value is None or (isinstance(value, str) and not value.strip()):
         return _ABSENT
     text = value.strip() if isinstance(value, str) else _display(value)
-    kind = column.kind
-    if kind == "code":
-        code = normalize_credit_code(text)
-        try:
-            validate_credit_code(code)
-        except InvalidCreditCode as exc:
-            raise ValueError(str(exc))
-        return code
-    if kind == "text":
-        if column.max_length and len(text) > column.max_length:
-            raise ValueError(f"超过 {column.max_length} 个字符")
+    return _PARSERS[column.kind](column, value, text, refs)
+
+
+def _code(column: Column, value: Any, text: str, refs: References) -> str:
+    code = normalize_credit_code(text)
+    try:
+        validate_credit_code(code)
+    except InvalidCreditCode as exc:
+        raise ValueError(str(exc))
+    return code
+
+
+def _text(column: Column, value: Any, text: str, refs: References) -> str:
+    if column.max_length and len(text) > column.max_length:
+        raise ValueError(f"超过 {column.max_length} 个字符")
+    return text
+
+
+def _choice(column: Column, value: Any, text: str, refs: References) -> str:
+    mapping = CHOICES[column.field]
+    if text in mapping:
+        return mapping[text]
+    if text in mapping.values():
         return text
-    if kind == "choice":
-        mapping = CHOICES[column.field]
-        if text in mapping:
-            return mapping[text]
-        if text in mapping.values():
-            return text
-        raise ValueError(f"应为以下之一：{'、'.join(k for k in mapping if len(k) > 1)}")
-    if kind == "industry":
-        code = text.upper()
-        if re.fullmatch(r"\d+(\.0)?", code):
-            code = code.removesuffix(".0")
-            code = code.zfill(2) if len(code) < 2 else (code.zfill(4) if len(code) == 3 else code)
-        if code not in refs.industries:
-            raise ValueError("不是有效的国民经济行业代码（GB/T 4754-2017）")
-        return code
-    if kind == "region":
-        if text not in refs.regions:
-            raise ValueError("不是本市的县区名称或区划代码")
-        return refs.regions[text]
-    if kind == "zone":
-        if text not in refs.zones:
-            raise ValueError("不是本市已登记的园区")
-        return refs.zones[text]
-    if kind == "date":
-        day = _parse_date(value, text)
-        if day > refs.today:
-            raise ValueError("日期晚于今天")
-        if day.year < 1949:
-            raise ValueError("日期过早")
-        return day
-    if kind == "int":
+    raise ValueError(f"应为以下之一：{'、'.join(k for k in mapping if len(k) > 1)}")
+
+
+def _industry(column: Column, value: Any, text: str, refs: References) -> str:
+    code = text.upper()
+    if re.fullmatch(r"\d+(\.0)?", code):
+        code = code.removesuffix(".0")
+        code = code.zfill(2) if len(code) < 2 else (code.zfill(4) if len(code) == 3 else code)
+    if code not in refs.industries:
+        raise ValueError("不是有效的国民经济行业代码（GB/T 4754-2017）")
+    return code
+
+
+def _region(column: Column, value: Any, text: str, refs: References) -> int:
+    if text not in refs.regions:
+        raise ValueError("不是本市的县区名称或区划代码")
+    return refs.regions[text]
+
+
+def _zone(column: Column, value: Any, text: str, refs: References) -> int:
+    if text not in refs.zones:
+        raise ValueError("不是本市已登记的园区")
+    return refs.zones[text]
+
+
+def _date(column: Column, value: Any, text: str, refs: References) -> dt.date:
+    day = _parse_date(value, text)
+    if day > refs.today:
+        raise ValueError("日期晚于今天")
+    if day.year < 1949:
+        raise ValueError("日期过早")
+    return day
+
+
+def _int(column: Column, value: Any, text: str, refs: References) -> int:
+    if type(value) is int:  # already a whole number (CSV cells are text; spreadsheets may give ints)
+        number: Decimal | int = value
+    else:
         number = _parse_decimal(value, text)
         if number != number.to_integral_value():
             raise ValueError("应为整数")
-        if number < 0:
-            raise ValueError("不能为负数")
-        if number > 10_000_000:
-            raise ValueError("数值过大")
-        return int(number)
-    if kind == "decimal":
-        number = _parse_decimal(value, text)
-        if number < 0:
-            raise ValueError("不能为负数")
-        if number > MAX_AMOUNT_10K:
-            raise ValueError("数值过大")
-        return number.quantize(Decimal("0.01"))
-    if kind == "bool":
-        lowered = text.lower()
-        if lowered in TRUE_WORDS:
-            return True
-        if lowered in FALSE_WORDS:
-            return False
-        raise ValueError("应填写“是”或“否”")
-    if kind == "list":
-        items = [item.strip() for item in LIST_SPLIT.split(text) if item.strip()]
-        if column.field == "qualifications":
-            unknown = [i for i in items if i not in refs.qualifications]
-            if unknown:
-                raise ValueError(f"未知的资质：{'、'.join(unknown)}")
-            return sorted({refs.qualifications[i] for i in items})
-        return sorted(set(items))
-    raise AssertionError(kind)
+    if number < 0:
+        raise ValueError("不能为负数")
+    if number > 10_000_000:
+        raise ValueError("数值过大")
+    return int(number)
+
+
+def _decimal(column: Column, value: Any, text: str, refs: References) -> Decimal:
+    number = _parse_decimal(value, text)
+    if number < 0:
+        raise ValueError("不能为负数")
+    if number > MAX_AMOUNT_10K:
+        raise ValueError("数值过大")
+    return number.quantize(_CENT)
+
+
+def _bool(column: Column, value: Any, text: str, refs: References) -> bool:
+    lowered = text.lower()
+    if lowered in TRUE_WORDS:
+        return True
+    if lowered in FALSE_WORDS:
+        return False
+    raise ValueError("应填写“是”或“否”")
+
+
+def _list(column: Column, value: Any, text: str, refs: References) -> list[str]:
+    items = [item.strip() for item in LIST_SPLIT.split(text) if item.strip()]
+    if column.field == "qualifications":
+        unknown = [i for i in items if i not in refs.qualifications]
+        if unknown:
+            raise ValueError(f"未知的资质：{'、'.join(unknown)}")
+        return sorted({refs.qualifications[i] for i in items})
+    return sorted(set(items))
+
+
+_CENT = Decimal("0.01")
+_PARSERS = {"code": _code, "text": _text, "choice": _choice, "industry": _industry, "region": _region,
+            "zone": _zone, "date": _date, "int": _int, "decimal": _decimal, "bool": _bool, "list": _list}
 
 
 def _parse_date(value: Any, text: str) -> dt.date:

@@ -81,12 +81,13 @@ class Enterprise(models.Model):
     entity_type = models.CharField("主体类型", max_length=12, choices=EntityType.choices, default=EntityType.ENTERPRISE)
     industry = models.ForeignKey(Industry, verbose_name="国民经济行业", null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="enterprises")
-    industry_section = models.CharField("行业门类", max_length=1, blank=True, db_index=True)
+    # Indexed by enterprise_section_idx (industry_section, -id); a single-column index would only slow writes.
+    industry_section = models.CharField("行业门类", max_length=1, blank=True)
     established_on = models.DateField("成立日期", null=True, blank=True)
     status = models.CharField("登记状态", max_length=10, choices=EnterpriseStatus.choices,
                               default=EnterpriseStatus.ACTIVE)
     region = models.ForeignKey(Region, verbose_name="所属县区", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="enterprises")
+                               related_name="enterprises", db_index=False)  # enterprise_region_status_idx covers it
     zone = models.ForeignKey(Region, verbose_name="所在园区", null=True, blank=True, on_delete=models.PROTECT,
                              related_name="zone_enterprises")
     address = models.CharField("住所", max_length=300, blank=True)
@@ -100,8 +101,8 @@ class Enterprise(models.Model):
     above_scale = models.BooleanField("规模以上", default=False)
     tags = models.JSONField("标签", default=list, blank=True)
     credit_class = models.CharField("信用等级", max_length=1, choices=CreditClass.choices, blank=True, default="")
-    size = models.CharField("企业规模", max_length=8, choices=EnterpriseSize.choices, default=EnterpriseSize.UNKNOWN,
-                            db_index=True)
+    size = models.CharField("企业规模", max_length=8, choices=EnterpriseSize.choices, default=EnterpriseSize.UNKNOWN)
+    # (size is indexed by enterprise_size_idx (size, -id).)
     size_reason = models.CharField("规模判定依据", max_length=300, blank=True)
     # field name → {"source": ..., "by": ..., "at": ISO time}: where each fact came from.
     provenance = models.JSONField("数据来源", default=dict, blank=True)

@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +16,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from yingshang.core.audit import Change, record_change, record_changes, snapshot, to_jsonable
-from yingshang.core.bulk import fast_insert
+from yingshang.core.audit import Change, record_change, record_changes, snapshot
+from yingshang.core.bulk import RawJSON, insert_rows
 from yingshang.core.errors import BusinessRuleError, InvalidUpload
 from yingshang.core.models import Region, RegionKind
 from yingshang.enterprises import importing, industries, scale
@@ -116,7 +116,14 @@ def size_thresholds() -> dict:
 def classify(*, industry_code: str | None, employees: int | None, revenue_10k: Decimal | None,
              assets_10k: Decimal | None) -> scale.SizeResult:
     """Size (大/中/小/微) with its Chinese reason; unknown industry → 其他未列明行业."""
-    return scale.classify_size(sector=sector_of(industry_code), employees=employees, revenue_10k=revenue_10k, assets_10k=assets_10k,
+    return _classify(sector_of(industry_code), employees, revenue_10k, assets_10k)
+
+
+@lru_cache(maxsize=65536)
+def _classify(sector: str, employees: int | None, revenue_10k: Decimal | None,
+              assets_10k: Decimal | None) -> scale.SizeResult:
+    # Registries repeat the same figures often (individual businesses without any); imports hit this cache.
+    return scale.classify_size(sector=sector, employees=employees, revenue_10k=revenue_10k, assets_10k=assets_10k,
                                thresholds=size_thresholds())
 
 
@@ -243,7 +250,11 @@ def _write_batch(batch: list[importing.ParsedRow], *, by, dry_run: bool, report:
     with transaction.atomic():
         existing = {e.credit_code: e for e in Enterprise.objects.filter(
             credit_code__in=[p.values["credit_code"] for p in batch])}
-        to_create: list[Enterprise] = []
+        # New enterprises are written as plain rows (no model instances): on a 100,000-row file, building and
+        # preparing instances cost as much as everything else together. Provenance is the same stamp for every
+        # field the file gives, so its JSON is encoded once per set of columns.
+        to_create: list[dict[str, Any]] = []
+        provenance_json: dict[tuple[str, ...], RawJSON] = {}
         to_update: list[Enterprise] = []
         changes: list[Change] = []
         qualification_rows: list[tuple[str, list[str]]] = []
@@ -254,13 +265,16 @@ def _write_batch(batch: list[importing.ParsedRow], *, by, dry_run: bool, report:
             code = values["credit_code"]
             enterprise = existing.get(code)
             if enterprise is None:
-                enterprise = Enterprise(**values)
-                enterprise.industry_section = _section(enterprise.industry_id)
-                enterprise.provenance = {name: provenance_stamp for name in values}
-                _apply_size(enterprise)
-                to_create.append(enterprise)
-                changes.append(Change("enterprise.import_create", "enterprises.enterprise", code, enterprise.name,
-                                      None, to_jsonable(values), _region_code(enterprise)))
+                columns = tuple(values)
+                if columns not in provenance_json:
+                    provenance_json[columns] = RawJSON(json.dumps({name: provenance_stamp for name in columns}))
+                size = classify(industry_code=values.get("industry_id"), employees=values.get("employees"),
+                                revenue_10k=values.get("revenue_10k"), assets_10k=values.get("total_assets_10k"))
+                to_create.append({**values, "industry_section": _section(values.get("industry_id")),
+                                  "provenance": provenance_json[columns], "size": size.size,
+                                  "size_reason": size.reason_zh[:300]})
+                changes.append(Change("enterprise.import_create", "enterprises.enterprise", code, values["name"],
+                                      None, values, _region_code_of(values.get("region_id"))))
             else:
                 before = snapshot(enterprise, [*values.keys(), "size"])
                 changed = {k: v for k, v in values.items() if getattr(enterprise, k) != v}
@@ -292,7 +306,7 @@ def _write_batch(batch: list[importing.ParsedRow], *, by, dry_run: bool, report:
         if dry_run:
             transaction.set_rollback(True)
             return
-        fast_insert(Enterprise, to_create)
+        insert_rows(Enterprise, to_create)
         if to_update:
             Enterprise.objects.bulk_update(to_update, sorted(update_fields), batch_size=500)
         if qualification_rows:
@@ -307,14 +321,14 @@ def _write_batch(batch: list[importing.ParsedRow], *, by, dry_run: bool, report:
 def _replace_qualifications(rows: list[tuple[str, list[str]]], source: str) -> None:
     ids = dict(Enterprise.objects.filter(credit_code__in=[c for c, _ in rows]).values_list("credit_code", "id"))
     wanted = {(ids[code], q) for code, quals in rows for q in quals}
-    current = set(EnterpriseQualification.objects.filter(enterprise_id__in=ids.values())
-                  .values_list("enterprise_id", "qualification_id"))
-    stale = current - wanted
-    for enterprise_id, qualification_id in stale:
-        EnterpriseQualification.objects.filter(enterprise_id=enterprise_id, qualification_id=qualification_id).delete()
-    EnterpriseQualification.objects.bulk_create(
-        [EnterpriseQualification(enterprise_id=e, qualification_id=q, source=f"导入：{source}"[:100])
-         for e, q in sorted(wanted - current)], batch_size=500)
+    current = {(e, q): pk for pk, e, q in EnterpriseQualification.objects.filter(enterprise_id__in=ids.values())
+               .values_list("id", "enterprise_id", "qualification_id")}
+    stale = sorted(pk for pair, pk in current.items() if pair not in wanted)
+    for start in range(0, len(stale), 900):
+        EnterpriseQualification.objects.filter(pk__in=stale[start:start + 900]).delete()
+    label = f"导入：{source}"[:100]
+    insert_rows(EnterpriseQualification, [{"enterprise_id": e, "qualification_id": q, "source": label}
+                                          for e, q in sorted(wanted - current.keys())])
 
 
 def _section(industry_code: str | None) -> str:
@@ -327,13 +341,17 @@ def _region_codes() -> dict[int, str]:
 
 
 def _region_code(enterprise: Enterprise) -> str:
-    if enterprise.region_id is None:
+    return _region_code_of(enterprise.region_id)
+
+
+def _region_code_of(region_id: int | None) -> str:
+    if region_id is None:
         return ""
     codes = _region_codes()
-    if enterprise.region_id not in codes:
+    if region_id not in codes:
         _region_codes.cache_clear()
         codes = _region_codes()
-    return codes.get(enterprise.region_id, "")
+    return codes.get(region_id, "")
 
 
 # -- imports as background jobs -------------------------------------------------------------------

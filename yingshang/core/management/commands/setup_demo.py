@@ -8,8 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from yingshang.core.demo_accounts import ensure_demo_accounts
-from yingshang.enterprises.choices import MembershipStatus
-from yingshang.enterprises.models import Enterprise, EnterpriseMembership
+from yingshang.enterprises.models import Enterprise
 
 
 class Command(BaseCommand):
@@ -48,11 +47,15 @@ class Command(BaseCommand):
             self.stdout.write("演示账号已存在，密码未改变（见 var/demo-accounts.txt）。")
 
     def _link_demo_enterprise_user(self):
+        """The demo enterprise user asks to act for two 甘州区 enterprises and the county administrator verifies
+        both, through the same services as the web pages (so the audit trail shows who bound them)."""
         from yingshang.accounts.models import User
+        from yingshang.enterprises.services import request_membership, verify_membership
 
         user = User.objects.filter(username="qiye").first()
-        if user is None or user.enterprise_memberships.exists():
+        verifier = User.objects.filter(username="xianqu").first()
+        if user is None or verifier is None or user.enterprise_memberships.exists():
             return
         for enterprise in Enterprise.objects.filter(region__code="620702", entity_type="enterprise").order_by("id")[:2]:
-            EnterpriseMembership.objects.create(user=user, enterprise=enterprise, status=MembershipStatus.VERIFIED,
-                                                position="总经理")
+            membership = request_membership(user=user, enterprise=enterprise, position="总经理")
+            verify_membership(membership, by=verifier, approve=True, note="演示：已核验营业执照与授权书")
