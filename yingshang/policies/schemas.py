@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
-from pydantic import model_validator
+from pydantic import StrictBool, StrictInt, model_validator
 
 
 class ObjectIn(Schema):
@@ -98,31 +98,37 @@ class MatchOut(Schema):
     hints: list[str]
 
 
+# Bounds keep generated or hostile numbers (1e308, NaN, negative ages) out of date and money arithmetic; bools and
+# integers are strict, so 0 is not read as “no” and "5" not as 5.
+_Count = Annotated[StrictInt, Field(ge=0, le=10_000_000)]
+_Amount = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False, strict=True)]
+
+
 class CalculatorIn(ObjectIn):
-    region: str | None = None
-    industry_code: str | None = None
-    industry_section: str | None = None
-    entity_type: str | None = None
-    size: str | None = None
-    age_years: float | None = None
-    employees: int | None = None
-    revenue_10k: float | None = None
-    rd_ratio: float | None = None
-    tax_paid_10k: float | None = None
-    qualifications: list[str] | None = None
-    tags: list[str] | None = None
-    not_dishonest: bool | None = None
-    include_unknown: bool = True
+    region: str | None = Field(None, max_length=20)
+    industry_code: str | None = Field(None, max_length=4)
+    industry_section: str | None = Field(None, max_length=1)
+    entity_type: str | None = Field(None, max_length=20)
+    size: str | None = Field(None, max_length=10)
+    age_years: Annotated[float, Field(ge=0, le=200, allow_inf_nan=False, strict=True)] | None = None
+    employees: _Count | None = None
+    revenue_10k: _Amount | None = None
+    rd_ratio: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False, strict=True)] | None = None
+    tax_paid_10k: _Amount | None = None
+    qualifications: list[Annotated[str, Field(max_length=40)]] | None = Field(None, max_length=50)
+    tags: list[Annotated[str, Field(max_length=40)]] | None = Field(None, max_length=50)
+    not_dishonest: StrictBool | None = None
+    include_unknown: StrictBool = True
 
 
 class ApplicationIn(ObjectIn):
-    enterprise_id: int
-    clause_id: int
-    requested_yuan: int | None = None
-    note: str = ""
-    missing_materials: list[str] = []
+    enterprise_id: StrictInt
+    clause_id: StrictInt
+    requested_yuan: Annotated[StrictInt, Field(ge=0, le=10**12)] | None = None
+    note: str = Field("", max_length=1000)
+    missing_materials: list[Annotated[str, Field(max_length=200)]] = Field([], max_length=50)
     promised_on: dt.date | None = None
-    commitment: bool = False
+    commitment: StrictBool = False
 
 
 class DisbursementOut(Schema):
@@ -161,8 +167,8 @@ class ApplicationPage(Schema):
 
 
 class PushPreferenceIn(ObjectIn):
-    sms: bool = False
-    email: bool = False
+    sms: StrictBool = False
+    email: StrictBool = False
     phone: str = Field("", max_length=20)
     email_address: str = Field("", max_length=254)
 
