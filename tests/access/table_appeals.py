@@ -113,6 +113,8 @@ CASES = {
     "appeals:ledger_export": [Case(expect(allow=LEDGER, otherwise=FORBIDDEN))],
     "appeals:metrics": [Case(expect(allow=METRICS, otherwise=FORBIDDEN))],
     "appeals:hot": [Case(expect(allow=METRICS, otherwise=FORBIDDEN))],
+    "appeals:assessment": [Case(expect(allow=METRICS, otherwise=FORBIDDEN))],
+    "appeals:assessment_export": [Case(expect(allow=METRICS, otherwise=FORBIDDEN))],
     "appeals:formulas": [Case(expect(allow=LEDGER, otherwise=FORBIDDEN))],
     # The appeal page: by handling department, county, filing enterprise; ids that do not exist are 404 too.
     "appeals:detail": [*(_visible(name) for name in SEES),

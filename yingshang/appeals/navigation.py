@@ -11,6 +11,7 @@ NAV_ITEMS = (
     NavItem("诉求台账", "appeals:ledger", "appeal.view", order=27),
     NavItem("诉求指标", "appeals:metrics", "appeal.metrics", order=28),
     NavItem("热点诉求", "appeals:hot", "appeal.metrics", order=29),
+    NavItem("综合考评", "appeals:assessment", "appeal.metrics", order=29),
     NavItem("走访登记", "appeals:visits", "appeal.record_visit", order=30),
     NavItem("工单导入", "appeals:import", "appeal.import", order=31),
 )

@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncWeek
 
-from yingshang.appeals import metrics, topics
+from yingshang.appeals import assessment, metrics, topics
 from yingshang.appeals.choices import (
     ACTIVE_STATUSES,
     FINISHED_STATUSES,
@@ -252,6 +252,16 @@ def monthly_counts(month: dt.date, *, by: str, now: dt.datetime, live: bool = Fa
     for row in rows:
         result[row[key]] = result[row[key]] + metrics.Counts.from_mapping(row)
     return dict(result)
+
+
+def comprehensive_assessment(month: dt.date, *, by: str, names: Mapping[int | None, str], now: dt.datetime,
+                             requester_type: str = "") -> tuple[assessment.WeightSet, list[assessment.Score]]:
+    """综合考评 of one month: every unit of `names` (department or county id → name, the caller's scope) scored
+    with the weights in force for that month and ranked (pre-aggregated statistics)."""
+    weights = assessment.weights_for(month)
+    counts = monthly_counts(month, by=by, now=now, requester_type=requester_type)
+    scores = [assessment.score(name, counts.get(pk, metrics.Counts()), weights.weights) for pk, name in names.items()]
+    return weights, assessment.ranked(scores)
 
 
 def stats_computed_at(month: dt.date) -> dt.datetime | None:

@@ -26,5 +26,7 @@ urlpatterns = [
     path("ledger/export.xlsx", views.ledger_export, name="ledger_export"),
     path("metrics/", views.metrics_page, name="metrics"),
     path("hot/", views.hot_topics, name="hot"),
+    path("assessment/", views.assessment_page, name="assessment"),
+    path("assessment/export.xlsx", views.assessment_export, name="assessment_export"),
     path("formulas/", views.formulas, name="formulas"),
 ]

@@ -526,3 +526,46 @@ def formulas(request):
     return render(request, "appeals/formulas.html", {"formulas": metrics.FORMULAS, "version": metrics.FORMULA_VERSION,
                                                      "lam": metrics.SATISFACTION_LAMBDA})
 
+
+
+# -- 综合考评 ------------------------------------------------------------------------------------------------
+
+def _assessment(request) -> dict:
+    """The month's assessment tables in the user's scope (departments, then counties)."""
+    now, month = _now(), _month(request.GET.get("month", ""))
+    requester_type = request.GET.get("requester_type", "")
+    requester_type = requester_type if requester_type in RequesterType.values else ""
+    if selectors.stats_computed_at(month) is None:
+        services.refresh_monthly_stats(month, now=now)
+    departments = {d.pk: d.name for d in _departments_for(request.user)}
+    region_scope = request.user.scope_region if request.user.role == Role.COUNTY_ADMIN else None
+    regions = {r.pk: r.name for r in Region.objects.exclude(kind__in=["city", "zone"])
+               if region_scope is None or r.pk == region_scope.pk}
+    dispatched = selectors.monthly_counts(month, by="department", now=now, requester_type=requester_type)
+    departments = {pk: name for pk, name in departments.items() if pk in dispatched}  # units with appeals this month
+    weights, by_department = selectors.comprehensive_assessment(month, by="department", names=departments, now=now,
+                                                                requester_type=requester_type)
+    _, by_region = selectors.comprehensive_assessment(month, by="region", names=regions, now=now,
+                                                      requester_type=requester_type)
+    columns = [(key, metrics.FORMULAS_BY_KEY[key].name, weight) for key, weight in weights.weights.items()]
+    return {"month": month, "weights": weights, "columns": columns, "requester_type": requester_type,
+            "requester_types": RequesterType.choices, "tables": [("按承办单位", by_department), ("按县区", by_region)]}
+
+
+@permission_required("appeal.metrics")
+def assessment_page(request):
+    """综合考评: departments and counties ranked on the weighted three rates, with the published weights."""
+    return render(request, "appeals/assessment.html", {**_assessment(request), "query": request.GET.urlencode()})
+
+
+@permission_required("appeal.metrics")
+def assessment_export(request):
+    data = _assessment(request)
+    headers = ["类别", "名次", "单位", "得分", *[f"{name}（权重 {weight:.0%}）" for _, name, weight in data["columns"]],
+               "派单量", "说明", "权重版本"]
+    rows = [[title, row.rank or "", row.unit, row.score if row.score is not None else "",
+             *[round(row.rates[key] * 100, 2) if row.rates[key] is not None else "" for key, _, _ in data["columns"]],
+             row.counts.dispatched, "、".join(row.missing) + ("暂无数据" if row.missing else ""),
+             data["weights"].version]
+            for title, table in data["tables"] for row in table]
+    return _xlsx(write_xlsx(headers, rows, sheet_title="综合考评"), f"综合考评-{data['month']:%Y%m}.xlsx")
