@@ -160,6 +160,8 @@ def create_document(*, by, title: str, text: str, document_number: str = "", iss
 
 def import_policy_document(*, by, upload, **metadata: Any) -> PolicyDocument:
     """Import a TXT/DOCX/PDF file (一键解读): read the text, then draft the document from it."""
+    if (getattr(upload, "size", 0) or 0) > documents.MAX_BYTES:  # refuse before reading it into memory
+        raise InvalidUpload(f"文件超过 {documents.MAX_BYTES // 1024 // 1024} MB，请压缩或拆分后上传。", field="file")
     data = upload.read()
     text = documents.read_policy_text(data, upload.name)
     from django.core.files.base import ContentFile
