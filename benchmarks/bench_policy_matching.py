@@ -152,19 +152,24 @@ def main() -> None:
 
     # 3. One enterprise × all clauses, end to end (facts from the database, every condition explained).
     names = selectors.rule_names()
-    timings = []
+    timings, cpu_timings = [], []
     for enterprise in Enterprise.objects.select_related("region", "zone").order_by("?")[:60]:
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         live = selectors.live_matches(selectors.enterprise_facts(enterprise), today=TODAY, clauses=clauses,
                                       names=names)
         timings.append((time.perf_counter() - start) * 1000)
+        cpu_timings.append((time.process_time() - cpu_start) * 1000)
         for match in live:  # the explained path agrees with the bulk engine too
             expected = vector_status(enterprise.pk, match.clause.pk)
             if match.result.status != expected:
                 raise SystemExit(f"live match disagrees for enterprise {enterprise.pk}, clause {match.clause.pk}")
     p95 = percentile(timings, 95)
+    # On a shared machine wall time includes waiting for a core; the process CPU time shows the work itself
+    # (the database server's share is not in it).
+    cpu_p95 = percentile(cpu_timings, 95)
     report("policy_one_enterprise_p95", ours=p95, baseline=50.0, unit="ms",
-           scale=f"1 enterprise × {len(clauses)} clauses, p95 of {len(timings)}; baseline = the 50 ms goal")
+           scale=f"1 enterprise × {len(clauses)} clauses, p95 of {len(timings)} (process CPU p95 {cpu_p95:.1f} ms); "
+                 "baseline = the 50 ms goal", extra={"cpu_p95_ms": cpu_p95})
     return None
 
 
