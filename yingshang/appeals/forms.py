@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from yingshang.appeals.choices import RequesterType, Urgency, VisitKind
+from yingshang.appeals.choices import AppealKind, RequesterType, Urgency, VisitKind
 from yingshang.appeals.models import AppealCategory
 from yingshang.core.models import Region
 
@@ -120,3 +120,43 @@ class VisitForm(forms.Form):
     summary = forms.CharField(label="情况记录", widget=forms.Textarea(attrs={"rows": 3}), required=False)
     contact_name = forms.CharField(label="企业联系人", max_length=50, required=False)
     contact_phone = forms.CharField(label="联系电话", max_length=20, required=False)
+
+
+class CategoryForm(forms.Form):
+    """市营商管理员 edits a category (诉求类别)."""
+
+    name = forms.CharField(label="类别名称", max_length=60, error_messages={"required": "请填写类别名称。"})
+    description = forms.CharField(label="说明", max_length=300, required=False)
+    keywords = forms.CharField(label="关键词（用顿号或逗号分隔，用于派单建议）", required=False,
+                               widget=forms.Textarea(attrs={"rows": 2}))
+    function_key = forms.CharField(label="默认承办职能（如 market）", max_length=40,
+                                   error_messages={"required": "请填写默认承办职能。"})
+    is_active = forms.BooleanField(label="启用", required=False)
+
+    def keyword_list(self) -> list[str]:
+        import re
+
+        return [k for k in re.split(r"[、,，;；\s]+", self.cleaned_data["keywords"]) if k]
+
+
+class SlaRuleForm(forms.Form):
+    """A new time-limit rule (时限规则) or a new version of one, effective from a date."""
+
+    replaces = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    category = forms.ModelChoiceField(label="类别（空为全部）", queryset=AppealCategory.objects.all(), required=False,
+                                      empty_label="全部类别")
+    kind = forms.ChoiceField(label="诉求类型", choices=[("", "全部"), *AppealKind.choices], required=False)
+    urgency = forms.ChoiceField(label="紧急程度", choices=[("", "全部"), *Urgency.choices], required=False)
+    requester_type = forms.ChoiceField(label="诉求人类型", choices=[("", "全部"), *RequesterType.choices],
+                                       required=False)
+    sign_hours = forms.DecimalField(label="签收时限（工作小时）", max_digits=6, decimal_places=2,
+                                    error_messages={"required": "请填写签收时限。", "invalid": "签收时限应为数字。"})
+    contact_hours = forms.DecimalField(label="先行联系时限（工作小时）", max_digits=6, decimal_places=2,
+                                       error_messages={"required": "请填写先行联系时限。", "invalid": "先行联系时限应为数字。"})
+    reply_days = forms.DecimalField(label="答复时限（工作日）", max_digits=6, decimal_places=2,
+                                    error_messages={"required": "请填写答复时限。", "invalid": "答复时限应为数字。"})
+    reply_hours = forms.DecimalField(label="紧急诉求答复时限（工作小时）", max_digits=6, decimal_places=2, required=False,
+                                     error_messages={"invalid": "答复时限应为数字。"})
+    note = forms.CharField(label="依据", max_length=200, required=False)
+    effective_from = forms.DateField(label="生效日期", widget=forms.DateInput(attrs={"type": "date"}),
+                                     error_messages={"required": "请填写生效日期。", "invalid": "生效日期格式应为 YYYY-MM-DD。"})

@@ -3,6 +3,8 @@ revisits, visits (千企问需/体验官), monthly statistics and Open311 client
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -78,6 +80,12 @@ class SlaRule(models.Model):
                                       blank=True)
     note = models.CharField("依据", max_length=200, blank=True)
     is_active = models.BooleanField("启用", default=True)
+    # Versions (版本): an edit publishes a new row from a date and ends the old one the day before, so an appeal
+    # dispatched on a day is always timed by the rule in force that day.
+    effective_from = models.DateField("生效日期", default=dt.date(2000, 1, 1))
+    effective_until = models.DateField("失效日期", null=True, blank=True, help_text="含当日；空表示长期有效")
+    previous = models.ForeignKey("self", verbose_name="上一版本", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
 
     class Meta:
         verbose_name = verbose_name_plural = "时限规则"

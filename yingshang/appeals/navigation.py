@@ -14,4 +14,5 @@ NAV_ITEMS = (
     NavItem("综合考评", "appeals:assessment", "appeal.metrics", order=29),
     NavItem("走访登记", "appeals:visits", "appeal.record_visit", order=30),
     NavItem("工单导入", "appeals:import", "appeal.import", order=31),
+    NavItem("类别与时限", "appeals:configuration", "appeal.configure", order=32),
 )

@@ -187,16 +187,21 @@ def _text(value: str, *, field: str, label: str, minimum: int = 1, maximum: int 
     return value
 
 
-def sla_rules() -> list[sla.Rule]:
+def sla_rules(on: dt.date | None = None) -> list[sla.Rule]:
+    """The SLA rules (时限规则) in force on a day (today by default)."""
+    on = on or timezone.localdate()
+    rules = (SlaRule.objects.filter(is_active=True, effective_from__lte=on)
+             .exclude(effective_until__lt=on).select_related("category"))
     return [sla.Rule(category_code=r.category.code if r.category_id else "", kind=r.kind, urgency=r.urgency,
                      requester_type=r.requester_type, sign_hours=r.sign_hours, contact_hours=r.contact_hours,
                      reply_days=r.reply_days, reply_hours=r.reply_hours, rule_id=r.pk)
-            for r in SlaRule.objects.filter(is_active=True).select_related("category")]
+            for r in rules]
 
 
-def rule_for(appeal: Appeal) -> sla.Rule:
+def rule_for(appeal: Appeal, *, now: dt.datetime | None = None) -> sla.Rule:
     try:
-        return sla.pick_rule(sla_rules(), category_code=appeal.category.code, kind=appeal.kind,
+        return sla.pick_rule(sla_rules(timezone.localdate(now) if now else None), category_code=appeal.category.code,
+                             kind=appeal.kind,
                              urgency=appeal.urgency, requester_type=appeal.requester_type)
     except sla.NoRule as exc:
         raise BusinessRuleError(str(exc), code="no_sla_rule") from exc
@@ -204,7 +209,7 @@ def rule_for(appeal: Appeal) -> sla.Rule:
 
 def _start_clock(appeal: Appeal, *, now: dt.datetime) -> None:
     """Set the sign/contact/reply deadlines from `now` and the first escalation moment."""
-    rule = rule_for(appeal)
+    rule = rule_for(appeal, now=now)
     calendar = _calendar()
     try:
         limits = sla.deadlines(start=now, rule=rule, calendar=calendar)
@@ -693,7 +698,7 @@ def _close_or_reopen(appeal: Appeal, *, action: str, rating: Rating, by, now: dt
         appeal.replied_at = None
         appeal.closed_at = None
         calendar = _calendar()
-        rule = rule_for(appeal)
+        rule = rule_for(appeal, now=now)
         limits = sla.deadlines(start=now, rule=rule, calendar=calendar)
         appeal.due_at = limits.reply_due
         appeal.escalation_level = 0
@@ -1038,3 +1043,95 @@ def file_appeal_from_survey(*, enterprise, text: str, source: str, now: dt.datet
     return file_appeal(by=None, channel=Channel.MONITORING_STATION, category=category, description=text,
                        now=now, enterprise=enterprise, title="满意度调查中的不满意意见", external_id=source[:40],
                        requester_type=RequesterType.ENTERPRISE)
+
+
+# -- city configuration (类别与时限规则) ------------------------------------------------------------------------
+
+SLA_BOUNDS = {"sign_hours": ("签收时限", Decimal("0.5"), Decimal("72")),
+              "contact_hours": ("先行联系时限", Decimal("0.5"), Decimal("240")),
+              "reply_days": ("答复时限", Decimal("0.5"), Decimal("60")),
+              "reply_hours": ("紧急诉求答复时限", Decimal("0.5"), Decimal("240"))}
+
+
+def _require_configure(by) -> None:
+    if by is None or not by.can("appeal.configure"):
+        raise PermissionDenied("只有市营商管理员可以修改诉求类别和时限规则。")
+
+
+@transaction.atomic
+def update_category(category: AppealCategory, *, by, name: str, description: str, keywords: Sequence[str],
+                    function_key: str, is_active: bool) -> AppealCategory:
+    """Edit a category (诉求类别): name, keywords for the dispatch suggestion, default handling function, on/off."""
+    from yingshang.appeals.selectors import clear_catalogue
+
+    _require_configure(by)
+    category = AppealCategory.objects.select_for_update().get(pk=category.pk)
+    name = _text(name, field="name", label="类别名称", minimum=2, maximum=60)
+    description = (description or "").strip()
+    if len(description) > 300 or "\x00" in description:
+        raise BusinessRuleError("说明不超过 300 字，且不能含控制字符。", field="description")
+    keywords = [k.strip() for k in keywords if k.strip()]
+    if len(keywords) > 50 or any(len(k) > 20 or "\x00" in k for k in keywords):
+        raise BusinessRuleError("关键词最多 50 个，每个不超过 20 字。", field="keywords")
+    if not Department.objects.filter(function_key=function_key, is_active=True).exists():
+        raise BusinessRuleError(f"承办职能“{function_key}”没有对应的在用部门。", field="function_key")
+    if not is_active and category.is_active and not AppealCategory.objects.filter(is_active=True).exclude(
+            pk=category.pk).exists():
+        raise BusinessRuleError("至少要保留一个启用的诉求类别。", field="is_active")
+    fields = ("name", "description", "keywords", "function_key", "is_active")
+    before = {f: getattr(category, f) for f in fields}
+    category.name, category.description, category.keywords = name, description, keywords
+    category.function_key, category.is_active = function_key, is_active
+    category.save(update_fields=list(fields))
+    after = {f: getattr(category, f) for f in fields}
+    record_change(actor=by, action="appeal.category.update", obj=category, before=before, after=after)
+    transaction.on_commit(clear_catalogue)
+    return category
+
+
+@transaction.atomic
+def publish_sla_rule(*, by, values: dict, effective_from: dt.date, now: dt.datetime,
+                     replaces: SlaRule | None = None) -> SlaRule:
+    """Publish a time-limit rule (时限规则), or a new version of one from `effective_from` (the old version ends the
+    day before). Appeals already dispatched keep the deadlines they were given."""
+    _require_configure(by)
+    today = timezone.localdate(now)
+    if effective_from < today:
+        raise BusinessRuleError("生效日期不能早于今天：已派单的诉求按派单当日的规则计时。", field="effective_from")
+    for field, (label, low, high) in SLA_BOUNDS.items():
+        value = values.get(field)
+        if value is None and field == "reply_hours":
+            continue
+        if value is None or not (low <= Decimal(value) <= high):
+            raise BusinessRuleError(f"{label}应在 {low:g} 到 {high:g} 之间。", field=field)
+    if values.get("urgency") == Urgency.URGENT and values.get("reply_hours") is None:
+        raise BusinessRuleError("紧急诉求的规则须填写答复时限（工作小时）。", field="reply_hours")
+    if values["sign_hours"] > values["contact_hours"]:
+        raise BusinessRuleError("签收时限不能长于先行联系时限。", field="sign_hours")
+    key = {f: values.get(f) or "" for f in ("kind", "urgency", "requester_type")}
+    category = values.get("category")
+    before = None
+    if replaces is not None:
+        replaces = SlaRule.objects.select_for_update().get(pk=replaces.pk)
+        if replaces.effective_until is not None and replaces.effective_until < today:
+            raise BusinessRuleError("该规则版本已失效，请修改当前版本。", field="replaces")
+        if effective_from <= replaces.effective_from:
+            raise BusinessRuleError(f"新版本须晚于原版本的生效日期（{replaces.effective_from:%Y-%m-%d}）生效。",
+                                    field="effective_from")
+        before = {"rule": replaces.pk, "sign_hours": replaces.sign_hours, "contact_hours": replaces.contact_hours,
+                  "reply_days": replaces.reply_days, "reply_hours": replaces.reply_hours,
+                  "effective_from": replaces.effective_from}
+        replaces.effective_until = effective_from - dt.timedelta(days=1)
+        replaces.save(update_fields=["effective_until"])
+        category, key = replaces.category, {"kind": replaces.kind, "urgency": replaces.urgency,
+                                            "requester_type": replaces.requester_type}
+    rule = SlaRule.objects.create(category=category, **key, sign_hours=values["sign_hours"],
+                                  contact_hours=values["contact_hours"], reply_days=values["reply_days"],
+                                  reply_hours=values.get("reply_hours"), note=(values.get("note") or "")[:200],
+                                  effective_from=effective_from, previous=replaces)
+    record_change(actor=by, action="appeal.sla_rule.publish", obj=rule, before=before,
+                  after={"sign_hours": rule.sign_hours, "contact_hours": rule.contact_hours,
+                         "reply_days": rule.reply_days, "reply_hours": rule.reply_hours,
+                         "effective_from": rule.effective_from, "category": category.code if category else "",
+                         **key})
+    return rule

@@ -29,4 +29,5 @@ urlpatterns = [
     path("assessment/", views.assessment_page, name="assessment"),
     path("assessment/export.xlsx", views.assessment_export, name="assessment_export"),
     path("formulas/", views.formulas, name="formulas"),
+    path("configuration/", views.configuration, name="configuration"),
 ]

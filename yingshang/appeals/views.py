@@ -569,3 +569,44 @@ def assessment_export(request):
              data["weights"].version]
             for title, table in data["tables"] for row in table]
     return _xlsx(write_xlsx(headers, rows, sheet_title="综合考评"), f"综合考评-{data['month']:%Y%m}.xlsx")
+
+
+# -- city configuration: categories and SLA rules ------------------------------------------------------------
+
+@permission_required("appeal.configure")
+def configuration(request):
+    """类别与时限规则: the city administrator edits categories and publishes dated versions of SLA rules."""
+    from yingshang.appeals.forms import CategoryForm, SlaRuleForm
+    from yingshang.appeals.models import SlaRule
+
+    error, status = "", 200
+    if request.method == "POST":
+        try:
+            if request.POST.get("form") == "category":
+                category = get_object_or_404(AppealCategory, pk=request.POST.get("category_id") or 0)
+                form = CategoryForm(request.POST)
+                if not form.is_valid():
+                    raise BusinessRuleError("；".join(e for errors in form.errors.values() for e in errors))
+                services.update_category(category, by=request.user, name=form.cleaned_data["name"],
+                                         description=form.cleaned_data["description"], keywords=form.keyword_list(),
+                                         function_key=form.cleaned_data["function_key"],
+                                         is_active=form.cleaned_data["is_active"])
+                messages.success(request, f"已保存类别“{category.code} {form.cleaned_data['name']}”。")
+            else:
+                form = SlaRuleForm(request.POST)
+                if not form.is_valid():
+                    raise BusinessRuleError("；".join(e for errors in form.errors.values() for e in errors))
+                data = form.cleaned_data
+                replaces = get_object_or_404(SlaRule, pk=data["replaces"]) if data["replaces"] else None
+                rule = services.publish_sla_rule(by=request.user, values=data, effective_from=data["effective_from"],
+                                                 replaces=replaces, now=_now())
+                messages.success(request, f"已发布时限规则 #{rule.pk}，{rule.effective_from:%Y-%m-%d} 起生效。")
+            return redirect("appeals:configuration")
+        except BusinessRuleError as exc:
+            error, status = exc.message, exc.status
+    today = timezone.localdate()
+    rules = SlaRule.objects.filter(is_active=True).select_related("category").order_by("category__code", "kind",
+                                                                                       "urgency", "effective_from")
+    return render(request, "appeals/configuration.html", {
+        "categories": AppealCategory.objects.order_by("sort_order", "code"), "rules": rules, "today": today,
+        "error": error, "new_rule": SlaRuleForm(initial={"effective_from": today})}, status=status)
