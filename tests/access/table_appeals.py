@@ -185,5 +185,6 @@ CASES = {
         Case(public(), kwargs=lambda w: {"token": w.gz_appeal.token, "fmt": "json"}, label="凭证"),
         Case(public(NOT_FOUND), kwargs=lambda w: {"token": "0" * 32, "fmt": "json"}, label="猜测的凭证"),
     ],
+    "open311_request_updates": [Case(public(), kwargs=lambda w: {"fmt": "json"})],
     "open311_invalid": [Case(public(BAD_REQUEST), kwargs=lambda w: {"path": "nothing.json"})],
 }

@@ -22,7 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from yingshang.appeals import catalogue, services
 from yingshang.appeals.choices import AppealStatus, Channel, RequesterType, Urgency
-from yingshang.appeals.models import Appeal, AppealCategory, Open311Client
+from yingshang.appeals.models import Appeal, AppealCategory, AppealEvent, Open311Client
 from yingshang.core.audit import record_change
 from yingshang.core.errors import BusinessRuleError
 from yingshang.core.workcalendar import SHANGHAI
@@ -33,10 +33,11 @@ JURISDICTION = getattr(settings, "YINGSHANG_OPEN311_JURISDICTION", "zhangye.gov.
 CLOSED = {AppealStatus.CLOSED, AppealStatus.ARCHIVED, AppealStatus.REFUSED, AppealStatus.MERGED}
 MAX_REQUESTS = 1000
 MAX_SPAN = dt.timedelta(days=90)
+MAX_PAGE = 100_000  # beyond any real listing; keeps OFFSET inside the database's integer range
 MAX_DESCRIPTION = 4000
 TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
-ITEM_TAGS = {"services": "service", "service_requests": "request", "attributes": "attribute", "values": "value",
-             "endpoints": "endpoint", "formats": "format", "errors": "error", "notes": "note"}
+ITEM_TAGS = {"services": "service", "service_requests": "request", "service_request_updates": "request_update",
+             "attributes": "attribute", "values": "value", "endpoints": "endpoint", "formats": "format", "errors": "error", "notes": "note"}
 CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 
 
@@ -215,13 +216,7 @@ def _query(request) -> tuple[list[Appeal], bool]:
         raise Open311Error(400, "start_date and end_date may not span more than 90 days")
     if start and end and end < start:
         raise Open311Error(400, "end_date is before start_date")
-    if not start and not end:
-        end = timezone.now()
-        start = end - MAX_SPAN
-    elif start and not end:
-        end = start + MAX_SPAN
-    elif end and not start:
-        start = end - MAX_SPAN
+    start, end = _span(start, end)
     qs = qs.filter(received_at__gte=start, received_at__lte=end)
     statuses = {s.strip() for s in _param(request, "status").split(",") if s.strip()}
     if statuses - {"open", "closed"}:
@@ -233,8 +228,24 @@ def _query(request) -> tuple[list[Appeal], bool]:
     page_size = _param(request, "page_size")
     page = _param(request, "page")
     size = min(int(page_size), MAX_REQUESTS) if page_size.isdigit() and int(page_size) > 0 else MAX_REQUESTS
-    number = int(page) if page.isdigit() and int(page) > 0 else 1
+    number = min(int(page), MAX_PAGE) if page.isdigit() and int(page) > 0 else 1
     return list(qs[(number - 1) * size: number * size]), extensions
+
+
+def _span(start: dt.datetime | None, end: dt.datetime | None) -> tuple[dt.datetime, dt.datetime]:
+    """Fill a missing bound so that the window is MAX_SPAN (none → the last 90 days); dates at the calendar's
+    edge (year 1 or 9999) are a 400, not an overflow."""
+    try:
+        if not start and not end:
+            end = timezone.now()
+            start = end - MAX_SPAN
+        elif start and not end:
+            end = start + MAX_SPAN
+        elif end and not start:
+            start = end - MAX_SPAN
+    except OverflowError as exc:
+        raise Open311Error(400, "start_date/end_date out of range") from exc
+    return start, end
 
 
 @csrf_exempt
@@ -364,6 +375,31 @@ def _post_request(request, fmt: str) -> HttpResponse:
         notice = ""  # the appeal is saved; only the SLA text is missing
     return render(fmt, "service_requests", [{"service_request_id": appeal.tracking_number,
                                              "service_notice": notice, "account_id": None}])
+
+
+def request_updates(request, fmt: str):
+    """GET servicerequestupdates (GeoReport v2 "Service Request Updates" extension): one update per timeline event
+    in the window (start_date/end_date as for requests; ≤ 90 days), newest first, at most 1,000. As for requests,
+    the text of an update is shown only for requests posted through Open311; the others show the action only."""
+
+    def build():
+        _check_jurisdiction(request)
+        start = _date(_param(request, "start_date"), "start_date")
+        end = _date(_param(request, "end_date"), "end_date")
+        if start and end and (end < start or end - start > MAX_SPAN):
+            raise Open311Error(400, "start_date and end_date must be in order and span at most 90 days")
+        start, end = _span(start, end)
+        events = (AppealEvent.objects.filter(at__gte=start, at__lte=end)
+                  .exclude(action__in=["urge", "supervise", "publicize"])
+                  .select_related("appeal").order_by("-at", "-id")[:MAX_REQUESTS])
+        updates = [{"update_id": str(e.pk), "service_request_id": e.appeal.tracking_number,
+                    "status": open311_status(e.to_status or e.appeal.status), "updated_datetime": _iso(e.at),
+                    "description": f"{e.action_label}" + (f"：{e.note}" if e.appeal.channel == Channel.OPEN311
+                                                         and e.note else ""),
+                    "media_url": ""} for e in events]
+        return render(fmt, "service_request_updates", updates)
+
+    return _handle(fmt, build)
 
 
 def unknown(request, path: str = ""):

@@ -13,7 +13,8 @@ from yingshang.appeals import services
 from yingshang.appeals.models import Appeal
 
 ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
-LISTS = {"services", "service_requests", "attributes", "values", "endpoints", "formats", "errors", "notes"}
+LISTS = {"services", "service_requests", "service_request_updates", "attributes", "values", "endpoints", "formats",
+         "errors", "notes"}
 
 
 def _from_xml(element):
@@ -177,3 +178,36 @@ def test_open311_key_command_prints_the_key_alone_on_the_last_line(catalogue, ca
     from yingshang.appeals.open311 import client_for_key
 
     assert client_for_key(key).name == "市民热线 App"
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_service_request_updates_list_timeline_events_with_text_only_for_open311_requests(client, api_key, fmt,
+                                                                                          cast, make_appeal):
+    c = Open311Client(client, fmt, api_key)
+    status, created = c.post_request(service_code="009", address_string="甘州区北环路",
+                                     description="厂区门口道路施工三个月未完工，货车无法进出。")
+    ours = Appeal.objects.get(tracking_number=created[0]["service_request_id"])
+    services.refuse_appeal(ours, kind="jurisdiction", reason="属于省级管辖事项", by=cast.operator,
+                           now=ours.received_at + dt.timedelta(minutes=5))
+    other = make_appeal(when=ours.received_at)  # filed on the enterprise page: its texts stay private
+    window = {"start_date": (ours.received_at - dt.timedelta(hours=1)).isoformat(),
+              "end_date": (ours.received_at + dt.timedelta(hours=1)).isoformat()}
+    status, updates = c.get("servicerequestupdates", **window)
+    assert status == 200
+    mine = [u for u in updates if u["service_request_id"] == ours.tracking_number]
+    assert [(u["status"], u["description"]) for u in mine] == [("closed", "不予受理：属于省级管辖事项"),
+                                                               ("open", "受理：渠道：Open311 接口")]
+    theirs = [u for u in updates if u["service_request_id"] == other.tracking_number]
+    assert [(u["status"], u["description"]) for u in theirs] == [("open", "受理")]
+    assert all(ISO.match(u["updated_datetime"]) and u["update_id"] for u in updates)
+    status, errors = c.get("servicerequestupdates", start_date="2025-01-01T00:00:00+08:00",
+                           end_date="2025-06-01T00:00:00+08:00")
+    assert status == 400 and errors[0]["description"].startswith("start_date and end_date")
+
+
+@pytest.mark.parametrize(("params", "status"), [({"start_date": "9999-12-31"}, 400), ({"end_date": "0001-01-01"}, 400),
+                                                ({"page": "99999999999999999999"}, 200)])
+def test_dates_at_the_calendar_edge_and_absurd_pages_are_no_500(client, api_key, params, status):
+    assert client.get("/open311/v2/requests.json", params).status_code == status
+    if "page" not in params:
+        assert client.get("/open311/v2/servicerequestupdates.json", params).status_code == status
