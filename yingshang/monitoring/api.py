@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 from ninja import Router
 
 from yingshang.core.api_support import ErrorOut
@@ -35,7 +36,7 @@ def list_indicators(request, year: str = ""):
     _require_monitoring(request.user)
     if year and not (year.isascii() and year.isdigit() and len(year) == 4 and 2000 <= int(year) <= 2100):
         raise BusinessRuleError(f"年度“{year}”格式不正确，应为 2000–2100 之间的四位数字（如 2026）。", field="year")
-    plan_year = int(year) if year else (selectors.period_year(p) if (p := _latest()) else 2025)
+    plan_year = int(year) if year else (selectors.period_year(p) if (p := _latest()) else timezone.localdate().year)
     targets = selectors.targets_by_indicator(plan_year)
     return [{"code": i.code, "name": i.name, "dimension": i.topic.dimension.name, "topic": i.topic.name,
              "definition": i.definition, "formula": i.formula, "unit": i.unit, "direction": i.direction,

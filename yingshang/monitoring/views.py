@@ -100,7 +100,10 @@ def dimension_detail(request, code: str):
 @permission_required("monitoring.view")
 def indicator_list(request):
     """指标目录: every indicator with definition, formula, owner, source and current plan targets."""
-    year = int((request.GET.get("year") or "2025")[:4]) if (request.GET.get("year") or "2025")[:4].isdigit() else 2025
+    latest = dashboard.latest_period()
+    default = parse_period(latest)[0] if latest else timezone.localdate().year
+    raw = (request.GET.get("year") or "").strip()
+    year = int(raw) if raw.isascii() and raw.isdigit() and len(raw) == 4 else default
     targets = selectors.targets_by_indicator(year)
     indicators = list(Indicator.objects.select_related("topic__dimension").order_by("sort_order"))
     rows = [{"indicator": i, "targets": targets.get(i.pk, [])} for i in indicators]

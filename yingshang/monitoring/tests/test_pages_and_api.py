@@ -197,3 +197,20 @@ def test_survey_pages_create_and_validate(catalogue, cast, client_for):
     assert created.status_code == 302
     page = client.get(created["Location"]).content.decode()
     assert "分层抽样" in page and "95% Wilson 置信区间" in page
+
+
+def test_catalogue_defaults_to_the_plan_year_of_the_latest_month(catalogue, cast, client_for):
+    from yingshang.monitoring.services import link_plan_targets
+
+    from .conftest import make_official_plan, seed_plan_text
+
+    make_official_plan(seed_plan_text(), year=2026)
+    link_plan_targets()
+    publish("online_filing_rate", "620700", "2026-10", 80)
+    services.recompute_index(now=at(2026, 11, 10))
+    client = client_for(cast.leader)
+    page = client.get("/monitoring/indicators/").content.decode()
+    assert "（2026 年目标）" in page and "≥75%" in page
+    indicators = {i["code"]: i for i in client.get("/api/v1/monitoring/indicators").json()}
+    assert {t["plan_year"] for t in indicators["online_filing_rate"]["targets"]} == {2026}
+    assert "（2025 年目标）" in client.get("/monitoring/indicators/?year=2025").content.decode()
