@@ -177,8 +177,8 @@ def _survey(seed: int, last: str) -> None:
         comment = comments[number % 2] if overall <= 2 else comments[2 + number % 2]
         survey_services.submit_survey_response(invitation=invitation, answers=answers, comment=comment,
                                                now=dt.datetime(year, month, 10, 9, tzinfo=TZ) + dt.timedelta(hours=number))
-    survey_services.close_survey(survey=survey, by=by, now=dt.datetime(year, month, 28, 17, tzinfo=TZ))
-    survey_services.publish_satisfaction(survey=survey, by=by, now=dt.datetime(year, month, 29, 9, tzinfo=TZ))
+    survey_services.close_survey(survey=survey, by=by, now=dt.datetime(year, month, 27, 17, tzinfo=TZ))
+    survey_services.publish_satisfaction(survey=survey, by=by, now=dt.datetime(year, month, 28, 9, tzinfo=TZ))  # every month has a 28th
 
 
 def _revision(now: dt.datetime, last: str) -> None:
