@@ -47,7 +47,8 @@ def enterprise_list(user, filters: EnterpriseFilters) -> QuerySet[Enterprise]:
     if filters.tag:
         qs = qs.filter(tags__contains=filters.tag) if _json_contains_supported() else qs.filter(
             tags__icontains=filters.tag)
-    return qs.select_related("industry", "region", "zone").order_by("-id")
+    # Lists never show field provenance (the biggest column: a source stamp per field); the detail page does.
+    return qs.select_related("industry", "region", "zone").defer("provenance").order_by("-id")
 
 
 def _json_contains_supported() -> bool:

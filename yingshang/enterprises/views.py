@@ -7,6 +7,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -18,7 +19,13 @@ from yingshang.core.permissions import permission_required
 from yingshang.enterprises import access, importing, selectors, services
 from yingshang.enterprises.choices import EnterpriseSize, EnterpriseStatus, MembershipStatus
 from yingshang.enterprises.forms import EnterpriseEditForm, ImportForm
-from yingshang.enterprises.models import EnterpriseImport, EnterpriseMembership, Industry, QualificationType
+from yingshang.enterprises.models import (
+    Enterprise,
+    EnterpriseImport,
+    EnterpriseMembership,
+    Industry,
+    QualificationType,
+)
 from yingshang.enterprises.spreadsheets import write_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -67,10 +74,19 @@ def enterprise_detail(request, enterprise_id: int):
         "enterprise": enterprise,
         "qualifications": enterprise.qualifications.select_related("qualification"),
         "timeline": selectors.enterprise_timeline(enterprise) if request.user.is_government else [],
-        "provenance": sorted(enterprise.provenance.items()),
-        "field_labels": importing.FIELD_LABELS,
+        "provenance": [(_field_label(name), stamp) for name, stamp in sorted(enterprise.provenance.items())],
         "can_edit": request.user.can("enterprise.edit"),
     })
+
+
+def _field_label(name: str) -> str:
+    """The import template's header for a field, else the model's verbose name (e.g. 信用等级)."""
+    if name in importing.FIELD_LABELS:
+        return importing.FIELD_LABELS[name]
+    try:
+        return str(Enterprise._meta.get_field(name.removesuffix("_id")).verbose_name)
+    except FieldDoesNotExist:
+        return name
 
 
 @permission_required("enterprise.edit")

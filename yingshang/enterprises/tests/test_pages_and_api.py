@@ -78,6 +78,16 @@ def test_edit_records_provenance_and_audit(cast, client_for):
     assert e.provenance["employees"]["by"] == "gz_admin"
     detail = client.get(f"/enterprises/{e.pk}/").content.decode()
     assert "年报更正" in detail
+    # The provenance table names each field as the import template does.
+    assert f'<td data-label="字段">从业人员</td><td data-label="来源">{cast.gz_admin.department.name}</td>' in detail
+
+
+def test_provenance_row_of_a_field_outside_the_template_uses_the_model_label(cast, client_for):
+    e = cast.gz_enterprise
+    e.provenance["credit_class"] = {"source": "信用评价", "by": "system", "at": "2026-11-01T08:00:00"}
+    e.save(update_fields=["provenance"])
+    detail = client_for(cast.gz_admin).get(f"/enterprises/{e.pk}/").content.decode()
+    assert '<td data-label="字段">信用等级</td><td data-label="来源">信用评价</td>' in detail
 
 
 def test_api_list_detail_and_scope(cast, client_for):
