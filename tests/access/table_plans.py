@@ -31,6 +31,7 @@ SEES = {
     "task_city_office": CITY_WIDE,
     "task_gz": CITY_WIDE | {"gz_admin", "gz_staff"},
     "task_lz": CITY_WIDE | {"lz_admin", "lz_staff"},
+    "task_measure_only": CITY_WIDE | {"lz_admin", "lz_staff"},  # 临泽县 owns one measure
     "task_gz_plan": CITY_WIDE | {"gz_admin", "gz_staff"},
     "draft_task": frozenset({"city_admin"}),
 }
@@ -40,6 +41,7 @@ ACTORS = {
     "task_city_office": {"city_admin"},
     "task_gz": {"city_admin", "gz_admin", "gz_staff"},
     "task_lz": {"city_admin", "lz_admin", "lz_staff"},
+    "task_measure_only": {"city_admin", "lz_staff"},  # 临泽县 reports on its measure; its office does not supervise
     "task_gz_plan": {"city_admin", "gz_admin", "gz_staff"},
 }
 SUPERVISES = {key: {person for person in SUPERVISORS if person in ACTORS[key]} for key in ACTORS}
@@ -124,7 +126,7 @@ def _target(world):
     return {"indicator": "新增指标", "comparator": ">=", "value": "10", "unit": "%"}
 
 
-TASK_KEYS = ("task_city_market", "task_city_office", "task_gz", "task_lz", "task_gz_plan")
+TASK_KEYS = ("task_city_market", "task_city_office", "task_gz", "task_lz", "task_measure_only", "task_gz_plan")
 SUPERVISED = ("task_city_market", "task_gz", "task_lz")  # enough to show 允许 / 403 (visible) / 404
 
 CASES = {
@@ -149,6 +151,29 @@ CASES = {
                        for key in ("plan", "lz_plan")]
     + [Case(_with_permission(PLAN_VIEWERS, (), ()), kwargs=lambda w: {"plan_id": w.plan.pk, "fmt": "exe"},
             label="未知格式")],
+    # -- 季度考核 / 年度评价 (view: plan.assess; compute, sign, weigh: the city office) ---------------------------
+    "plans:assessment_period": [
+        Case(_with_permission(PLAN_VIEWERS, PLAN_SEEN[key], ()), label=key,
+             kwargs=lambda w, key=key: {"plan_id": w[key].pk, "period": "2025Q1"}) for key in ("plan", "gz_plan")]
+    + [Case(_with_permission(PLAN_VIEWERS, (), ()), kwargs=lambda w: {"plan_id": w.plan.pk, "period": "2024Q1"},
+            label="他年度"),
+       Case(_with_permission(PLAN_VIEWERS, PLAN_SEEN["plan"], ()), kwargs=lambda w: {"plan_id": w.plan.pk,
+                                                                                      "period": "2025"}, label="年度")],
+    "plans:assessment_export": [
+        Case(_with_permission(PLAN_VIEWERS, PLAN_SEEN[key], ()), label=f"{key}.{fmt}",
+             kwargs=lambda w, key=key, fmt=fmt: {"plan_id": w[key].pk, "period": "2025Q1", "fmt": fmt})
+        for key, fmt in (("plan", "xlsx"), ("lz_plan", "xlsx"), ("plan", "pdf"))]
+    + [Case(_with_permission(PLAN_VIEWERS, (), ()), kwargs=lambda w: {"plan_id": w.plan.pk, "period": "2025Q1",
+                                                                      "fmt": "html"}, label="未知格式")],
+    "plans:assessment_generate": [Case(expect(allow={"city_admin"}, otherwise=FORBIDDEN), method="post",
+                                       kwargs=lambda w: {"plan_id": w.plan.pk, "period": "2025Q2"})],
+    "plans:assessment_sign": [Case(expect(allow={"city_admin"}, otherwise=FORBIDDEN), method="post",
+                                   kwargs=lambda w: {"plan_id": w.plan.pk, "period": "2025Q1"})],
+    "plans:assessment_weights": [
+        Case(expect(allow=PLAN_VIEWERS, otherwise=FORBIDDEN)),
+        Case(expect(allow={"city_admin"}, otherwise=FORBIDDEN), method="post", label="调整权重",
+             data=lambda w: {"completion": "50", "timeliness": "20", "supervision": "15", "problems": "15",
+                             "note": "矩阵测试"})],
     # -- review of a staged import (plan.import only) ----------------------------------------------------------
     "plans:review": [Case(expect(allow={"city_admin"}, otherwise=FORBIDDEN), kwargs=_plan_kwargs(key), label=key)
                      for key in ("draft_plan", "plan")],
@@ -200,6 +225,13 @@ CASES = {
     "plans:issue_raise": [Case(_with_permission(SUPERVISORS, SUPERVISES[key], SEES[key]), kwargs=_task_kwargs(key),
                                method="post", data=lambda w: {"description": "台账缺少佐证"}, label=key)
                           for key in SUPERVISED],
+    "plans:measure_edit": [Case(expect(allow={"city_admin"}, otherwise=FORBIDDEN), method="post",
+                                kwargs=lambda w: {"measure_id": w.lz_measure.pk},
+                                data=lambda w: {"lead": [w.lz_staff.department_id]}),
+                           Case(expect(not_found={"city_admin"}, otherwise=FORBIDDEN), method="post",
+                                kwargs=lambda w: {"measure_id": 987654321}, label="不存在的编号")],
+    "plans:evidence": [Case(_page(SEES[key], ()), kwargs=lambda w, key=key: {"evidence_id": w[f"{key}_evidence"].pk},
+                            label=key) for key in ("task_city_market", "task_gz", "task_lz", "task_measure_only")],
     # -- 督办 and the issue ledger ------------------------------------------------------------------------------
     "plans:notice": [Case(_page(SEES[key], ()), kwargs=lambda w, key=key: {"notice_id": w[f"{key}_notice"].pk},
                           label=key) for key in ("task_city_market", "task_city_office", "task_gz", "task_lz")]
@@ -211,7 +243,7 @@ CASES = {
             label=f"{key}跟踪督办") for key in ("task_city_market", "task_gz")],
     "plans:issue_close": [Case(_page(ACTORS[key], SEES[key]), method="post", data=_issue_close(key),
                                kwargs=lambda w, key=key: {"issue_id": w[f"{key}_issue"].pk}, label=key)
-                          for key in ("task_city_market", "task_gz", "task_lz")],
+                          for key in ("task_city_market", "task_gz", "task_lz", "task_measure_only")],
     # -- API --------------------------------------------------------------------------------------------------
     "GET /api/v1/plans": [Case(api_expect(allow=PLAN_VIEWERS, otherwise=FORBIDDEN))],
     "POST /api/v1/plans": [Case(api_expect(allow={"city_admin"}, otherwise=FORBIDDEN), data=_plan_file)],

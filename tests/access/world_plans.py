@@ -4,9 +4,11 @@
   `task_city_market` (led by 市市场监管局 — city_staff's department — supported by 甘州区市场监管局),
   `task_city_office` (led by 市营商局, the city administrator's own office),
   `task_gz` (led by 甘州区市场监管局) and `task_lz` (led by 临泽县市场监管局); each with a measure, a milestone,
-  a progress report with an evidence file, an open 督办单 and an open problem (问题台账).
+  a progress report with an evidence file, an open 督办单 and an open problem (问题台账); and
+  `task_measure_only` (led by 市营商局, its measure `lz_measure` led by 临泽县市场监管局 alone).
 - `gz_plan` / `lz_plan`: official county plans of 甘州区 and 临泽县, one task each (`task_gz_plan`, `task_lz_plan`),
   led by the county's market regulator.
+- `lz_assessment`: a draft 2025Q1 assessment row of 临泽县 on `plan`.
 - `draft_plan`: a staged import of the city (草稿) with one task and two targets in conflict.
 
 Everything is written directly (no services, no audit): the matrix only needs the rows to exist.
@@ -46,6 +48,7 @@ def _supervision(world, key, task):
     evidence = ProgressEvidence(report=report, original_name="佐证.pdf")
     evidence.file.save("evidence.pdf", ContentFile(b"%PDF-1.4 matrix"), save=True)
     world[f"{key}_report"] = report
+    world[f"{key}_evidence"] = evidence
     notice = SupervisionNotice.objects.create(task=task, number=f"督办〔{YEAR}〕{task.pk}号", reason="进度滞后",
                                               reply_due=dt.date(YEAR, 3, 10), issued_by=world.city_admin,
                                               issued_at=AT)
@@ -74,7 +77,14 @@ def build(world) -> None:
     world["task_city_office"] = _task(plan, "2", city_office)
     world["task_gz"] = _task(plan, "3", gz_market)
     world["task_lz"] = _task(plan, "4", lz_market)
-    for key in ("task_city_market", "task_city_office", "task_gz", "task_lz"):
+    # Led by the city office; its second measure alone is 临泽县市场监管局's (措施责任单位).
+    world["task_measure_only"] = _task(plan, "5", city_office)
+    from yingshang.plans.models import PlanMeasure
+
+    measure = PlanMeasure.objects.create(task=world.task_measure_only, order=2, text="临泽县负责的措施")
+    measure.lead_departments.set([lz_market])
+    world["lz_measure"] = measure
+    for key in ("task_city_market", "task_city_office", "task_gz", "task_lz", "task_measure_only"):
         _supervision(world, key, world[key])
     world["target"] = PlanTarget.objects.create(
         plan=plan, task=world.task_city_market, order=1, indicator="市场准入效率", indicator_key="市场准入效率",
@@ -85,6 +95,14 @@ def build(world) -> None:
                                           status="official", official_at=AT)
         world[f"{key}_plan"] = county_plan
         world[f"task_{key}_plan"] = _task(county_plan, "1", lead, title=f"{region.name}任务")
+
+    from yingshang.plans.models import Assessment
+    from yingshang.plans.services import current_weights
+
+    world["lz_assessment"] = Assessment.objects.create(
+        plan=plan, period=f"{YEAR}Q1", subject_kind="county", subject_key=f"r{linze.pk}", subject_name=linze.name,
+        region=linze, weights=current_weights(), components={}, counts={}, score=Decimal("80.00"), rank=1,
+        computed_at=AT)
 
     draft = Plan.objects.create(title="待核对的导入", year=YEAR, region=city, status="draft",
                                 created_by=world.city_admin)

@@ -50,14 +50,19 @@ def task_scope_filter(user) -> Q | None:
         if region is None:
             return Q()
         return (Q(plan__region=region) | Q(lead_departments__region=region) | Q(co_departments__region=region)
-                | Q(lead_departments__region__parent=region) | Q(co_departments__region__parent=region))
+                | Q(lead_departments__region__parent=region) | Q(co_departments__region__parent=region)
+                | Q(measures__lead_departments__region=region) | Q(measures__co_departments__region=region))
     department = user.department
     if department is None:
         return None
     if scope == DataScope.DEPARTMENT_TREE:
-        return Q(lead_departments__path__startswith=department.path) | Q(
-            co_departments__path__startswith=department.path)
-    return Q(lead_departments=department) | Q(co_departments=department)
+        path = department.path
+        return (Q(lead_departments__path__startswith=path) | Q(co_departments__path__startswith=path)
+                | Q(measures__lead_departments__path__startswith=path)
+                | Q(measures__co_departments__path__startswith=path))
+    # A department that owns only one measure (措施) of a task sees the task, and reports on that measure.
+    return (Q(lead_departments=department) | Q(co_departments=department)
+            | Q(measures__lead_departments=department) | Q(measures__co_departments=department))
 
 
 def plan_scope_filter(user) -> Q | None:
@@ -124,6 +129,14 @@ def get_task_for_supervision(user, task_id: int):
     if not supervises_task(user, task):
         raise PermissionDenied("您无权督办该任务（县区只能督办本县区的任务）。")
     return task
+
+
+def get_evidence_for_user(user, evidence_id: int):
+    """An evidence file (佐证材料) of a progress report on a task within the user's scope (404 otherwise)."""
+    from yingshang.plans.models import PlanTask, ProgressEvidence
+
+    return get_object_or_404(ProgressEvidence.objects.filter(report__task__in=PlanTask.objects.visible_to(user)),
+                             pk=evidence_id)
 
 
 def get_notice_for_user(user, notice_id: int):

@@ -33,6 +33,7 @@ def _task_out(row) -> dict:
             "section": task.section.title if task.section else None, "lead_departments": row.leads,
             "co_departments": row.co, "deadline": task.deadline, "weight": task.weight, "progress": task.progress,
             "expected_progress": row.state.expected, "status": row.state.status, "status_label": row.status_label,
+            "status_reason": row.state.reason,
             "light": row.state.light}
 
 
@@ -69,7 +70,7 @@ def list_tasks(request, plan_id: int):
 @router.post("/tasks/{int:task_id}/progress", response={201: PlanProgressOut, **ERRORS},
              summary="报送任务进展（multipart 表单，可附佐证材料 evidence）")
 def report_progress(request, task_id: int, payload: Form[PlanProgressIn],
-                    evidence: File[list[UploadedFile]] | None = None):
+                    evidence: File[list[UploadedFile]] = None):
     access.require_plan_user(request.user)
     task = access.get_task_for_user(request.user, task_id)
     measure = task.measures.filter(pk=payload.measure_id).first() if payload.measure_id else None

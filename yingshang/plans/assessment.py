@@ -144,3 +144,109 @@ def monthly_bulletin(plan: Plan, *, as_of: dt.date, region=None) -> Bulletin:
         progress=plan_progress(plan), counts=status_counts(rows), total=len(rows), lagging=lagging,
         scores=department_scores(plan, as_of=as_of, region=region),
         open_notices=SupervisionNotice.objects.filter(task__in=tasks).exclude(status=NoticeStatus.CLOSED).count())
+
+
+# -- 季度考核 and 年度评价 ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PeriodResult:
+    """One department's or county's quarterly components and score (not yet saved)."""
+
+    subject_kind: str  # "department" | "county"
+    subject_key: str
+    subject_name: str
+    department_id: int | None
+    region_id: int | None
+    components: dict[str, Decimal | None]
+    counts: dict[str, int]
+    score: Decimal
+
+
+def quarterly_results(plan: Plan, *, year: int, quarter: int, weights: dict[str, Decimal]) -> list[PeriodResult]:
+    """Quarterly components of every lead department and every county (its departments' tasks), best first.
+
+    1. Derive each task's state at the quarter's last day on the working-day calendar (完成度).
+    2. Count the monthly reports due in the quarter and those made by their due date (及时率).
+    3. Count the 督办单 issued in the quarter and those answered within their reply deadline (督办响应率).
+    4. Count the problems due by the quarter's end and those closed (销号) by their due date (问题销号率).
+    5. Combine with `scoring.period_score` and the weights in force.
+    """
+    from yingshang.core.models import Region
+    from yingshang.plans.models import IssueItem, SupervisionReply
+    from yingshang.plans.scoring import period_score, quarter_bounds
+
+    start, end = quarter_bounds(year, quarter)
+    calendar = load_work_calendar()
+    rows = task_rows(PlanTask.objects.filter(plan=plan), today=end, calendar=calendar)
+    reports: dict[tuple[int, int], dict[dt.date, dt.date]] = defaultdict(dict)
+    for task_id, department_id, period, reported_at in ProgressReport.objects.filter(
+            task__plan=plan, reported_at__date__lte=end).values_list("task_id", "department_id", "period",
+                                                                    "reported_at"):
+        first = reports[(task_id, department_id)].get(period)
+        if first is None or reported_at.date() < first:
+            reports[(task_id, department_id)][period] = reported_at.date()
+    first_reply: dict[int, dt.date] = {}
+    for notice_id, created_at in SupervisionReply.objects.filter(notice__task__plan=plan, kind="reply").order_by(
+            "created_at").values_list("notice_id", "created_at"):
+        first_reply.setdefault(notice_id, created_at.date())
+    notices = list(SupervisionNotice.objects.filter(task__plan=plan, issued_at__date__gte=start,
+                                                    issued_at__date__lte=end).values_list("pk", "task_id",
+                                                                                          "reply_due"))
+    issues = list(IssueItem.objects.filter(plan=plan, raised_at__date__lte=end).values_list(
+        "department_id", "task_id", "due_date", "closed_at"))
+
+    departments: dict[int, tuple[str, int]] = {}
+    tasks_of: dict[int, list[TaskRow]] = defaultdict(list)
+    for row in rows:
+        for department in row.task.lead_departments.all():
+            departments[department.pk] = (department.short_name or department.name, department.region_id)
+            tasks_of[department.pk].append(row)
+    counties = {region.pk: region for region in Region.objects.filter(kind="county")}
+    county_of = {region_id: region_id for region_id in counties}
+    for child_id, parent_id in Region.objects.filter(parent_id__in=counties).values_list("pk", "parent_id"):
+        county_of[child_id] = parent_id
+
+    def components(subject_rows: list[TaskRow], department_ids: set[int]) -> tuple[dict, dict]:
+        task_ids = {row.task.pk for row in subject_rows}
+        due = on_time = 0
+        for row in subject_rows:
+            task = row.task
+            first_month = max(start, task.start_date or dt.date(plan.year, 1, 1))
+            last_month = min(end, task.deadline or dt.date(plan.year, 12, 31))
+            for period in months_between(first_month, last_month):
+                deadline = report_due_date(period, calendar)
+                if deadline > end or (task.closed_at and task.closed_at.date() < period):
+                    continue
+                due += 1
+                made = [reports.get((task.pk, d), {}).get(period) for d in department_ids]
+                on_time += any(day is not None and day <= deadline for day in made)
+        issued = [(pk, reply_due) for pk, task_id, reply_due in notices if task_id in task_ids]
+        answered = sum(1 for pk, reply_due in issued if pk in first_reply and first_reply[pk] <= reply_due)
+        problems = [(due_date or end, closed_at) for department_id, task_id, due_date, closed_at in issues
+                    if department_id in department_ids and (due_date or end) <= end]
+        closed = sum(1 for due_day, closed_at in problems if closed_at is not None and closed_at.date() <= due_day)
+        values = {"completion": completion((r.task.progress, r.state.expected) for r in subject_rows),
+                  "timeliness": ratio(on_time, due) if due else None,
+                  "supervision": ratio(answered, len(issued)) if issued else None,
+                  "problems": ratio(closed, len(problems)) if problems else None}
+        counts = {"tasks": len(subject_rows), "reports_due": due, "reports_on_time": on_time,
+                  "notices": len(issued), "notices_answered": answered, "problems": len(problems),
+                  "problems_closed": closed}
+        return values, counts
+
+    results: list[PeriodResult] = []
+    for department_id, (name, _region) in departments.items():
+        values, counts = components(tasks_of[department_id], {department_id})
+        results.append(PeriodResult("department", f"d{department_id}", name, department_id, None, values, counts,
+                                    period_score(values, weights)))
+    by_county: dict[int, set[int]] = defaultdict(set)
+    for department_id, (_, region_id) in departments.items():
+        if region_id in county_of:
+            by_county[county_of[region_id]].add(department_id)
+    for county_id, department_ids in by_county.items():
+        subject_rows = list({row.task.pk: row for d in department_ids for row in tasks_of[d]}.values())
+        values, counts = components(subject_rows, department_ids)
+        results.append(PeriodResult("county", f"r{county_id}", counties[county_id].name, None, county_id, values,
+                                    counts, period_score(values, weights)))
+    return sorted(results, key=lambda r: (r.subject_kind != "department", -r.score, r.subject_name))

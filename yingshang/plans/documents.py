@@ -142,3 +142,68 @@ def bulletin_docx(bulletin) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+# -- 季度考核 and 年度评价 ------------------------------------------------------------------------------------
+
+ASSESSMENT_HEADERS = ("排名", "被考核单位", "类别", "完成度", "及时率", "督办响应率", "问题销号率", "得分", "状态", "权重版本")
+
+
+def _percent(value) -> str:
+    return "—" if value is None else f"{float(value):.2%}"
+
+
+def _assessment_cells(row) -> list:
+    components = row.components
+    if "quarters" in components:
+        parts = ["；".join(f"{period[-2:]} {score}" for period, score in components["quarters"].items()), "", "", ""]
+    else:
+        parts = [_percent(components.get(name)) for name in ("completion", "timeliness", "supervision", "problems")]
+    return [row.rank, row.subject_name, "县区" if row.subject_kind == "county" else "单位", *parts, str(row.score),
+            row.get_status_display(), row.weights.version]
+
+
+def assessment_title(plan, period: str) -> str:
+    kind = "年度评价" if len(period) == 4 else f"第{period[-1]}季度考核"
+    return f"{plan.title}{period[:4]}年{kind}结果"
+
+
+def assessment_xlsx(plan, period: str, rows) -> bytes:
+    """The period's results in one sheet, departments then counties, with the formula under them."""
+    from yingshang.plans.scoring import ANNUAL_METHOD_TEXT, PERIOD_FORMULA_TEXT
+
+    lines = [_assessment_cells(row) for row in rows]
+    lines += [[], ["计分办法", ANNUAL_METHOD_TEXT if len(period) == 4 else PERIOD_FORMULA_TEXT]]
+    return write_xlsx(ASSESSMENT_HEADERS, lines, sheet_title="考核结果")
+
+
+def assessment_pdf(plan, period: str, rows) -> bytes:
+    """The period's results as a printable PDF (WeasyPrint, Noto CJK)."""
+    from weasyprint import HTML
+
+    from yingshang.plans.scoring import ANNUAL_METHOD_TEXT, PERIOD_FORMULA_TEXT
+
+    font = chinese_font_path()
+    face = f"@font-face {{ font-family: 'BulletinCJK'; src: url('file://{font}'); }}" if font else ""
+    escape = html.escape
+    body = "".join("<tr>" + "".join(f"<td>{escape(str(cell))}</td>" for cell in _assessment_cells(row)) + "</tr>"
+                   for row in rows) or f"<tr><td colspan='{len(ASSESSMENT_HEADERS)}'>尚未计算</td></tr>"
+    signed = [row for row in rows if row.signed_at]
+    sign_line = (f"签发：{escape(str(signed[0].signed_by or ''))}　{signed[0].signed_at:%Y年%m月%d日}" if signed
+                 else "（待签发）")
+    method = ANNUAL_METHOD_TEXT if len(period) == 4 else PERIOD_FORMULA_TEXT
+    weights = rows[0].weights if rows else None
+    weight_line = (f"权重（第 {weights.version} 版）：完成度 {weights.completion}、及时率 {weights.timeliness}、"
+                   f"督办响应率 {weights.supervision}、问题销号率 {weights.problems}") if weights else ""
+    document = f"""<!doctype html><html lang="zh-Hans"><head><meta charset="utf-8"><style>
+{face}
+@page {{ size: A4 landscape; margin: 15mm; }}
+body {{ font-family: 'BulletinCJK', 'Noto Sans CJK SC', sans-serif; font-size: 10pt; }}
+h1 {{ font-size: 15pt; text-align: center; }} table {{ width: 100%; border-collapse: collapse; }}
+th, td {{ border: 1px solid #666; padding: 3pt 4pt; }} th {{ background: #eee; }} .muted {{ color: #555; }}
+</style></head><body>
+<h1>{escape(assessment_title(plan, period))}</h1>
+<table><tr>{''.join(f'<th>{escape(h)}</th>' for h in ASSESSMENT_HEADERS)}</tr>{body}</table>
+<p class="muted">计分办法：{escape(method)}</p><p class="muted">{escape(weight_line)}</p><p>{sign_line}</p>
+</body></html>"""
+    return HTML(string=document).write_pdf()

@@ -8,7 +8,8 @@ Stable field names (the monitoring app links indicators to these; do not rename)
 - PlanTask: plan, section (FK, nullable), number, kind (task/key_action/safeguard), title, order,
   lead_departments / co_departments (M2M core.Department), lead_units / co_units (raw names, lists),
   unmatched_units (list), start_date, deadline, weight, progress (cached roll-up, 0–100), closed_at.
-- PlanMeasure: task, order, text, weight, deadline (nullable → task deadline), progress (0–100).
+- PlanMeasure: task, order, text, weight, deadline (nullable → task deadline), progress (0–100),
+  lead_departments / co_departments (M2M, empty → the task's), lead_units / co_units (raw names).
 - PlanTarget: plan, task (nullable), indicator, comparator (">=", "<=", "=", "range"), value, low, high
   (Decimal, nullable), unit, growth, soft, period, text, indicator_key (normalised name for matching),
   effective_from, effective_to, order, in_conflict, is_active (False once set aside in conflict resolution).
@@ -140,6 +141,13 @@ class PlanMeasure(models.Model):
     weight = models.DecimalField("权重", max_digits=6, decimal_places=2, default=1)
     deadline = models.DateField("完成时限", null=True, blank=True)
     progress = models.DecimalField("进度（%）", max_digits=5, decimal_places=1, default=0)
+    # Departments of this measure alone; none → the task's (see `effective_departments`).
+    lead_departments = models.ManyToManyField(Department, verbose_name="牵头单位", blank=True,
+                                              related_name="plan_measures_led")
+    co_departments = models.ManyToManyField(Department, verbose_name="配合单位", blank=True,
+                                            related_name="plan_measures_supported")
+    lead_units = models.JSONField("牵头单位（原文）", default=list, blank=True)
+    co_units = models.JSONField("配合单位（原文）", default=list, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "具体措施"
@@ -343,3 +351,75 @@ class IssueItem(models.Model):
 
     def __str__(self) -> str:
         return self.description[:40]
+
+
+class AssessmentWeights(models.Model):
+    """A version of the weights (考核权重) of the quarterly assessment; the newest version is in force."""
+
+    version = models.PositiveIntegerField("版本", unique=True)
+    completion = models.DecimalField("完成度权重", max_digits=5, decimal_places=2)
+    timeliness = models.DecimalField("及时率权重", max_digits=5, decimal_places=2)
+    supervision = models.DecimalField("督办响应率权重", max_digits=5, decimal_places=2)
+    problems = models.DecimalField("问题销号率权重", max_digits=5, decimal_places=2)
+    note = models.CharField("调整说明", max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField("生效时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "考核权重"
+        ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return f"第 {self.version} 版"
+
+    def as_dict(self) -> dict:
+        return {name: getattr(self, name) for name in ("completion", "timeliness", "supervision", "problems")}
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AssessmentQuerySet:
+        """City-wide assessors see every row; a county office its county's row and its county's departments'."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active or not user.can("plan.assess"):
+            return self.none()
+        region = user.scope_region
+        if region is None:
+            return self.filter(plan__in=Plan.objects.visible_to(user))
+        return self.filter(plan__in=Plan.objects.visible_to(user)).filter(
+            Q(region=region) | Q(department__region=region) | Q(department__region__parent=region))
+
+
+class Assessment(models.Model):
+    """A quarterly assessment (季度考核, period "2025Q1") or annual evaluation (年度评价, period "2025") of one
+    department or one county on a plan; a draft until the city office signs it off (签发), then frozen."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="assessments")
+    period = models.CharField("考核期", max_length=6, db_index=True)
+    subject_kind = models.CharField("对象", max_length=10, choices=[("department", "单位"), ("county", "县区")])
+    subject_key = models.CharField("对象标识", max_length=30)
+    subject_name = models.CharField("被考核单位", max_length=100)
+    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    weights = models.ForeignKey(AssessmentWeights, verbose_name="权重版本", on_delete=models.PROTECT,
+                                related_name="assessments")
+    components = models.JSONField("分项", default=dict)
+    counts = models.JSONField("计数", default=dict)
+    score = models.DecimalField("得分", max_digits=6, decimal_places=2)
+    rank = models.PositiveIntegerField("排名", default=0)
+    status = models.CharField("状态", max_length=10, choices=[("draft", "待签发"), ("signed", "已签发")],
+                              default="draft")
+    computed_at = models.DateTimeField("计算时间")
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    signed_at = models.DateTimeField("签发时间", null=True, blank=True)
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "考核结果"
+        ordering = ["plan", "period", "subject_kind", "rank", "id"]
+        constraints = [models.UniqueConstraint(fields=["plan", "period", "subject_kind", "subject_key"],
+                                               name="plan_assessment_unique_subject")]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.subject_name} {self.score}"

@@ -53,6 +53,11 @@ class PlanTask:
     lead_units: tuple[str, ...]
     co_units: tuple[str, ...]
     kind: TaskKind
+    # Per measure (same order as `measures`): (lead units, co units) named for that measure alone, or ((), ())
+    # when the measure has no annotation of its own and inherits the task's units.
+    measure_units: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
+    # The 时限 column of a task table ("2025年6月底前"), read by `tables.parse_deadline`; "" for prose plans.
+    deadline_text: str = ""
 
     def to_json_dict(self) -> dict[str, object]:
         return {
@@ -420,33 +425,79 @@ def _task_from_draft(draft: _Draft, number: str) -> PlanTask:
     """
     leads: list[str] = []
     co_units: list[str] = []
-    paragraphs = []
+    sentences: list[str] = []
+    units: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
     for paragraph in (draft.heading, *draft.body):
-        text, paragraph_leads, paragraph_co_units = extract_responsibility(paragraph)
-        leads.extend(paragraph_leads)
-        co_units.extend(paragraph_co_units)
-        if text:
-            paragraphs.append(text)
-    sentences = [
-        cleaned
-        for paragraph in paragraphs
-        for sentence in split_sentences(paragraph)
-        if (cleaned := _INLINE_SUB_NUMBER_RE.sub("", sentence).strip())
-    ]
+        for text, sentence_leads, sentence_co in _annotated_sentences(paragraph):
+            leads.extend(sentence_leads)
+            co_units.extend(sentence_co)
+            cleaned = _INLINE_SUB_NUMBER_RE.sub("", text).strip()
+            if cleaned:
+                sentences.append(cleaned)
+                units.append((tuple(_unique(sentence_leads)),
+                              tuple(u for u in _unique(sentence_co) if u not in sentence_leads)))
     title = sentences[0] if sentences else ""
-    measures = sentences[1:]
+    measures, measure_units = sentences[1:], units[1:]
     if len(title) > _TITLE_MAX_LENGTH:
-        measures = sentences
+        measures, measure_units = sentences, units
         title = re.split(r"[，：]", title, maxsplit=1)[0]
+    task_leads = tuple(_unique(leads))
+    task_co = tuple(unit for unit in _unique(co_units) if unit not in leads)
+    # One annotation for the whole task (however many sentences it follows): every measure inherits it.
+    if len({pair for pair in units if pair[0] or pair[1]}) <= 1:
+        measure_units = [((), ())] * len(measures)
     return PlanTask(
         number=number,
         title=title,
         section=draft.section,
         measures=tuple(measures),
-        lead_units=tuple(_unique(leads)),
-        co_units=tuple(unit for unit in _unique(co_units) if unit not in leads),
+        lead_units=task_leads,
+        co_units=task_co,
         kind=draft.kind,
+        measure_units=tuple(measure_units),
     )
+
+
+def _annotated_sentences(paragraph: str) -> list[tuple[str, list[str], list[str]]]:
+    """Sentences of a paragraph with the units their own annotation names.
+
+    1. A paragraph that is an annotation as a whole (责任单位：…) names units for no sentence of its own:
+       it is returned as one empty sentence carrying the units (they count for the task).
+    2. An annotation applies to the sentences since the previous annotation of the paragraph: written
+       inside a sentence ("…（市财政局牵头）。") or right after its full stop ("…。（市财政局牵头）下一句").
+    3. Sentences after the last annotation carry no units of their own.
+    """
+    if _LABEL_RE.match(paragraph):
+        _, whole_leads, whole_co = extract_responsibility(paragraph)
+        return [("", whole_leads, whole_co)]
+    result: list[tuple[str, list[str], list[str]]] = []
+    pending: list[int] = []
+
+    def assign(leads: list[str], co: list[str]) -> None:
+        for index in pending:
+            text, _, _ = result[index]
+            result[index] = (text, list(leads), list(co))
+        pending.clear()
+
+    for piece in split_sentences(paragraph):
+        if piece[0] in "（〔【[":
+            end = _closing_bracket(piece, 0)
+            if _is_annotation(piece[1:end]):
+                head_leads: list[str] = []
+                head_co: list[str] = []
+                _read_annotation(piece[1:end], head_leads, head_co)
+                assign(head_leads, head_co)
+                result.append(("", head_leads, head_co))
+                piece = piece[end + 1:]
+        text, leads, co = extract_responsibility(piece) if piece.strip() else ("", [], [])
+        if not (text or leads or co):
+            continue
+        result.append((text, leads, co))
+        if text:
+            pending.append(len(result) - 1)
+        if leads or co:
+            assign(leads, co)
+    return result
 
 
 # -- responsibility annotations -----------------------------------------------------------------------

@@ -3,7 +3,8 @@
 from yingshang.accounts.roles import Role
 
 EXTRA_ROLE_PERMISSIONS = {
-    Role.CITY_ADMIN: {"plan.assess"},
+    # The city office computes, signs off (签发) and weighs the quarterly assessment and annual evaluation.
+    Role.CITY_ADMIN: {"plan.assess", "plan.sign_assessment"},
     Role.LEADER: {"plan.assess"},
     Role.COUNTY_ADMIN: {"plan.assess"},
 }

@@ -48,6 +48,7 @@ class PlanTaskOut(Schema):
     expected_progress: Decimal
     status: str
     status_label: str
+    status_reason: str
     light: str
 
 

@@ -16,8 +16,8 @@ from yingshang.core.models import Department, Region
 from yingshang.core.selectors import load_work_calendar
 from yingshang.plans.choices import Light, NoticeStatus, PlanStatus, TaskStatus
 from yingshang.plans.keys import indicator_key
-from yingshang.plans.models import Plan, PlanSection, PlanTarget, PlanTask
-from yingshang.plans.supervision import CachedCalendar, TaskState, rollup, task_state
+from yingshang.plans.models import Plan, PlanMeasure, PlanSection, PlanTarget, PlanTask
+from yingshang.plans.supervision import CachedCalendar, TaskState, missed_milestones, rollup, task_state
 from yingshang.plans.units import DepartmentRef
 
 __all__ = ["department_refs", "indicator_key", "official_plan", "official_targets", "targets_for_plan"]
@@ -64,7 +64,11 @@ class TaskRow:
 
     @property
     def status_label(self) -> str:
-        return TaskStatus(self.state.status).label
+        """The status, with the reason when a missed milestone makes the task 滞后 (shown in every ledger)."""
+        label = TaskStatus(self.state.status).label
+        if self.state.reason.startswith("节点"):
+            return f"{label}：{self.state.reason}"
+        return label
 
     @property
     def light_label(self) -> str:
@@ -87,7 +91,7 @@ def task_rows(tasks: QuerySet[PlanTask], *, today: dt.date, calendar=None) -> li
     """Tasks with their derived status and light, in a constant number of queries."""
     calendar = CachedCalendar(calendar or load_work_calendar())
     tasks = (tasks.select_related("plan", "section")
-             .prefetch_related("lead_departments", "co_departments")
+             .prefetch_related("lead_departments", "co_departments", "milestones")
              .annotate(report_count=Count("reports", distinct=True),
                        open_notice_count=Count("notices", filter=~Q(notices__status=NoticeStatus.CLOSED),
                                                distinct=True))
@@ -96,8 +100,10 @@ def task_rows(tasks: QuerySet[PlanTask], *, today: dt.date, calendar=None) -> li
     for task in tasks:
         deadline = task.deadline or dt.date(task.plan.year, 12, 31)
         start = task.start_date or dt.date(task.plan.year, 1, 1)
+        missed = missed_milestones(((m.title, m.due_date, m.done_on) for m in task.milestones.all()), today=today,
+                                   calendar=calendar)
         state = task_state(progress=task.progress, start=start, deadline=deadline, today=today, calendar=calendar,
-                           closed=task.closed_at is not None, reported=task.report_count > 0)
+                           closed=task.closed_at is not None, reported=task.report_count > 0, missed=missed)
         rows.append(TaskRow(task=task, state=state, leads=[d.short_name or d.name for d in task.lead_departments.all()],
                             co=[d.short_name or d.name for d in task.co_departments.all()],
                             open_notices=task.open_notice_count))
@@ -157,3 +163,52 @@ def gantt_data(plan: Plan, rows: list[TaskRow], today: dt.date) -> dict:
                        for task_id, title, due, done in milestones],
         "today": today.isoformat(),
     }
+
+
+@dataclass(frozen=True)
+class MeasureRow:
+    """A measure with its effective departments: its own, or the task's when it has none (inherited)."""
+
+    measure: PlanMeasure
+    leads: list[Department]
+    co: list[Department]
+    inherited: bool
+
+    @property
+    def lead_names(self) -> list[str]:
+        return [d.short_name or d.name for d in self.leads]
+
+    @property
+    def co_names(self) -> list[str]:
+        return [d.short_name or d.name for d in self.co]
+
+
+def measure_rows(task: PlanTask) -> list[MeasureRow]:
+    """The task's measures in order, each with its effective lead and co departments."""
+    task_leads, task_co = list(task.lead_departments.all()), list(task.co_departments.all())
+    rows = []
+    for measure in task.measures.prefetch_related("lead_departments", "co_departments").order_by("order", "id"):
+        leads, co = list(measure.lead_departments.all()), list(measure.co_departments.all())
+        inherited = not (leads or co)
+        rows.append(MeasureRow(measure=measure, leads=task_leads if inherited else leads,
+                               co=task_co if inherited else co, inherited=inherited))
+    return rows
+
+
+def measures_owned_by(user, tasks) -> dict[int, list[PlanMeasure]]:
+    """For 我的任务: per task id, the measures named for the user's department (and below, for a leader)."""
+    from yingshang.accounts.roles import DataScope
+
+    department = getattr(user, "department", None)
+    if department is None:
+        return {}
+    if user.data_scope == DataScope.DEPARTMENT_TREE:
+        mine = Q(lead_departments__path__startswith=department.path) | Q(
+            co_departments__path__startswith=department.path)
+    else:
+        mine = Q(lead_departments=department) | Q(co_departments=department)
+    owned: dict[int, list[PlanMeasure]] = {}
+    for measure in PlanMeasure.objects.filter(mine, task__in=tasks).distinct().order_by("task_id", "order", "id"):
+        owned.setdefault(measure.task_id, []).append(measure)
+    return owned
+

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from yingshang.core.audit import Change, record_change, record_changes, snapshot
@@ -31,6 +32,8 @@ from yingshang.plans.choices import (
 from yingshang.plans.importing import detect_year, read_plan_upload
 from yingshang.plans.keys import indicator_key
 from yingshang.plans.models import (
+    Assessment,
+    AssessmentWeights,
     IssueItem,
     Plan,
     PlanMeasure,
@@ -124,7 +127,7 @@ def build_plan_structure(*, plan: Plan, parsed: ParsedPlan) -> None:
         task = PlanTask(plan=plan, section=sections[(kind, parsed_task.section or SECTION_TITLES.get(kind, "主要任务"))],
                         number=parsed_task.number[:20], kind=kind, title=parsed_task.title[:300] or "（无标题）",
                         order=order, lead_units=list(parsed_task.lead_units), co_units=list(parsed_task.co_units),
-                        unmatched_units=unmatched, deadline=deadline)
+                        unmatched_units=unmatched, deadline=_task_deadline(parsed_task.deadline_text, plan.year, deadline))
         tasks.append(task)
         links.append((task, lead_ids, co_ids))
     PlanTask.objects.bulk_create(tasks)
@@ -135,10 +138,24 @@ def build_plan_structure(*, plan: Plan, parsed: ParsedPlan) -> None:
     co_through.objects.bulk_create(
         [co_through(plantask_id=task.pk, department_id=d) for task, lead, co in links
          for d in dict.fromkeys(co) if d not in lead])
-    PlanMeasure.objects.bulk_create(
-        [PlanMeasure(task=task, order=order, text=text)
-         for task, parsed_task in zip(tasks, parsed.tasks, strict=True)
-         for order, text in enumerate(parsed_task.measures or (parsed_task.title,), start=1)])
+    measures: list[tuple[PlanMeasure, list[int], list[int]]] = []
+    for task, parsed_task in zip(tasks, parsed.tasks, strict=True):
+        units = list(parsed_task.measure_units) or [((), ())] * len(parsed_task.measures)
+        for order, (text, (lead_units, co_units)) in enumerate(
+                zip(parsed_task.measures or (parsed_task.title,), units or [((), ())], strict=False), start=1):
+            lead_ids = [d for name in lead_units
+                        for d in match_unit(name, refs, city_name=city_name, default_region_code=default_code)]
+            co_ids = [d for name in co_units
+                      for d in match_unit(name, refs, city_name=city_name, default_region_code=default_code)]
+            measures.append((PlanMeasure(task=task, order=order, text=text, lead_units=list(lead_units),
+                                         co_units=list(co_units)), lead_ids, co_ids))
+    PlanMeasure.objects.bulk_create([measure for measure, _, _ in measures])
+    measure_lead = PlanMeasure.lead_departments.through
+    measure_co = PlanMeasure.co_departments.through
+    measure_lead.objects.bulk_create([measure_lead(planmeasure_id=m.pk, department_id=d)
+                                      for m, lead, _ in measures for d in dict.fromkeys(lead)])
+    measure_co.objects.bulk_create([measure_co(planmeasure_id=m.pk, department_id=d)
+                                    for m, lead, co in measures for d in dict.fromkeys(co) if d not in lead])
 
     # 3. Targets.
     by_number = {task.number: task for task in tasks}
@@ -153,6 +170,14 @@ def build_plan_structure(*, plan: Plan, parsed: ParsedPlan) -> None:
                    in_conflict=id(target) in conflicting)
         for order, target in enumerate(parsed.targets, start=1)
     ])
+
+
+def _task_deadline(text: str, year: int, default: dt.date) -> dt.date:
+    """A task table's 时限 as a date within the plan year or the next; else the plan year's end."""
+    from yingshang.plans.tables import parse_deadline
+
+    day = parse_deadline(text, year) if text else None
+    return day if day is not None and dt.date(year, 1, 1) <= day <= dt.date(year + 1, 12, 31) else default
 
 
 def _city_name() -> str:
@@ -349,24 +374,88 @@ MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 EVIDENCE_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx", ".txt", ".zip")
 
 
+# What each kind of evidence file starts with; a file whose content does not match its name is refused.
+EVIDENCE_MAGIC = {
+    ".pdf": (b"%PDF",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",), ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".docx": (b"PK\x03\x04",), ".xlsx": (b"PK\x03\x04",), ".zip": (b"PK\x03\x04", b"PK\x05\x06"),
+    ".doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",), ".xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
+}
+
+
 def _check_evidence(files) -> None:
+    """Refuse evidence (佐证材料) of a type not accepted, empty, too big, or whose content is not what its name says."""
     for upload in files:
         name = getattr(upload, "name", "") or ""
-        if not name.lower().endswith(EVIDENCE_SUFFIXES):
+        suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+        if suffix not in EVIDENCE_SUFFIXES:
             raise InvalidUpload(f"佐证材料“{name}”的类型不支持，请上传 PDF、图片、Word、Excel 或压缩包。",
                                 field="evidence")
-        if getattr(upload, "size", 0) > MAX_EVIDENCE_BYTES:
+        size = getattr(upload, "size", 0) or 0
+        if size > MAX_EVIDENCE_BYTES:
             raise InvalidUpload(f"佐证材料“{name}”超过 20 MB。", field="evidence")
+        if size == 0:
+            raise InvalidUpload(f"佐证材料“{name}”是空文件。", field="evidence")
+        upload.seek(0)
+        head = upload.read(512)
+        upload.seek(0)
+        expected = EVIDENCE_MAGIC.get(suffix)
+        if expected is not None and not head.startswith(expected):
+            raise InvalidUpload(f"佐证材料“{name}”的内容与扩展名不符（不是真正的 {suffix[1:].upper()} 文件），"
+                                "请上传原始文件。", field="evidence")
+        if suffix == ".txt" and b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise InvalidUpload(f"佐证材料“{name}”不是文本文件。", field="evidence")
 
 
 def reporting_department(task: PlanTask, user) -> Department | None:
-    """The department a user reports for on a task: theirs if it leads or supports the task."""
+    """The department a user reports for on a task: theirs if it leads or supports the task or one of its measures."""
     department = getattr(user, "department", None)
     if department is None:
         return None
-    owners = set(task.lead_departments.values_list("pk", flat=True)) | set(
-        task.co_departments.values_list("pk", flat=True))
-    return department if department.pk in owners else None
+    if owns_task(task, department) or owned_measures(task, department):
+        return department
+    return None
+
+
+def owns_task(task: PlanTask, department: Department) -> bool:
+    """Whether the department leads or supports the task as a whole."""
+    return (task.lead_departments.filter(pk=department.pk).exists()
+            or task.co_departments.filter(pk=department.pk).exists())
+
+
+def owned_measures(task: PlanTask, department: Department) -> list[PlanMeasure]:
+    """The task's measures named for the department itself (措施责任单位)."""
+    return list(task.measures.filter(Q(lead_departments=department) | Q(co_departments=department)).distinct())
+
+
+@transaction.atomic
+def update_measure_assignment(*, measure: PlanMeasure, by, lead_departments: Sequence[Department],
+                              co_departments: Sequence[Department], deadline: dt.date | None = None,
+                              reason: str = "") -> PlanMeasure:
+    """Give a measure (具体措施) its own lead and co departments, or none (then it inherits the task's)."""
+    task = measure.task
+    if task.plan.status == PlanStatus.ARCHIVED:
+        raise ConflictError("方案已归档，不能修改措施。", code="plan_archived")
+    if task.closed_at is not None:
+        raise ConflictError(f"任务“{task.number}”已办结，不能修改措施分工。", code="task_closed")
+    if co_departments and not lead_departments:
+        raise BusinessRuleError("只填写配合单位时请同时指定牵头单位（都不填则沿用任务的责任单位）。", field="lead")
+    if deadline is not None and task.deadline and deadline > task.deadline:
+        raise BusinessRuleError(f"措施完成时限 {deadline} 晚于任务完成时限 {task.deadline}。", field="deadline")
+    before = {"lead_departments": sorted(measure.lead_departments.values_list("pk", flat=True)),
+              "co_departments": sorted(measure.co_departments.values_list("pk", flat=True)),
+              "deadline": measure.deadline}
+    lead_ids = {d.pk for d in lead_departments}
+    measure.lead_departments.set(lead_departments)
+    measure.co_departments.set([d for d in co_departments if d.pk not in lead_ids])
+    measure.deadline = deadline
+    measure.save(update_fields=["deadline"])
+    after = {"lead_departments": sorted(measure.lead_departments.values_list("pk", flat=True)),
+             "co_departments": sorted(measure.co_departments.values_list("pk", flat=True)),
+             "deadline": measure.deadline}
+    if after != before:
+        record_change(actor=by, action="plan.measure.update", obj=measure, before=before, after=after, reason=reason,
+                      region_code=task.plan.region.code if task.plan.region else "")
+    return measure
 
 
 @transaction.atomic
@@ -393,7 +482,23 @@ def record_progress(*, task: PlanTask, by, percent, text: str, now: dt.datetime,
     if measure is not None and measure.task_id != task.pk:
         raise BusinessRuleError("所选措施不属于该任务。", field="measure")
     _check_evidence(evidence_files)
+    readings = []
+    for target_id, value in (target_values or {}).items():
+        target = task.targets.filter(pk=target_id, is_active=True).first()
+        value = _decimal(value)
+        if target is None:
+            raise BusinessRuleError("填写的指标不属于该任务。", field="targets")
+        if value is None or not value.is_finite() or abs(value) >= Decimal("1e15"):
+            raise BusinessRuleError(f"指标“{target.indicator}”的实际值“{value}”不是有效数字。", field="targets")
+        readings.append((target, value))
     department = reporting_department(task, by)
+    if department is not None and not owns_task(task, department):
+        # A department named only for some measures reports on those measures.
+        mine = owned_measures(task, department)
+        if measure is None and len(mine) == 1:
+            measure = mine[0]
+        if measure is None or measure not in mine:
+            raise PermissionDenied("本单位只负责该任务的部分措施，请选择本单位负责的措施报送进展。")
     if department is None:
         if not (supervises_task(by, task) or by.is_superuser):
             raise PermissionDenied("只有牵头或配合单位可以报送该任务的进展。")
@@ -405,11 +510,8 @@ def record_progress(*, task: PlanTask, by, percent, text: str, now: dt.datetime,
                                            reported_at=now)
     for upload in evidence_files:
         ProgressEvidence.objects.create(report=report, file=upload, original_name=upload.name[:200])
-    for target_id, value in (target_values or {}).items():
-        target = task.targets.filter(pk=target_id, is_active=True).first()
-        if target is None:
-            raise BusinessRuleError("填写的指标不属于该任务。", field="targets")
-        TargetReading.objects.create(target=target, value=Decimal(str(value)), as_of=today, source="progress",
+    for target, value in readings:
+        TargetReading.objects.create(target=target, value=value, as_of=today, source="progress",
                                      reported_by=by, note=f"进展报送 #{report.pk}")
     before = {"progress": str(task.progress)}
     if measure is not None:
@@ -636,25 +738,42 @@ def close_issue(*, issue: IssueItem, by, note: str, evidence, now: dt.datetime) 
 def send_reminders(*, today: dt.date) -> int:
     """Notify department users of a monthly report due in 3 working days (not yet made this month) and of
     task deadlines 3 working days away; each reminder is sent once (dedupe key). Returns how many were sent."""
-    from yingshang.plans.supervision import REMINDER_WORKING_DAYS, reminder_date, report_due_date
+    from yingshang.plans.supervision import (
+        REMINDER_WORKING_DAYS,
+        milestone_due,
+        reminder_date,
+        report_due_date,
+    )
 
     calendar = load_work_calendar()
     period = month_start(today)
     report_due = report_due_date(period, calendar)
     report_reminder = reminder_date(report_due, calendar) == today
     tasks = (PlanTask.objects.filter(plan__status=PlanStatus.OFFICIAL, closed_at__isnull=True)
-             .select_related("plan").prefetch_related("lead_departments", "co_departments"))
+             .select_related("plan").prefetch_related("lead_departments", "co_departments",
+                                                      "measures__lead_departments", "measures__co_departments",
+                                                      "milestones"))
     reported = set(ProgressReport.objects.filter(period=period).values_list("task_id", "department_id"))
     sent = 0
     for task in tasks:
-        departments = list(task.lead_departments.all()) + list(task.co_departments.all())
+        departments = list(dict.fromkeys(
+            [*task.lead_departments.all(), *task.co_departments.all(),
+             *(d for m in task.measures.all() for d in (*m.lead_departments.all(), *m.co_departments.all()))]))
         deadline_soon = task.deadline is not None and reminder_date(task.deadline, calendar) == today
+        # Milestones are reminded 3 working days before the working day they are really due.
+        milestones_soon = [m for m in task.milestones.all()
+                           if m.done_on is None and reminder_date(milestone_due(m.due_date, calendar), calendar) == today]
         for department in departments:
             for user in _department_users([department]):
                 if report_reminder and (task.pk, department.pk) not in reported:
                     sent += notify(recipient=user, title=f"请于 {report_due:%m月%d日} 前报送任务进展",
                                    body=f"{task.number} {task.title}：本月进展尚未报送。", link=f"/plans/tasks/{task.pk}/",
                                    dedupe_key=f"plans:report:{task.pk}:{period:%Y-%m}:{user.pk}") is not None
+                for milestone in milestones_soon:
+                    sent += notify(recipient=user, title=f"任务节点将于 {REMINDER_WORKING_DAYS} 个工作日后到期",
+                                   body=f"{task.number} {task.title}：节点“{milestone.title}”计划 "
+                                        f"{milestone.due_date:%Y年%m月%d日} 完成。", link=f"/plans/tasks/{task.pk}/",
+                                   dedupe_key=f"plans:milestone:{milestone.pk}:{milestone.due_date}:{user.pk}") is not None
                 if deadline_soon:
                     sent += notify(recipient=user, title=f"任务将于 {REMINDER_WORKING_DAYS} 个工作日后到期",
                                    body=f"{task.number} {task.title}：完成时限 {task.deadline:%Y年%m月%d日}，"
@@ -683,3 +802,126 @@ def open_supervision(*, title: str, department, reason: str, source: str, by, no
         raise BusinessRuleError("该指标没有关联到正式任务清单中由责任部门牵头的未办结任务，无法转督办。", code="no_task")
     return issue_supervision_notice(task=task, by=by, now=now,
                                     reason=f"{title}：{reason}（来源：{source}）"[:1000])
+
+
+# -- 季度考核 and 年度评价 ------------------------------------------------------------------------------------
+
+
+def current_weights() -> AssessmentWeights:
+    """The weights in force: the newest version (the documented defaults become version 1 on first use)."""
+    from yingshang.plans.scoring import DEFAULT_PERIOD_WEIGHTS
+
+    weights = AssessmentWeights.objects.order_by("-version").first()
+    if weights is None:
+        weights, _ = AssessmentWeights.objects.get_or_create(
+            version=1, defaults={**DEFAULT_PERIOD_WEIGHTS, "note": "默认权重", "created_at": timezone.now()})
+    return weights
+
+
+@transaction.atomic
+def set_assessment_weights(*, by, weights: dict[str, Decimal], note: str, now: dt.datetime) -> AssessmentWeights:
+    """Adopt new assessment weights (考核权重) as a new version; earlier assessments keep the version they used."""
+    from yingshang.plans.scoring import PERIOD_COMPONENT_LABELS, PERIOD_COMPONENTS
+
+    values = {}
+    for name in PERIOD_COMPONENTS:
+        value = _decimal(weights.get(name))
+        if value is None or not value.is_finite() or value < 0 or value > 100:
+            raise BusinessRuleError(f"{PERIOD_COMPONENT_LABELS[name]}权重须在 0 到 100 之间。", field=name)
+        values[name] = value.quantize(Decimal("0.01"))
+    if sum(values.values()) <= 0:
+        raise BusinessRuleError("权重不能全部为 0。", field="completion")
+    if not note.strip():
+        raise BusinessRuleError("请填写调整说明。", field="note")
+    previous = current_weights()
+    if values == {k: Decimal(v) for k, v in previous.as_dict().items()}:
+        raise ConflictError("权重与现行版本相同，无需调整。", code="unchanged")
+    version = AssessmentWeights.objects.select_for_update().order_by("-version").first().version + 1
+    adopted = AssessmentWeights.objects.create(version=version, note=note.strip()[:300], created_by=by,
+                                               created_at=now, **values)
+    record_change(actor=by, action="plan.assessment.weights", obj=adopted,
+                  before={k: str(v) for k, v in previous.as_dict().items()} | {"version": previous.version},
+                  after={k: str(v) for k, v in values.items()} | {"version": version}, reason=note.strip())
+    return adopted
+
+
+def _period(period: str) -> tuple[int, int | None]:
+    from yingshang.plans.scoring import parse_period
+
+    parsed = parse_period(period)
+    if parsed is None:
+        raise BusinessRuleError(f"考核期“{period}”无效，应为“2025Q1”（季度）或“2025”（年度）。", field="period")
+    return parsed
+
+
+@transaction.atomic
+def generate_assessments(*, plan: Plan, period: str, by, now: dt.datetime) -> list[Assessment]:
+    """Compute (or recompute) the drafts of a quarterly assessment or annual evaluation for every subject.
+
+    A signed-off period is frozen. The annual evaluation needs the four quarters of the year signed off and
+    averages their scores (scoring.ANNUAL_METHOD_TEXT).
+    """
+    from yingshang.plans.assessment import quarterly_results
+    from yingshang.plans.scoring import annual_score
+
+    year, quarter = _period(period)
+    if plan.status not in (PlanStatus.OFFICIAL, PlanStatus.ARCHIVED):
+        raise ConflictError("只能对正式任务清单进行考核。", code="plan_not_official")
+    if year != plan.year:
+        raise BusinessRuleError(f"考核期 {period} 不在方案年度 {plan.year} 年内。", field="period")
+    if plan.assessments.filter(period=period, status="signed").exists():
+        raise ConflictError(f"{period} 的考核结果已签发，不能重新计算。", code="signed")
+    weights = current_weights()
+    plan.assessments.filter(period=period).delete()
+    rows: list[Assessment] = []
+    if quarter is not None:
+        for result in quarterly_results(plan, year=year, quarter=quarter, weights=weights.as_dict()):
+            rows.append(Assessment(
+                plan=plan, period=period, subject_kind=result.subject_kind, subject_key=result.subject_key,
+                subject_name=result.subject_name, department_id=result.department_id, region_id=result.region_id,
+                weights=weights, components={k: None if v is None else str(v) for k, v in result.components.items()},
+                counts=result.counts, score=result.score, computed_at=now))
+    else:
+        quarters = [f"{year}Q{q}" for q in range(1, 5)]
+        signed = plan.assessments.filter(period__in=quarters, status="signed")
+        missing = [q for q in quarters if not signed.filter(period=q).exists()]
+        if missing:
+            raise BusinessRuleError(f"年度评价须在四个季度考核均签发后生成（尚未签发：{'、'.join(missing)}）。",
+                                    code="quarters_missing")
+        by_subject: dict[str, list[Assessment]] = {}
+        for row in signed.order_by("period"):
+            by_subject.setdefault(row.subject_key, []).append(row)
+        for key, quarterly in by_subject.items():
+            first = quarterly[0]
+            scores = {row.period: str(row.score) for row in quarterly}
+            score = annual_score([Decimal(scores.get(q, "0")) for q in quarters])
+            rows.append(Assessment(
+                plan=plan, period=period, subject_kind=first.subject_kind, subject_key=key,
+                subject_name=first.subject_name, department_id=first.department_id, region_id=first.region_id,
+                weights=weights, components={"quarters": scores}, counts={"quarters": len(quarterly)},
+                score=score, computed_at=now))
+    for kind in ("department", "county"):
+        ranked = sorted((r for r in rows if r.subject_kind == kind), key=lambda r: (-r.score, r.subject_name))
+        for rank, row in enumerate(ranked, start=1):
+            row.rank = rank
+    Assessment.objects.bulk_create(rows)
+    record_change(actor=by, action="plan.assessment.generate", obj=plan,
+                  after={"period": period, "weights_version": weights.version, "subjects": len(rows),
+                         "scores": {r.subject_name: str(r.score) for r in rows}},
+                  region_code=plan.region.code if plan.region else "")
+    return rows
+
+
+@transaction.atomic
+def sign_assessments(*, plan: Plan, period: str, by, now: dt.datetime) -> int:
+    """The city office signs off (签发) the period's results: they are frozen from then on."""
+    _period(period)
+    drafts = plan.assessments.select_for_update().filter(period=period, status="draft")
+    if not drafts.exists():
+        raise BusinessRuleError(f"{period} 没有待签发的考核结果，请先计算。", code="nothing_to_sign")
+    changes = [Change(action="plan.assessment.sign", object_type="plans.assessment", object_id=str(row.pk),
+                      object_label=str(row), before={"status": "draft"},
+                      after={"status": "signed", "score": str(row.score)}) for row in drafts]
+    count = drafts.update(status="signed", signed_by=by, signed_at=now)
+    record_changes(changes, actor=by)
+    return count

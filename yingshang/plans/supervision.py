@@ -7,6 +7,9 @@ passed in. Progress is a percentage 0–100.
 - A task is 滞后 (lagging) when its progress is more than `tolerance` points below the expected progress,
   逾期 (overdue) when its deadline has passed unfinished, 已完成 at 100% or when closed, 未启动 when nothing
   was reported yet, else 推进中.
+- A milestone (节点) is missed when its due date has passed on the working-day calendar (a due date on a
+  holiday or weekend moves to the next working day) without its completion being reported; a missed
+  milestone makes an unfinished task 滞后 whatever its percentage, with the milestone named as the reason.
 - Lights: red = overdue; yellow = lagging, or due within `warning_days` working days and unfinished;
   green otherwise.
 """
@@ -30,6 +33,18 @@ class TaskState:
     status: str  # TaskStatus value
     light: str  # Light value
     expected: Decimal
+    reason: str = ""  # why the task is 滞后 / 逾期, in Chinese
+
+
+def milestone_due(due: dt.date, calendar) -> dt.date:
+    """The working day a milestone is really due: its date, or the next working day if that is a day off."""
+    return due if calendar.is_workday(due) else calendar.next_workday(due)
+
+
+def missed_milestones(milestones, *, today: dt.date, calendar) -> list[tuple[str, dt.date]]:
+    """(title, due date) of the milestones, given as (title, due date, done on or None), missed on `today`."""
+    return [(title, due) for title, due, done_on in milestones
+            if done_on is None and today > milestone_due(due, calendar)]
 
 
 def quantize(value: Decimal) -> Decimal:
@@ -51,16 +66,19 @@ def expected_progress(*, start: dt.date, deadline: dt.date, today: dt.date, cale
 
 def task_state(*, progress: Decimal, start: dt.date, deadline: dt.date, today: dt.date, calendar,
                closed: bool = False, reported: bool = True, tolerance: Decimal = DEFAULT_TOLERANCE,
-               warning_days: int = DEFAULT_WARNING_DAYS) -> TaskState:
-    """Status (未启动/推进中/已完成/滞后/逾期) and light of one task on `today`."""
+               warning_days: int = DEFAULT_WARNING_DAYS, missed: list[tuple[str, dt.date]] = ()) -> TaskState:
+    """Status (未启动/推进中/已完成/滞后/逾期) and light of one task on `today`; `missed` milestones make it 滞后."""
     expected = expected_progress(start=start, deadline=deadline, today=today, calendar=calendar)
     if closed or progress >= HUNDRED:
         return TaskState("done", "green", expected)
     if today > deadline:
-        return TaskState("overdue", "red", expected)
+        return TaskState("overdue", "red", expected, f"已超过完成时限 {deadline:%Y-%m-%d}，进度 {progress}%")
+    if missed:
+        names = "、".join(f"“{title}”（{due:%m月%d日}）" for title, due in missed)
+        return TaskState("lagging", "yellow", expected, f"节点{names}已到期未完成")
     lagging = progress < expected - tolerance
     if lagging:
-        return TaskState("lagging", "yellow", expected)
+        return TaskState("lagging", "yellow", expected, f"实际进度 {progress}% 低于应完成 {expected}%")
     due_soon = calendar.working_days_between(today, deadline) < warning_days
     status = "in_progress" if reported or progress > 0 else "not_started"
     return TaskState(status, "yellow" if due_soon else "green", expected)

@@ -9,7 +9,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,7 +21,11 @@ from yingshang.core.permissions import permission_required
 from yingshang.plans import access, assessment, documents, selectors, services
 from yingshang.plans.choices import Comparator, IssueStatus, Light, NoticeStatus, PlanStatus, TaskStatus
 from yingshang.plans.forms import PlanUploadForm, ProgressForm
-from yingshang.plans.models import IssueItem, Plan, PlanTask, SupervisionNotice
+from yingshang.plans.models import IssueItem, Plan, PlanMeasure, PlanTask, SupervisionNotice
+
+# The plans app's own templates (yingshang/plans/templates/plans/): task pages with measure departments.
+TASK_TEMPLATE = "plans/task_page.html"
+REVIEW_TEMPLATE = "plans/review_page.html"
 
 
 def _error(request, error: BusinessRuleError, template: str, context: dict):
@@ -88,14 +92,14 @@ def _review_context(plan: Plan) -> dict:
 def plan_review(request, plan_id: int):
     """方案核对: tasks, units, targets and conflicts of a staged import, corrected before it becomes official."""
     plan = access.get_plan_for_editing(request.user, plan_id)
-    return render(request, "plans/review.html", _review_context(plan))
+    return render(request, REVIEW_TEMPLATE, _review_context(plan))
 
 
 def _review_action(request, plan: Plan, action):
     try:
         action()
     except BusinessRuleError as error:
-        return _error(request, error, "plans/review.html", _review_context(plan))
+        return _error(request, error, REVIEW_TEMPLATE, _review_context(plan))
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
                                            require_https=request.is_secure()):
@@ -141,6 +145,30 @@ def task_edit(request, task_id: int):
             co_departments=_department_list(post.getlist("co")) if "lead" in post else None)
 
     return _review_action(request, task.plan, action)
+
+
+@require_POST
+@permission_required("plan.import")
+def measure_edit(request, measure_id: int):
+    """Give a measure its own lead/co departments and deadline (none selected: it inherits the task's)."""
+    measure = get_object_or_404(PlanMeasure.objects.filter(task__plan__in=Plan.objects.visible_to(request.user))
+                                .select_related("task", "task__plan"), pk=measure_id)
+    post = request.POST
+    return _review_action(request, measure.task.plan, lambda: services.update_measure_assignment(
+        measure=measure, by=request.user, lead_departments=_department_list(post.getlist("lead")),
+        co_departments=_department_list(post.getlist("co")), deadline=_date(post.get("deadline"), "完成时限")))
+
+
+@login_required
+def evidence_download(request, evidence_id: int):
+    """A progress report's evidence file (佐证材料), only for those who may see the task."""
+    _plan_user(request)
+    evidence = access.get_evidence_for_user(request.user, evidence_id)
+    try:
+        handle = evidence.file.open("rb")
+    except (FileNotFoundError, ValueError) as error:
+        raise Http404("佐证材料文件不存在。") from error
+    return FileResponse(handle, as_attachment=True, filename=evidence.original_name)
 
 
 def _target_fields(post) -> dict:
@@ -195,7 +223,7 @@ def plan_status(request, plan_id: int):
         services.change_plan_status(plan=plan, to=request.POST.get("to", ""), by=request.user, now=timezone.now(),
                                     reason=request.POST.get("reason", ""))
     except BusinessRuleError as error:
-        return _error(request, error, "plans/review.html", _review_context(plan))
+        return _error(request, error, REVIEW_TEMPLATE, _review_context(plan))
     messages.success(request, f"方案状态已更新为“{plan.get_status_display()}”。")
     return redirect("plans:detail", plan.pk) if plan.status == PlanStatus.OFFICIAL else redirect(
         "plans:review", plan.pk)
@@ -208,7 +236,7 @@ def plan_discard(request, plan_id: int):
     try:
         services.discard_plan(plan=plan, by=request.user)
     except BusinessRuleError as error:
-        return _error(request, error, "plans/review.html", _review_context(plan))
+        return _error(request, error, REVIEW_TEMPLATE, _review_context(plan))
     messages.success(request, "已删除该草稿导入。")
     return redirect("plans:list")
 
@@ -244,7 +272,13 @@ def my_tasks(request):
     _plan_user(request)
     tasks = PlanTask.objects.visible_to(request.user).filter(plan__status=PlanStatus.OFFICIAL)
     rows = selectors.task_rows(tasks, today=_today())
-    return render(request, "plans/my_tasks.html", {"rows": rows, "counts": selectors.status_counts(rows)})
+    owned = selectors.measures_owned_by(request.user, tasks)
+    by_id = {row.task.pk: row.task for row in rows}
+    measure_rows = [{"task": by_id[task_id], "measure": measure,
+                     "deadline": measure.deadline or by_id[task_id].deadline}
+                    for task_id, measures in owned.items() if task_id in by_id for measure in measures]
+    return render(request, "plans/my_tasks_page.html", {"rows": rows, "counts": selectors.status_counts(rows),
+                                                        "owned_measures": owned, "measure_rows": measure_rows})
 
 
 @login_required
@@ -252,7 +286,7 @@ def task_detail(request, task_id: int):
     """One task: measures with weights, milestones, progress reports, 督办 and problems; forms by role."""
     _plan_user(request)
     task = access.get_task_for_user(request.user, task_id)
-    return render(request, "plans/task.html", _task_context(request, task))
+    return render(request, TASK_TEMPLATE, _task_context(request, task))
 
 
 def _task_context(request, task: PlanTask, **extra) -> dict:
@@ -260,7 +294,12 @@ def _task_context(request, task: PlanTask, **extra) -> dict:
     user = request.user
     can_report = (task.plan.status == PlanStatus.OFFICIAL and task.closed_at is None
                   and (services.reporting_department(task, user) is not None or access.supervises_task(user, task)))
+    department = services.reporting_department(task, user)
+    measures_only = department is not None and not services.owns_task(task, department)
+    report_measures = services.owned_measures(task, department) if measures_only else task.measures.all()
     return {"task": task, "row": row, "measures": task.measures.all(), "milestones": task.milestones.all(),
+            "measure_rows": selectors.measure_rows(task), "measures_only": measures_only,
+            "report_measures": report_measures,
             "reports": task.reports.select_related("department", "reported_by", "measure").prefetch_related(
                 "evidence"),
             "notices": task.notices.all(), "issues": task.issues.select_related("department"),
@@ -273,7 +312,7 @@ def _task_action(request, task: PlanTask, action, success: str):
     try:
         action()
     except BusinessRuleError as error:
-        return _error(request, error, "plans/task.html", _task_context(request, task))
+        return _error(request, error, TASK_TEMPLATE, _task_context(request, task))
     messages.success(request, success)
     return redirect("plans:task", task.pk)
 
@@ -288,7 +327,7 @@ def task_report(request, task_id: int):
     if not form.is_valid():
         context = _task_context(request, task, form=form)
         context["error"] = "；".join(str(e) for errors in form.errors.values() for e in errors)
-        return render(request, "plans/task.html", context, status=400)
+        return render(request, TASK_TEMPLATE, context, status=400)
     measure = task.measures.filter(pk=form.cleaned_data.get("measure") or 0).first()
     target_values = {}
     for target in task.targets.filter(is_active=True):
@@ -298,7 +337,7 @@ def task_report(request, task_id: int):
                 target_values[target.pk] = Decimal(raw)
             except InvalidOperation:
                 return _error(request, BusinessRuleError(f"指标“{target.indicator}”的实际值“{raw}”不是数字。"),
-                              "plans/task.html", _task_context(request, task, form=form))
+                              TASK_TEMPLATE, _task_context(request, task, form=form))
     return _task_action(request, task, lambda: services.record_progress(
         task=task, by=request.user, percent=form.cleaned_data["percent"], text=form.cleaned_data["text"],
         now=timezone.now(), measure=measure, evidence_files=request.FILES.getlist("evidence"),
@@ -489,3 +528,102 @@ def plan_bulletin(request, plan_id: int, fmt: str):
     if fmt == "pdf":
         return _download(documents.bulletin_pdf(bulletin), f"{bulletin.title}.pdf", "application/pdf")
     return _download(documents.bulletin_docx(bulletin), f"{bulletin.title}.docx", documents.DOCX)
+
+
+# -- 季度考核 and 年度评价 ------------------------------------------------------------------------------------
+
+
+def _assessment_period(plan: Plan, period: str) -> str:
+    from yingshang.plans.scoring import parse_period
+
+    parsed = parse_period(period)
+    if parsed is None or parsed[0] != plan.year:
+        raise Http404("考核期不存在。")
+    return period
+
+
+def _assessment_context(request, plan: Plan, period: str, **extra) -> dict:
+    from yingshang.plans.scoring import ANNUAL_METHOD_TEXT, PERIOD_COMPONENT_LABELS, PERIOD_FORMULA_TEXT
+
+    rows = list(plan.assessments.visible_to(request.user).filter(period=period).select_related("weights", "signed_by")
+                .order_by("-subject_kind", "rank", "id"))
+    return {"plan": plan, "period": period, "title": documents.assessment_title(plan, period),
+            "departments": [r for r in rows if r.subject_kind == "department"],
+            "counties": [r for r in rows if r.subject_kind == "county"], "annual": len(period) == 4,
+            "periods": [(f"{plan.year}Q{q}", f"第{q}季度") for q in range(1, 5)] + [(str(plan.year), "年度评价")],
+            "method": ANNUAL_METHOD_TEXT if len(period) == 4 else PERIOD_FORMULA_TEXT,
+            "labels": PERIOD_COMPONENT_LABELS, "weights": services.current_weights(),
+            "can_sign": request.user.can("plan.sign_assessment"), **extra}
+
+
+@permission_required("plan.assess")
+def assessment_period(request, plan_id: int, period: str):
+    """季度考核 / 年度评价 of one period: departments and counties, components, score, sign-off state."""
+    plan = access.get_plan_for_user(request.user, plan_id)
+    period = _assessment_period(plan, period)
+    return render(request, "plans/assessments.html", _assessment_context(request, plan, period))
+
+
+def _assessment_action(request, plan_id: int, period: str, action, success: str):
+    plan = access.get_plan_for_user(request.user, plan_id)
+    period = _assessment_period(plan, period)
+    try:
+        action(plan, period)
+    except BusinessRuleError as error:
+        return render(request, "plans/assessments.html",
+                      _assessment_context(request, plan, period, error=error.message), status=error.status)
+    messages.success(request, success)
+    return redirect("plans:assessment_period", plan.pk, period)
+
+
+@require_POST
+@permission_required("plan.sign_assessment")
+def assessment_generate(request, plan_id: int, period: str):
+    return _assessment_action(request, plan_id, period, lambda plan, p: services.generate_assessments(
+        plan=plan, period=p, by=request.user, now=timezone.now()), "已按现行权重计算考核结果（待签发）。")
+
+
+@require_POST
+@permission_required("plan.sign_assessment")
+def assessment_sign(request, plan_id: int, period: str):
+    return _assessment_action(request, plan_id, period, lambda plan, p: services.sign_assessments(
+        plan=plan, period=p, by=request.user, now=timezone.now()), "考核结果已签发。")
+
+
+@permission_required("plan.assess")
+def assessment_export(request, plan_id: int, period: str, fmt: str):
+    """The period's results (those the user may see) as printable PDF or XLSX."""
+    if fmt not in ("pdf", "xlsx"):
+        raise Http404("不支持的格式。")
+    plan = access.get_plan_for_user(request.user, plan_id)
+    period = _assessment_period(plan, period)
+    rows = list(plan.assessments.visible_to(request.user).filter(period=period).select_related("weights", "signed_by")
+                .order_by("-subject_kind", "rank", "id"))
+    title = documents.assessment_title(plan, period)
+    if fmt == "pdf":
+        return _download(documents.assessment_pdf(plan, period, rows), f"{title}.pdf", "application/pdf")
+    return _download(documents.assessment_xlsx(plan, period, rows), f"{title}.xlsx", documents.XLSX)
+
+
+@permission_required("plan.assess")
+def assessment_weights(request):
+    """考核权重: the versions so far; the city office adopts a new version (audited)."""
+    from yingshang.core.permissions import require
+    from yingshang.plans.models import AssessmentWeights
+    from yingshang.plans.scoring import PERIOD_COMPONENT_LABELS
+
+    current = services.current_weights()
+    context = {"current": current, "versions": AssessmentWeights.objects.select_related("created_by"),
+               "labels": PERIOD_COMPONENT_LABELS, "can_edit": request.user.can("plan.sign_assessment")}
+    if request.method == "POST":
+        require(request.user, "plan.sign_assessment")
+        try:
+            weights = {name: _number(request.POST.get(name), label) for name, label in PERIOD_COMPONENT_LABELS.items()}
+            services.set_assessment_weights(by=request.user, weights=weights, note=request.POST.get("note", ""),
+                                            now=timezone.now())
+        except BusinessRuleError as error:
+            return render(request, "plans/assessment_weights.html", {**context, "error": error.message},
+                          status=error.status)
+        messages.success(request, "已启用新版考核权重。")
+        return redirect("plans:assessment_weights")
+    return render(request, "plans/assessment_weights.html", context)

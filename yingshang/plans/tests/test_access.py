@@ -50,3 +50,43 @@ def test_plan_visibility_matrix(official_plan, cast, person):
 def test_missing_task_is_404_even_for_the_city_admin(official_plan, cast):
     with pytest.raises(Http404):
         get_task_for_user(cast.city_admin, 999_999)
+
+
+def test_staged_imports_are_seen_only_by_those_who_may_import(draft_plan, cast):
+    from yingshang.plans.models import Plan
+
+    seers = {person for person in PEOPLE if Plan.objects.visible_to(cast[person]).filter(pk=draft_plan.pk).exists()}
+    assert seers == {"city_admin"}
+
+
+def test_review_redirect_never_leaves_the_site(draft_plan, cast, client_for):
+    task = draft_plan.tasks.get(number="1")
+    response = client_for(cast.city_admin).post(f"/plans/tasks/{task.pk}/edit/",
+                                                {"title": "新标题", "next": "https://evil.example/phish"})
+    assert (response.status_code, response["Location"]) == (302, f"/plans/{draft_plan.pk}/review/")
+
+
+def test_a_county_office_cannot_supervise_a_city_task_its_department_only_supports(official_plan, cast, client_for):
+    from yingshang.plans.models import SupervisionNotice
+
+    task = official_plan.tasks.get(number="1")  # led by 市市场监管局, supported by 甘州区市场监管局
+    client = client_for(cast.gz_admin)
+    assert client.get(f"/plans/tasks/{task.pk}/").status_code == 200
+    response = client.post(f"/plans/tasks/{task.pk}/notices/", {"reason": "滞后"})
+    assert response.status_code == 403
+    assert SupervisionNotice.objects.count() == 0
+
+
+def test_evidence_is_served_only_to_those_who_see_the_task(official_plan, cast, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from yingshang.plans.models import ProgressEvidence
+
+    task = official_plan.tasks.get(number="6")
+    client_for(cast.lz_staff).post(f"/plans/tasks/{task.pk}/report/", {
+        "percent": "20", "text": "推进", "evidence": [SimpleUploadedFile("会议纪要.pdf", b"%PDF-1.4 minutes")]})
+    evidence = ProgressEvidence.objects.get()
+    own = client_for(cast.lz_admin).get(f"/plans/evidence/{evidence.pk}/")
+    assert own.status_code == 200 and b"".join(own.streaming_content) == b"%PDF-1.4 minutes"
+    assert "attachment" in own["Content-Disposition"]
+    assert client_for(cast.gz_staff).get(f"/plans/evidence/{evidence.pk}/").status_code == 404
