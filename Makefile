@@ -52,6 +52,7 @@ lint: install
 	$(VENV)/bin/mypy yingshang/core
 
 bench: install ## benchmarks: ours vs baseline with the ratio (QUICK=1 for a small size)
+	@bash scripts/ensure-bench-tools.sh
 	QUICK=$(QUICK) $(PY) benchmarks/run.py
 
 backup: install ## consistent backup with a manifest of row counts and checksums

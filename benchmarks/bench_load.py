@@ -6,8 +6,9 @@ worker pool buys on this machine. The load generator is wrk (C, with a Lua scrip
 when installed, else a Python threaded keep-alive client; it runs in its own process.
 
 Workload (weights): portal; enterprise list pages, filters, details and the JSON API as the city and county
-administrators; the enterprise user's workspace and own enterprise; the dashboard; and the policy / appeal /
-plan / monitoring pages that answer 200 for their role when the benchmark starts.
+administrators; the enterprise user's workspace and own enterprise; the dashboard; the enterprise's matched
+policies (page and API); enterprises filing appeals through the API (JSON POST with a bearer token); and the policy
+/ appeal / plan / monitoring pages that answer 200 for their role when the benchmark starts.
 
 Reports throughput, p50/p95/p99 latency, error rate (non-2xx/3xx and socket errors) and the server's total RSS at
 start and end (sampled during the soak). QUICK=1: ~10 s per server. Full: a 10-minute soak of ours (and 60 s for
@@ -44,7 +45,12 @@ SAMPLE_EVERY = 5 if QUICK else 30
 # -- data and the workload ------------------------------------------------------------------------
 
 def prepare() -> list[tuple[str, str, int]]:
-    """Demo data in a fresh database; returns the workload as (path, session cookie or "", weight)."""
+    """Demo data in a fresh database; returns the workload as (path, request header or "", weight).
+
+    The header is a session cookie ("sessionid=…", sent as Cookie) or "Bearer …" (sent as Authorization). A path
+    starting with "POST " is sent as a JSON POST with the body after the tab in the path; "{n}" in the body is
+    replaced by a number unique to the request (appeals need distinct client keys).
+    """
     from django.core.management import call_command
     from django.test import Client
 
@@ -91,12 +97,38 @@ def prepare() -> list[tuple[str, str, int]]:
                   ("/appeals/", "qiye"), ("/appeals/", "bumen"), ("/appeals/ledger/", "shiji"),
                   ("/plans/", "shiji"), ("/monitoring/", "shiji"), ("/monitoring/", "lingdao"),
                   ("/api/v1/policies", "qiye"), ("/api/v1/appeals", "bumen"), ("/api/v1/monitoring/indicators", "shiji")]
+    if own:
+        candidates += [("/policies/mine/", "qiye"), (f"/api/v1/policies/enterprises/{own[0]}/matches", "qiye")]
     for path, username in candidates:
         client = Client()
         client.force_login(User.objects.get(username=username))
         if client.get(path).status_code == 200:
             work.append((path, cookies[username] if username in cookies else session(username), 3))
+    work += appeal_filing(own)
     return work
+
+
+def appeal_filing(own: list[int]) -> list[tuple[str, str, int]]:
+    """Enterprises filing appeals through the API (bearer token of the demo enterprise user), when it accepts one."""
+    from django.test import Client
+
+    from yingshang.accounts.models import User
+    from yingshang.accounts.services import issue_api_token
+    from yingshang.appeals.models import AppealCategory
+
+    category = AppealCategory.objects.order_by("code").values_list("code", flat=True).first()
+    if not own or category is None:
+        return []
+    token = issue_api_token(user=User.objects.get(username="qiye"), name="load")
+    body = json.dumps({"category": category, "enterprise_id": own[0], "title": "负载测试诉求",
+                       "description": "压力测试：企业反映办理施工许可时材料要求不一致，请协调。编号{n}",
+                       "client_key": "load-{n}"}, ensure_ascii=False)
+    probe = Client().post("/api/v1/appeals", body.replace("{n}", "probe"), content_type="application/json",
+                          headers={"Authorization": f"Bearer {token}"})
+    if probe.status_code != 201:
+        print(f"（提交诉求接口返回 {probe.status_code}，负载中不含提交诉求）", flush=True)
+        return []
+    return [(f"POST /api/v1/appeals\t{body}", f"Bearer {token}", 2)]
 
 
 def expand(work: list[tuple[str, str, int]]) -> list[tuple[str, str]]:
@@ -183,24 +215,35 @@ LUA = r"""
 local entries = {}
 local f = io.open(os.getenv("LOAD_WORKLOAD"), "r")
 for line in f:lines() do
-  local path, cookie = line:match("^([^\t]*)\t(.*)$")
-  table.insert(entries, {path, cookie})
+  local method, path, header, body = line:match("^([^\t]*)\t([^\t]*)\t([^\t]*)\t(.*)$")
+  table.insert(entries, {method, path, header, body})
 end
 f:close()
 local threads = {}
-setup = function(thread) table.insert(threads, thread) end
+local counter = 0
+setup = function(thread)
+  thread:set("id", #threads + 1)
+  table.insert(threads, thread)
+end
 init = function(args) unexpected = 0 end
 response = function(status, headers, body)
-  if status ~= 200 then unexpected = unexpected + 1 end
+  if status ~= 200 and status ~= 201 then unexpected = unexpected + 1 end
 end
 request = function()
   local e = entries[math.random(#entries)]
   local headers = {}
-  if e[2] ~= "" then headers["Cookie"] = e[2] end
-  return wrk.format("GET", e[1], headers)
+  if e[3]:sub(1, 7) == "Bearer " then headers["Authorization"] = e[3]
+  elseif e[3] ~= "" then headers["Cookie"] = e[3] end
+  if e[1] == "POST" then
+    counter = counter + 1
+    headers["Content-Type"] = "application/json"
+    local body = e[4]:gsub("{n}", string.format("%d-%d-%d", id, os.time(), counter))
+    return wrk.format("POST", e[2], headers, body)
+  end
+  return wrk.format("GET", e[2], headers)
 end
 done = function(summary, latency, requests)
-  -- Anything but 200 is an error here: a login redirect would mean the session was not accepted.
+  -- Anything but 200/201 is an error here: a login redirect would mean the session was not accepted.
   local errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
   for _, thread in ipairs(threads) do errors = errors + thread:get("unexpected") end
   io.write(string.format('LOADJSON {"requests": %d, "seconds": %.3f, "errors": %d, "p50": %.3f, "p95": %.3f,'
@@ -210,10 +253,20 @@ end
 """
 
 
+def workload_lines(entries: list[tuple[str, str]]) -> str:
+    """One line per weighted entry: method, path, header, body (tab-separated)."""
+    lines = []
+    for path, header in entries:
+        method, _, rest = path.partition(" ") if path.startswith("POST ") else ("GET", "", path)
+        target, _, body = rest.partition("\t")
+        lines.append(f"{method}\t{target}\t{header}\t{body}\n")
+    return "".join(lines)
+
+
 def run_wrk(port: int, entries: list[tuple[str, str]], seconds: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         workload, script = Path(tmp) / "workload.tsv", Path(tmp) / "load.lua"
-        workload.write_text("".join(f"{p}\t{c}\n" for p, c in entries), encoding="utf-8")
+        workload.write_text(workload_lines(entries), encoding="utf-8")
         script.write_text(LUA, encoding="utf-8")
         result = subprocess.run(["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s",  # noqa: S607,S603
                                  "-s", str(script), f"http://127.0.0.1:{port}"],
@@ -226,20 +279,30 @@ def run_wrk(port: int, entries: list[tuple[str, str]], seconds: int) -> dict:
 PY_CLIENT = r"""
 import http.client, json, random, sys, threading, time
 port, seconds, threads, path = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-entries = [line.rstrip("\n").split("\t", 1) for line in open(path, encoding="utf-8")]
+entries = [line.rstrip("\n").split("\t", 3) for line in open(path, encoding="utf-8")]
 latencies, errors, lock = [], [0], threading.Lock()
 stop = time.monotonic() + seconds
 def worker(seed):
     rng = random.Random(seed)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    mine, bad = [], 0
+    mine, bad, n = [], 0, 0
     while time.monotonic() < stop:
-        p, cookie = rng.choice(entries)
+        method, target, header, body = rng.choice(entries)
+        headers = {}
+        if header.startswith("Bearer "):
+            headers["Authorization"] = header
+        elif header:
+            headers["Cookie"] = header
+        payload = None
+        if method == "POST":
+            n += 1
+            headers["Content-Type"] = "application/json"
+            payload = body.replace("{n}", f"{seed}-{time.time_ns()}-{n}").encode()
         start = time.perf_counter()
         try:
-            conn.request("GET", p, headers={"Cookie": cookie} if cookie else {})
+            conn.request(method, target, body=payload, headers=headers)
             response = conn.getresponse(); response.read()
-            if response.status != 200: bad += 1
+            if response.status not in (200, 201): bad += 1
         except Exception:
             bad += 1; conn.close(); conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         mine.append(time.perf_counter() - start)
@@ -259,7 +322,7 @@ print("LOADJSON " + json.dumps({"requests": len(latencies), "seconds": elapsed, 
 def run_python_client(port: int, entries: list[tuple[str, str]], seconds: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         workload = Path(tmp) / "workload.tsv"
-        workload.write_text("".join(f"{p}\t{c}\n" for p, c in entries), encoding="utf-8")
+        workload.write_text(workload_lines(entries), encoding="utf-8")
         result = subprocess.run([sys.executable, "-c", PY_CLIENT, str(port), str(seconds), str(CONNECTIONS),  # noqa: S603
                                  str(workload)], capture_output=True, text=True, check=True)
     line = next(ln for ln in result.stdout.splitlines() if ln.startswith("LOADJSON "))
