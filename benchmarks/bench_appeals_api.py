@@ -160,11 +160,11 @@ def server_time(token: str, *, variant: str, count: int) -> dict:
         post(number)
     queries: list[str] = []
 
-    def count(execute, sql, params, many, context):
+    def counted(execute, sql, params, many, context):
         queries.append(sql)
         return execute(sql, params, many, context)
 
-    with connection.execute_wrapper(count):
+    with connection.execute_wrapper(counted):
         post(10)
     wall, cpu = time.perf_counter(), time.process_time()
     for number in range(11, 11 + count):
