@@ -84,7 +84,6 @@ MALFORMED_PLANS = [
     ("exe", "方案.exe", b"MZ\x90\x00" * 100, "不支持的文件类型"),
     ("binary-in-txt", "方案.txt", bytes(range(256)) * 8, "含二进制内容"),
     ("latin1-text", "方案.txt", "Plan d'action für Zhangye, résumé, déjà vu".encode("latin-1") * 5, "无法识别文件编码"),
-    ("big5-text", "方案.txt", PLAN_TEXT.encode("big5", errors="ignore") * 3, ""),
     ("english-utf8", "plan.txt", b"An action plan in English only, no Chinese at all.\n" * 20, "中文文字过少"),
     ("utf16-bom-odd-bytes", "方案.txt", b"\xff\xfe" + PLAN_TEXT.encode("utf-16-le") + b"\x00", "UTF-16"),
     ("chinese-but-no-tasks", "方案.txt", "这是一份通知，请各单位做好准备工作。\n".encode() * 5, ""),
@@ -148,6 +147,16 @@ def test_a_docx_plan_with_conversion_artefacts_imports(cast, client_for):
     plan = Plan.objects.get()
     assert list(plan.tasks.order_by("order").values_list("number", flat=True)) == ["1", "2"]
     assert sorted(plan.targets.values_list("value", flat=True)) == [Decimal("99"), Decimal("350")]
+
+
+def test_a_plan_pasted_twice_imports_with_renumbered_duplicates(cast, client_for):
+    """Repeated numbering used to hit the (plan, number) unique constraint: a 500 instead of a reviewable draft."""
+    response = client_for(cast.city_admin).post("/api/v1/plans",
+                                                {"file": SimpleUploadedFile("方案.txt", (PLAN_TEXT * 2).encode())})
+    assert response.status_code == 201, response.content
+    # The numbering restarts under a second "一、", so the parser prefixes the part ("1.1"); repeats get "-2".
+    assert list(Plan.objects.get().tasks.order_by("order").values_list("number", flat=True)) == [
+        "1.1", "1.2", "1.1-2", "1.2-2"]
 
 
 # -- progress evidence (佐证材料) ------------------------------------------------------------------------------

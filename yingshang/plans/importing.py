@@ -195,7 +195,9 @@ def _utf16_without_bom(data: bytes) -> str | None:
         except UnicodeDecodeError:
             continue
         visible = [char for char in text if not char.isspace()]
-        if visible and sum("\u4e00" <= char <= "\u9fff" for char in visible) / len(visible) >= MIN_CHINESE_SHARE:
+        # Binary bytes read as UTF-16 also land in the CJK block, but on rare characters: require common ones.
+        if (visible and sum("\u4e00" <= char <= "\u9fff" for char in visible) / len(visible) >= MIN_CHINESE_SHARE
+                and _common_chinese_share(text) >= MIN_COMMON_SHARE):
             return text
     return None
 

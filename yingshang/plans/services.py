@@ -115,8 +115,16 @@ def build_plan_structure(*, plan: Plan, parsed: ParsedPlan) -> None:
     _, deadline = _year_bounds(plan.year)
     tasks: list[PlanTask] = []
     links: list[tuple[PlanTask, list[int], list[int]]] = []
+    used_numbers: set[str] = set()
     for order, parsed_task in enumerate(parsed.tasks, start=1):
         kind = str(parsed_task.kind)
+        # A plan that repeats a number (a pasted block twice, sloppy numbering) still imports: later duplicates
+        # get a suffix ("3-2") for the reviewer to correct.
+        number, copy = parsed_task.number[:17], 1
+        while (number if copy == 1 else f"{number}-{copy}") in used_numbers:
+            copy += 1
+        number = number if copy == 1 else f"{number}-{copy}"
+        used_numbers.add(number)
         lead_ids, co_ids, unmatched = [], [], []
         for names, ids in ((parsed_task.lead_units, lead_ids), (parsed_task.co_units, co_ids)):
             for name in names:
@@ -125,7 +133,7 @@ def build_plan_structure(*, plan: Plan, parsed: ParsedPlan) -> None:
                 if not found:
                     unmatched.append(name)
         task = PlanTask(plan=plan, section=sections[(kind, parsed_task.section or SECTION_TITLES.get(kind, "主要任务"))],
-                        number=parsed_task.number[:20], kind=kind, title=parsed_task.title[:300] or "（无标题）",
+                        number=number, kind=kind, title=parsed_task.title[:300] or "（无标题）",
                         order=order, lead_units=list(parsed_task.lead_units), co_units=list(parsed_task.co_units),
                         unmatched_units=unmatched, deadline=_task_deadline(parsed_task.deadline_text, plan.year, deadline))
         tasks.append(task)
@@ -376,7 +384,7 @@ EVIDENCE_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", "
 
 # What each kind of evidence file starts with; a file whose content does not match its name is refused.
 EVIDENCE_MAGIC = {
-    ".pdf": (b"%PDF",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",), ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".pdf": (b"%PDF",), ".jpg": (b"\xff\xd8",), ".jpeg": (b"\xff\xd8",), ".png": (b"\x89PNG\r\n\x1a\n",),
     ".docx": (b"PK\x03\x04",), ".xlsx": (b"PK\x03\x04",), ".zip": (b"PK\x03\x04", b"PK\x05\x06"),
     ".doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",), ".xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
 }
