@@ -49,6 +49,17 @@ def _media_root(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_process_caches():
+    """Per-process caches of reference rows (the appeals catalogue: categories, routes, departments) must not carry
+    one test's rows, rolled back since, into the next test (a stale id is a foreign-key error at teardown)."""
+    from yingshang.appeals.selectors import clear_catalogue
+
+    clear_catalogue()
+    yield
+    clear_catalogue()
+
+
 class Cast(dict):
     """Users by name; attribute access for readability (cast.gz_staff)."""
 
