@@ -513,8 +513,9 @@ def plan_assessment(request, plan_id: int):
     plan = access.get_plan_for_user(request.user, plan_id)
     as_of = _date(request.GET.get("as_of"), "考核日期") if request.GET.get("as_of") else _today()
     scores = assessment.department_scores(plan, as_of=as_of, region=request.user.scope_region)
+    quarters = [(f"{plan.year}Q{q}", f"第{'一二三四'[q - 1]}季度") for q in range(1, 5)]
     return render(request, "plans/assessment.html", {"plan": plan, "scores": scores, "as_of": as_of,
-                                                     "formula": assessment.FORMULA_TEXT,
+                                                     "formula": assessment.FORMULA_TEXT, "quarters": quarters,
                                                      "chart": assessment.chart_option(scores)})
 
 

@@ -149,6 +149,12 @@ def test_gantt_and_assessment_pages_render(official_plan, cast, client_for):
     assessment = client.get(reverse("plans:assessment", args=[official_plan.pk]), {"as_of": "2025-06-30"})
     page = assessment.content.decode()
     assert assessment.status_code == 200 and "得分 = 100 ×" in page and "市营商局" in page
+    # The quarterly and annual assessments are reachable from here, and each link opens.
+    year = official_plan.year
+    for period in (f"{year}Q1", f"{year}Q4", str(year)):
+        url = reverse("plans:assessment_period", args=[official_plan.pk, period])
+        assert f'href="{url}"' in page
+        assert client.get(url).status_code == 200
     assert client_for(cast.city_staff).get(reverse("plans:assessment", args=[official_plan.pk])).status_code == 403
 
 
