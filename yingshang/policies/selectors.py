@@ -14,6 +14,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import CharField, Count, FloatField, IntegerField, Prefetch, Q, Sum, TextField
 from django.db.models.functions import Cast
+from django.utils import timezone
 
 from yingshang.core.models import Region
 from yingshang.enterprises.models import Enterprise, EnterpriseQualification, Industry, QualificationType
@@ -44,6 +45,12 @@ def _source(enterprise: Enterprise, field: str, default: str = "经营主体库�
     return f"{stamp.get('source') or default}（{str(stamp.get('at', ''))[:10]}）"
 
 
+def _current(qualifications):
+    """Qualifications held today: one past its 有效期 (expires_on) no longer qualifies an enterprise."""
+    today = timezone.localdate()
+    return qualifications.filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+
+
 def benefited_clause_ids(enterprise_ids: Iterable[int]) -> dict[int, set[int]]:
     """Clauses each enterprise has already been approved for (已享受)."""
     result: dict[int, set[int]] = defaultdict(set)
@@ -58,7 +65,7 @@ def benefited_clause_ids(enterprise_ids: Iterable[int]) -> dict[int, set[int]]:
 def enterprise_facts(enterprise: Enterprise) -> matching.EnterpriseFacts:
     """Everything the engine may use about one enterprise, with where each fact came from."""
     declaration = EnterpriseDeclaration.objects.filter(enterprise=enterprise).first()
-    qualifications = EnterpriseQualification.objects.filter(enterprise=enterprise).values_list(
+    qualifications = _current(EnterpriseQualification.objects.filter(enterprise=enterprise)).values_list(
         "qualification_id", "source")
     held = dict(qualifications)
     declared = f"企业自报（{declaration.declared_at:%Y-%m-%d}）" if declaration else ""
@@ -129,7 +136,7 @@ def load_fact_table(enterprise_ids: Iterable[int] | None = None) -> matching.Fac
             decoded[text] = tuple(value) if isinstance(value, list) else ()
         return decoded[text]
 
-    qualifications = EnterpriseQualification.objects.filter(enterprise__in=enterprises).values_list(
+    qualifications = _current(EnterpriseQualification.objects.filter(enterprise__in=enterprises)).values_list(
         "enterprise_id", "qualification_id")
     declarations = EnterpriseDeclaration.objects.filter(enterprise__in=enterprises).values_list(
         "enterprise_id", Cast("rd_ratio", FloatField()), Cast("tax_paid_10k", FloatField()))

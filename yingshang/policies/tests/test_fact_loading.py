@@ -53,6 +53,9 @@ def test_column_loader_equals_facts_read_one_enterprise_at_a_time(cast, policy, 
     make_enterprise(name="已注销企业", county_code="620702", seed=13, status="cancelled")
     EnterpriseQualification.objects.create(enterprise=rich, qualification_id="tech_sme")
     EnterpriseQualification.objects.create(enterprise=rich, qualification_id="hnte")
+    # an expired qualification is not held (both readers must drop it)
+    EnterpriseQualification.objects.create(enterprise=rich, qualification_id="srdi_sme",
+                                           expires_on=dt.date.today() - dt.timedelta(days=1))
     EnterpriseDeclaration.objects.create(enterprise=rich, rd_ratio=Decimal("3.25"), tax_paid_10k=Decimal("80"))
     EnterpriseDeclaration.objects.create(enterprise=bare, rd_ratio=None, tax_paid_10k=Decimal("1.5"))
     clause = policy.clauses.order_by("position").first()
@@ -68,6 +71,7 @@ def test_column_loader_equals_facts_read_one_enterprise_at_a_time(cast, policy, 
     assert [int(i) for i in loaded.ids] == [e.pk for e in active]
     assert _decoded(loaded) == _decoded(expected)
     assert _decoded(loaded)[rich.pk][7] == 12345.67
+    assert _decoded(loaded)[rich.pk][11] == frozenset({"tech_sme", "hnte"})
     assert _decoded(loaded)[rich.pk][16] == frozenset({clause.pk})
     assert loaded.row_of == expected.row_of
 
