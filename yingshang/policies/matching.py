@@ -181,7 +181,10 @@ def evaluate_clause(rules: Mapping[str, Any], benefits: Sequence[Mapping[str, An
                                        source(fact_name) if outcome != UNKNOWN else "暂无数据", hint))
 
     def label(kind: str, code: str) -> str:
-        return names.get(kind, {}).get(code, code)
+        named = names.get(kind, {}).get(code)
+        if named:
+            return named
+        return ENTITY_TYPES.get(code, code) if kind == "entity_types" else code
 
     texts = _texts_for(names)
 

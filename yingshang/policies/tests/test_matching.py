@@ -86,6 +86,13 @@ def test_already_benefited_excludes_only_that_clause():
     assert evaluate_clause({"exclude_already_benefited": True}, [], facts, today=TODAY, clause_id=6).status == MET
 
 
+def test_entity_type_requirement_reads_in_chinese_without_a_vocabulary():
+    result = evaluate_clause({"entity_types": ["enterprise", "individual"]}, [],
+                             EnterpriseFacts(entity_type="individual"), today=TODAY)
+    condition = result.conditions[0]
+    assert (condition.outcome, condition.requirement, condition.fact) == (MET, "企业、个体工商户", "个体工商户")
+
+
 def test_registry_unknown_size_is_unknown_not_a_mismatch():
     facts = EnterpriseFacts(size="unknown")
     assert evaluate_clause({"sizes": ["small"]}, [], facts, today=TODAY).status == UNKNOWN
