@@ -124,7 +124,11 @@ def shot(page, journey: str, step: str, viewport: str) -> Path:
 A11Y_SCRIPT = """
 () => {
   const problems = [];
-  const visible = el => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length)
+  // Content of a closed <details> still has boxes in current Chromium (content-visibility: hidden) but cannot take
+  // focus until the summary opens it: checkVisibility() knows; the box test is the fallback for older browsers.
+  const visible = el => (el.checkVisibility ? el.checkVisibility({contentVisibilityAuto: true,
+      visibilityProperty: true}) : true)
+      && !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length)
       && getComputedStyle(el).visibility !== 'hidden';
   if (document.documentElement.getAttribute('lang') !== 'zh-Hans') problems.push('html lang 不是 zh-Hans');
   const h1 = document.querySelectorAll('h1');
