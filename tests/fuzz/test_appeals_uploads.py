@@ -7,12 +7,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.fuzz.test_uploads import _docx, _pdf, _zip, _zip_bomb
+from tests.fuzz.hostile_files import zip_bomb, zip_of
+from tests.fuzz.test_uploads import _docx, _pdf, _zip_bomb
 from yingshang.appeals.models import Appeal, AppealAttachment, AppealCategory
 from yingshang.appeals.uploads import MAX_ATTACHMENT_BYTES
 
@@ -33,14 +33,7 @@ def category(db):
 
 def _office_bomb(member: str) -> bytes:
     """A DOCX/XLSX directory in front of 64 MB of zeros (a few hundred KB on disk)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", b"<Types/>")
-        archive.writestr(member, b"<x/>")
-        with archive.open("padding.xml", "w") as padding:
-            for _ in range(160):
-                padding.write(b"\0" * (1 << 20))
-    return buffer.getvalue()
+    return zip_bomb("padding.xml", megabytes=160, extra={member: b"<x/>"})
 
 
 # (case, file name, content, fragment of the Chinese reason)
@@ -52,7 +45,7 @@ ATTACHMENTS = [
     ("png-named-pdf", "材料.pdf", PNG, "扩展名与实际内容（PNG）不符"),
     ("pdf-named-docx", "材料.docx", _pdf(), "扩展名与实际内容（PDF）不符"),
     ("docx-named-xlsx", "材料.xlsx", _docx(), "扩展名与实际内容（DOCX）不符"),
-    ("plain-zip-named-docx", "材料.docx", _zip({"readme.txt": b"hello"}), "不是允许的类型"),
+    ("plain-zip-named-docx", "材料.docx", zip_of({"readme.txt": b"hello"}), "不是允许的类型"),
     ("truncated-zip", "材料.xlsx", b"PK\x03\x04" + bytes(range(256)) * 4, "不是允许的类型"),
     ("docx-zip-bomb", "材料.docx", _office_bomb("word/document.xml"), "疑似压缩炸弹"),
     ("xlsx-zip-bomb", "材料.xlsx", _office_bomb("xl/workbook.xml"), "疑似压缩炸弹"),
@@ -117,7 +110,7 @@ IMPORTS = [
     ("png-named-csv", "工单.csv", PNG, "含有二进制内容"),
     ("text-named-xlsx", "工单.xlsx", HEADER.encode(), "内容不是有效的 Excel 文件"),
     ("zip-bomb", "工单.xlsx", _zip_bomb(), "疑似压缩炸弹"),
-    ("zip-not-a-workbook", "工单.xlsx", _zip({"readme.txt": b"hello"}), "不是 Excel 工作簿"),
+    ("zip-not-a-workbook", "工单.xlsx", zip_of({"readme.txt": b"hello"}), "不是 Excel 工作簿"),
     ("docx-named-xlsx", "工单.xlsx", _docx(), "Excel 文件无法读取"),
     ("undecodable", "工单.csv", HEADER.encode() + b"\x80\xff\xfe\n", "无法识别文件编码"),
     ("utf16", "工单.csv", (HEADER + _row(1)).encode("utf-16"), ""),

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from tests.fuzz.hostile_files import zip_bomb
 from yingshang.monitoring import services
 from yingshang.monitoring.models import IndicatorValue, Submission
 from yingshang.monitoring.tests.conftest import at
@@ -57,14 +57,7 @@ def _post(client, collection_round, data: bytes, name: str):
 
 
 def _zip_bomb() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", b"<Types/>")
-        with archive.open("xl/worksheets/sheet1.xml", "w") as member:
-            chunk = b"\0" * (1 << 20)
-            for _ in range(64):
-                member.write(chunk)
-    return buffer.getvalue()
+    return zip_bomb("xl/worksheets/sheet1.xml", megabytes=64)
 
 
 def _docx() -> bytes:

@@ -9,27 +9,19 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import zipfile
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests.fuzz.hostile_files import zip_bomb, zip_of
 from yingshang.plans.models import Plan, PlanTarget, PlanTask, ProgressEvidence, ProgressReport, TargetReading
 
 SEED = (Path(__file__).resolve().parents[2] / "yingshang" / "plans" / "data" / "zhangye-2025-action-plan.txt")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 PLAN_TEXT = ("全市优化营商环境行动方案\n一、主要任务\n1.优化市场准入。全年举办招聘活动350场次以上。"
              "〔牵头单位：市市场监管局〕\n2.提升纳税服务。电子发票推广覆盖率达到99%以上。\n")
-
-
-def _zip(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
 
 
 def _docx(paragraphs: list[str]) -> bytes:
@@ -45,14 +37,7 @@ def _docx(paragraphs: list[str]) -> bytes:
 
 def _docx_bomb() -> bytes:
     """A Word package whose document.xml expands to 200 MB of spaces (about 200 KB compressed)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", b"<Types/>")
-        with archive.open("word/document.xml", "w") as member:
-            chunk = b" " * (1 << 20)
-            for _ in range(200):
-                member.write(chunk)
-    return buffer.getvalue()
+    return zip_bomb("word/document.xml", megabytes=200, fill=b" ")
 
 
 def _pdf() -> bytes:
@@ -71,11 +56,11 @@ MALFORMED_PLANS = [
     ("whitespace-only", "方案.txt", b" \r\n\t\n", "文件为空"),
     ("docx-that-is-text", "方案.docx", PLAN_TEXT.encode(), "不是有效的 DOCX 文档"),
     ("truncated-docx", "方案.docx", _docx([PLAN_TEXT])[:600], "DOCX"),
-    ("zip-not-a-docx", "方案.docx", _zip({"readme.txt": b"hello"}), "不是 Word 文档"),
-    ("xlsx-renamed-docx", "方案.docx", _zip({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<w/>"}),
+    ("zip-not-a-docx", "方案.docx", zip_of({"readme.txt": b"hello"}), "不是 Word 文档"),
+    ("xlsx-renamed-docx", "方案.docx", zip_of({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<w/>"}),
      "不是 Word 文档"),
     ("docx-zip-bomb", "方案.docx", _docx_bomb(), "疑似压缩炸弹"),
-    ("corrupt-document-xml", "方案.docx", _zip({"[Content_Types].xml": b"<Types/>",
+    ("corrupt-document-xml", "方案.docx", zip_of({"[Content_Types].xml": b"<Types/>",
                                                 "word/document.xml": b"<w:document><<<"}), "无法读取该 DOCX"),
     ("docx-renamed-txt", "方案.txt", _docx([PLAN_TEXT]), "内容是Word 文档或压缩包"),
     ("pdf-renamed-txt", "方案.txt", _pdf(), "内容是PDF 文件"),
@@ -237,7 +222,7 @@ def test_a_bad_target_reading_refuses_the_whole_report(official_task, cast, clie
 def test_good_evidence_of_every_accepted_kind_is_kept(official_task, cast, client_for):
     files = [SimpleUploadedFile("a.pdf", b"%PDF-1.4"), SimpleUploadedFile("b.png", b"\x89PNG\r\n\x1a\n...."),
              SimpleUploadedFile("c.jpg", b"\xff\xd8\xff\xe0...."), SimpleUploadedFile("d.docx", _docx(["进展"])),
-             SimpleUploadedFile("e.txt", "进展说明".encode("gbk")), SimpleUploadedFile("f.zip", _zip({"x": b"1"}))]
+             SimpleUploadedFile("e.txt", "进展说明".encode("gbk")), SimpleUploadedFile("f.zip", zip_of({"x": b"1"}))]
     response = client_for(cast.city_staff).post(f"/plans/tasks/{official_task.pk}/report/",
                                                 {"percent": "50", "text": "推进中", "evidence": files})
     assert response.status_code == 302

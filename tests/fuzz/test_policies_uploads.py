@@ -4,27 +4,19 @@ wrong encodings each get a Chinese reason and a 4xx, and nothing is saved."""
 from __future__ import annotations
 
 import io
-import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.fuzz.hostile_files import zip_of
 from yingshang.core.models import AuditEvent
 from yingshang.policies import documents
 from yingshang.policies.models import Clause, PolicyDocument, PolicyVersion
 
 URL = "/policies/manage/import/"
 POLICY = "张掖市支持科技创新若干措施\n一、对新认定的高新技术企业，给予一次性奖励30万元。\n二、对规模以上工业企业给予贷款贴息，最高100万元。\n"
-
-
-def _zip(files: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression) as archive:
-        for name, content in files.items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
 
 
 def _pdf(*, text: bool = False, password: str = "") -> bytes:
@@ -41,7 +33,7 @@ def _pdf(*, text: bool = False, password: str = "") -> bytes:
 
 def _bomb() -> bytes:
     """A .docx-shaped zip whose document part unpacks to 60 MB of zeros (about 60 KB packed)."""
-    return _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"\0" * (60 * 1024 * 1024)})
+    return zip_of({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"\0" * (60 * 1024 * 1024)})
 
 
 def _nothing_saved(before: int) -> bool:
@@ -56,7 +48,7 @@ def _upload(client, name: str, content: bytes):
 
 CASES = [
     ("truncated.docx", b"PK\x03\x04\x14\x00garbage", "DOCX 文件已损坏或不是 Word 文档"),
-    ("not-word.docx", _zip({"readme.txt": b"hello"}), "DOCX 文件已损坏或不是 Word 文档"),
+    ("not-word.docx", zip_of({"readme.txt": b"hello"}), "DOCX 文件已损坏或不是 Word 文档"),
     ("bomb.docx", None, "疑似压缩炸弹"),
     ("truncated.pdf", b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog", "PDF 文件已损坏"),
     ("photo.pdf", b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "文件内容是PNG 图片，与文件扩展名不符"),
@@ -68,7 +60,7 @@ CASES = [
     ("binary.txt", bytes(range(256)) * 4, "不是文本文件"),
     ("nul.txt", "政策\0正文".encode() * 10, "不是文本文件"),
     ("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "暂不支持旧版 Word"),
-    ("policy.xlsx", _zip({"xl/workbook.xml": b"<workbook/>"}), "只支持 TXT、DOCX 和 PDF 文件"),
+    ("policy.xlsx", zip_of({"xl/workbook.xml": b"<workbook/>"}), "只支持 TXT、DOCX 和 PDF 文件"),
     ("blank.txt", b"   \n\n  ", "无法识别编码或内容为空"),
 ]
 

@@ -9,35 +9,20 @@ from __future__ import annotations
 import io
 import random
 import re
-import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests.fuzz.hostile_files import zip_bomb, zip_of
 from yingshang.enterprises.credit_code import generate_credit_code
 from yingshang.enterprises.models import Enterprise, EnterpriseImport
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def _zip(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
 def _zip_bomb() -> bytes:
     """A valid-looking workbook whose one sheet expands 1000× (64 MB of zeros in ~64 KB)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", b"<Types/>")
-        with archive.open("xl/worksheets/sheet1.xml", "w") as member:
-            chunk = b"\0" * (1 << 20)
-            for _ in range(64):
-                member.write(chunk)
-    return buffer.getvalue()
+    return zip_bomb("xl/worksheets/sheet1.xml", megabytes=64)
 
 
 def _docx() -> bytes:
@@ -65,7 +50,7 @@ MALFORMED = [
     ("empty", "空文件.csv", b"", "空文件"),
     ("xlsx-that-is-text", "名单.xlsx", "统一社会信用代码,企业名称\n".encode(), "内容不是有效的 Excel 文件"),
     ("truncated-zip", "名单.xlsx", b"PK\x03\x04" + bytes(range(256)) * 4, "Excel 文件已损坏"),
-    ("zip-not-a-workbook", "名单.xlsx", _zip({"readme.txt": b"hello"}), "不是 Excel 工作簿"),
+    ("zip-not-a-workbook", "名单.xlsx", zip_of({"readme.txt": b"hello"}), "不是 Excel 工作簿"),
     ("zip-bomb", "名单.xlsx", _zip_bomb(), "疑似压缩炸弹"),
     ("docx-renamed-xlsx", "名单.xlsx", _docx(), "Excel 文件无法读取"),
     ("pdf-renamed-csv", "名单.csv", _pdf(), ""),
