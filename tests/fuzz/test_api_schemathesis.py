@@ -10,14 +10,16 @@ import os
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import ignored_auth, positive_data_acceptance
 
 from config.wsgi import application
+from tests.fuzz.schemathesis_support import fuzz_settings
 
 # Regex over paths; grows as each capability's API lands.
 FUZZED_PATHS = os.environ.get("FUZZ_API_PATHS", r"^/api/v1/enterprises")
 MAX_EXAMPLES = 25
+
+pytestmark = pytest.mark.usefixtures("wsgi_keeps_test_connection")
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application).include(path_regex=FUZZED_PATHS)
 
@@ -41,18 +43,6 @@ def map_query(ctx, query):
     return query
 
 
-@pytest.fixture(autouse=True)
-def _keep_the_test_connection():
-    """The real WSGI handler closes "old" connections around each request; inside a test transaction that closes
-    the test's own connection (PostgreSQL). Django's test client detaches the same handler; so do we."""
-    from django.core.signals import request_finished, request_started
-    from django.db import close_old_connections
-
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -63,9 +53,7 @@ def bearer(cast):
 
 
 @schema.parametrize()
-@settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                 HealthCheck.filter_too_much])
+@fuzz_settings(MAX_EXAMPLES)
 def test_api_survives_generated_requests(case, bearer):
     response = case.call(headers={"Authorization": f"Bearer {bearer}"})
     # ignored_auth would replay the request with broken credentials but keeps our explicit bearer header, so it

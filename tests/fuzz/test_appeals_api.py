@@ -8,18 +8,18 @@ import json
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from schemathesis.specs.openapi.checks import ignored_auth, positive_data_acceptance
 
 from config.wsgi import application
-from tests.fuzz.test_api_schemathesis import _keep_the_test_connection  # noqa: F401 - the same fixture
+from tests.fuzz.schemathesis_support import fuzz_settings
 
 MAX_EXAMPLES = 25
+pytestmark = pytest.mark.usefixtures("wsgi_keeps_test_connection")
+
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application).include(path_regex=r"^/api/v1/appeals")
-FUZZ_SETTINGS = settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True,
-                         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                                HealthCheck.filter_too_much])
+FUZZ_SETTINGS = fuzz_settings(MAX_EXAMPLES)
 
 
 @pytest.fixture

@@ -10,28 +10,19 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import ignored_auth, positive_data_acceptance
 
 from config.wsgi import application
+from tests.fuzz.schemathesis_support import fuzz_settings
 
 MAX_EXAMPLES = 40
+
+pytestmark = pytest.mark.usefixtures("wsgi_keeps_test_connection")
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application).include(
     path_regex=r"^/api/v1/monitoring")
 
 
-@pytest.fixture(autouse=True)
-def _keep_the_test_connection():
-    """As in test_api_schemathesis: the WSGI handler must not close the test transaction's connection."""
-    from django.core.signals import request_finished, request_started
-    from django.db import close_old_connections
-
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -55,9 +46,7 @@ def bearer(monitored):
 
 
 @schema.parametrize()
-@settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                 HealthCheck.filter_too_much])
+@fuzz_settings(MAX_EXAMPLES)
 def test_monitoring_api_survives_generated_requests(case, bearer):
     response = case.call(headers={"Authorization": f"Bearer {bearer}"})
     # See test_api_schemathesis: ignored_auth is a false positive with an explicit bearer header, and business

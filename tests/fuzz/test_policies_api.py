@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import ignored_auth, positive_data_acceptance
 
 from config.wsgi import application
-from tests.fuzz.test_api_schemathesis import _keep_the_test_connection  # noqa: F401 (autouse fixture)
+from tests.fuzz.schemathesis_support import fuzz_settings
 
 MAX_EXAMPLES = 25
+
+pytestmark = pytest.mark.usefixtures("wsgi_keeps_test_connection")
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application).include(
     path_regex=r"^/api/v1/policies")
@@ -40,9 +41,7 @@ def policy(cast):
 
 
 @schema.parametrize()
-@settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                 HealthCheck.filter_too_much])
+@fuzz_settings(MAX_EXAMPLES)
 def test_policy_api_survives_generated_requests(case, bearer):
     response = case.call(headers={"Authorization": f"Bearer {bearer}"})
     # As in test_api_schemathesis: ignored_auth is a false positive with an explicit bearer header, and business
