@@ -32,6 +32,19 @@ def department_refs() -> list[DepartmentRef]:
     ]
 
 
+def review_tasks(plan: Plan) -> list[PlanTask]:
+    """Tasks of a plan under review with their measures and departments in a fixed number of queries; each task and
+    measure carries `lead_ids` / `co_ids` so department pickers mark the chosen ones without a query per option."""
+    tasks = list(plan.tasks.select_related("section")
+                 .prefetch_related("lead_departments", "co_departments", "measures__lead_departments",
+                                   "measures__co_departments").order_by("order"))
+    for task in tasks:
+        for item in (task, *task.measures.all()):
+            item.lead_ids = {d.pk for d in item.lead_departments.all()}
+            item.co_ids = {d.pk for d in item.co_departments.all()}
+    return tasks
+
+
 def targets_for_plan(plan: Plan) -> QuerySet[PlanTarget]:
     """The plan's active targets (set-aside and superseded conflict targets excluded), in plan order."""
     return PlanTarget.objects.filter(plan=plan, is_active=True).select_related("task").order_by("order", "id")

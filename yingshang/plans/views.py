@@ -76,16 +76,7 @@ def plan_import(request):
 
 
 def _review_context(plan: Plan) -> dict:
-    tasks = list(plan.tasks.select_related("section")
-                 .prefetch_related("lead_departments", "co_departments", "measures__lead_departments",
-                                   "measures__co_departments").order_by("order"))
-    # The department pickers mark the chosen ones by id: no query (or model comparison) per option.
-    for task in tasks:
-        task.lead_ids = {d.pk for d in task.lead_departments.all()}
-        task.co_ids = {d.pk for d in task.co_departments.all()}
-        for measure in task.measures.all():
-            measure.lead_ids = {d.pk for d in measure.lead_departments.all()}
-            measure.co_ids = {d.pk for d in measure.co_departments.all()}
+    tasks = selectors.review_tasks(plan)
     targets = plan.targets.select_related("task").order_by("order")
     conflicts: dict[str, list] = {}
     for target in targets:
