@@ -5,7 +5,8 @@ as a DOCX reader or a copy from a government web page gives it. Supported shapes
 
 - Numbering 一、/ 第一部分 (level 1), （一）/(一) (level 2), 1. / 1、/ 1． / 第一条 (level 3),
   （1）/(1) / 1) / ① (level 4), full- or half-width, with leading spaces and conversion artefacts
-  such as ``[bookmark: _GoBack]`` removed.
+  such as ``[bookmark: _GoBack]`` removed. A task number before a title that starts with digits
+  ("2.12345热线…", "3.5G网络…") counts when it continues the numbering; "2.5%以上…" in prose does not.
 - Level-1 blocks are classified by their heading: 总体目标/总体要求 → goals, 攻坚重点 → key actions,
   保障措施 → safeguards, anything else → tasks. Inside a block, the task level is the shallowest
   numbering level whose items carry text of their own; shallower headings become the task's section.
@@ -110,12 +111,15 @@ HEADING_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (1, re.compile(rf"^(?P<numeral>[{_CN}]+)\s*[、.]\s*")),
     (1, re.compile(rf"^第(?P<numeral>[{_CN}]+)(?:部分|章)\s*")),
     (2, re.compile(rf"^（(?P<numeral>[{_CN}]+)）\s*[、.]?\s*")),
-    (3, re.compile(r"^(?P<numeral>\d{1,3})\s*[、.](?!\d)\s*")),
+    (3, re.compile(r"^(?P<numeral>\d{1,3})\s*(?:、|\.(?!\d))\s*")),
     (3, re.compile(rf"^第(?P<numeral>[{_CN}百]+)条\s*")),
     (4, re.compile(r"^（(?P<numeral>\d{1,3})）\s*")),
     (4, re.compile(r"^(?P<numeral>\d{1,3})）\s*")),
     (4, re.compile(r"^(?P<numeral>[①-⑳])\s*")),
 )
+# "2.12345政务服务便民热线…", "3.5G网络…": a task number whose title starts with a digit. Read as a heading
+# only in sequence (see `_number_initial_headings`) and never before a unit ("2.5%", "1.2万人次").
+_NUMBER_INITIAL_HEADING_RE = re.compile(r"^(?P<numeral>\d{1,3})\s*\.(?=\d+(?![\d.%‰万亿倍]))")
 _INLINE_SUB_NUMBER_RE = re.compile(r"^(?:（\d{1,3}）|[①-⑳]|\d{1,3}）)\s*")
 
 # Level-1 heading keywords → block kind; unmatched headings hold tasks.
@@ -172,7 +176,9 @@ def parse_plan(text: str) -> ParsedPlan:
     4. Read goals from goal blocks and numbered items from the others.
     5. Extract targets from goals and items, then look for conflicting targets.
     """
-    lines = [_Line.read(normalised) for raw in text.splitlines() if (normalised := normalise_line(raw))]
+    lines = _number_initial_headings(
+        [_Line.read(normalised) for raw in text.splitlines() if (normalised := normalise_line(raw))]
+    )
     if not lines:
         raise PlanParseError("方案内容为空，无法解析。")
     first_heading = next((index for index, line in enumerate(lines) if line.level), len(lines))
@@ -296,6 +302,31 @@ class _Line:
                     text=text, level=level, numeral=match.group("numeral"), content=text[match.end() :]
                 )
         return cls(text=text, content=text)
+
+
+def _number_initial_headings(lines: list[_Line]) -> list[_Line]:
+    """Read "2.12345热线…" as task 2 when it continues the numbering; it would otherwise look like a decimal.
+
+    1. Track the last "N." numeral and whether a shallower heading came after it.
+    2. A plain line "M.<digits>…" is a level-3 heading when M is the next number, or 1 right after a
+       shallower heading; anything else ("2.5%以上…" in prose) stays a paragraph.
+    """
+    result: list[_Line] = []
+    previous = 0
+    fresh_section = True
+    for line in lines:
+        if line.level is None:
+            match = _NUMBER_INITIAL_HEADING_RE.match(line.text)
+            number = int(match.group("numeral")) if match else 0
+            if match and (number == previous + 1 or (number == 1 and fresh_section)):
+                line = _Line(text=line.text, level=3, numeral=match.group("numeral"),
+                             content=line.text[match.end() :])
+        if line.level == 3 and line.numeral and line.numeral.isdigit():
+            previous, fresh_section = int(line.numeral), False
+        elif line.level is not None and line.level < 3:
+            fresh_section = True
+        result.append(line)
+    return result
 
 
 @dataclass

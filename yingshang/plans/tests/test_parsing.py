@@ -230,6 +230,51 @@ def test_task_numbers_restarting_in_each_part_are_prefixed():
     ]
 
 
+def test_task_titles_starting_with_digits_are_tasks():
+    # Constructed from title shapes found in real plans ("12345政务服务便民热线", "5G网络"); numbering
+    # continues (2., 3.) or restarts right after a section heading (1、).
+    plan = parse_plan(
+        "某市优化营商环境行动方案\n"
+        "一、提升政务服务水平\n"
+        "1.深化一网通办。推进事项网上办理。（市政务服务中心牵头）\n"
+        "2.12345政务服务便民热线提质增效。涉企诉求按时办结率达到95%以上。（市政务服务中心牵头，市直各部门配合）\n"
+        "3.5G网络覆盖提升。新建5G基站200个。（市工业和信息化局牵头）\n"
+        "二、降低企业成本\n"
+        "1、12345热线企业专席。专席接通率达到90%以上。（市政务服务中心牵头）\n"
+    )
+
+    assert [(t.number, t.title, t.lead_units, t.co_units) for t in plan.tasks] == [
+        ("1.1", "深化一网通办", ("市政务服务中心",), ()),
+        ("1.2", "12345政务服务便民热线提质增效", ("市政务服务中心",), ("市直各部门",)),
+        ("1.3", "5G网络覆盖提升", ("市工业和信息化局",), ()),
+        ("2.1", "12345热线企业专席", ("市政务服务中心",), ()),
+    ]
+    assert plan.tasks[2].measures == ("新建5G基站200个",)
+    assert [(t.task_number, t.indicator, t.comparator, t.value, t.unit) for t in plan.targets] == [
+        ("1.2", "涉企诉求按时办结率", ">=", 95, "%"),
+        ("2.1", "专席接通率", ">=", 90, "%"),
+    ]
+
+
+def test_decimal_at_paragraph_start_is_not_a_task_number():
+    plan = parse_plan(
+        "某市优化营商环境行动方案\n"
+        "一、降低企业成本\n"
+        "1.减轻企业负担。全年为企业减负。\n"
+        "2.5%的企业享受阶段性减免。\n"
+        "1.2万户经营主体获得首贷。\n"
+        "5.8亿元纾困资金全部拨付。\n"
+    )
+
+    assert [(t.number, t.title) for t in plan.tasks] == [("1", "减轻企业负担")]
+    assert plan.tasks[0].measures == (
+        "全年为企业减负",
+        "2.5%的企业享受阶段性减免",
+        "1.2万户经营主体获得首贷",
+        "5.8亿元纾困资金全部拨付",
+    )
+
+
 def test_normalise_line_keeps_chinese_punctuation_meaning():
     assert (
         normalise_line("\u3000\u3000(一)破解难题,实施行动:达到８５％以上;")
