@@ -35,8 +35,14 @@ def naive(tasks):
         co = [d.short_name for d in task.co_departments.all()]
         reported = task.reports.exists()
         open_notices = task.notices.exclude(status="closed").count()
-        state = task_state(progress=task.progress, start=dt.date(task.plan.year, 1, 1),
-                           deadline=task.deadline, today=TODAY, calendar=calendar, reported=reported)
+        state = task_state(
+            progress=task.progress,
+            start=dt.date(task.plan.year, 1, 1),
+            deadline=task.deadline,
+            today=TODAY,
+            calendar=calendar,
+            reported=reported,
+        )
         rows.append((task.number, state.status, leads, co, open_notices))
     return rows
 

@@ -19,7 +19,9 @@ MAX_EXAMPLES = 40
 
 pytestmark = pytest.mark.usefixtures("wsgi_keeps_test_connection")
 
-schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application).include(path_regex=r"^/api/v1/plans")
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application).include(
+    path_regex=r"^/api/v1/plans"
+)
 KNOWN_IDS: dict[str, int] = {}
 
 
@@ -44,11 +46,21 @@ def plan_world(cast):
 
     city, ganzhou = Region.objects.get(code="620700"), Region.objects.get(code="620702")
     plan = Plan.objects.create(title="模糊测试方案", year=2025, region=city, status="official")
-    task = PlanTask.objects.create(plan=plan, number="1", title="任务", order=1, deadline=dt.date(2025, 12, 31))
+    task = PlanTask.objects.create(
+        plan=plan, number="1", title="任务", order=1, deadline=dt.date(2025, 12, 31)
+    )
     task.lead_departments.set([Department.objects.get(function_key="market", region=ganzhou)])
     PlanMeasure.objects.create(task=task, order=1, text="措施")
-    PlanTarget.objects.create(plan=plan, task=task, indicator="指标", indicator_key="指标", comparator=">=",
-                              value=Decimal(90), unit="%", text="指标达到90%")
+    PlanTarget.objects.create(
+        plan=plan,
+        task=task,
+        indicator="指标",
+        indicator_key="指标",
+        comparator=">=",
+        value=Decimal(90),
+        unit="%",
+        text="指标达到90%",
+    )
     KNOWN_IDS.update(plan_id=plan.pk, task_id=task.pk)
     yield plan
     KNOWN_IDS.clear()
@@ -80,19 +92,35 @@ def test_plans_schemas_have_names_of_their_own():
 
 def test_the_fuzzed_schema_covers_every_plans_operation():
     operations = sorted(op.ok().label for op in schema.get_all_operations())
-    assert operations == ["GET /api/v1/plans", "GET /api/v1/plans/{plan_id}/targets",
-                          "GET /api/v1/plans/{plan_id}/tasks", "POST /api/v1/plans",
-                          "POST /api/v1/plans/tasks/{task_id}/progress"]
+    assert operations == [
+        "GET /api/v1/plans",
+        "GET /api/v1/plans/{plan_id}/targets",
+        "GET /api/v1/plans/{plan_id}/tasks",
+        "POST /api/v1/plans",
+        "POST /api/v1/plans/tasks/{task_id}/progress",
+    ]
 
 
-@pytest.mark.parametrize(("percent", "status"), [("NaN", 422), ("Infinity", 422), ("-0.1", 400), ("100.01", 400),
-                                                 ("1e400", 400), ("abc", 422), ("", 422), ("55.5", 201)])
+@pytest.mark.parametrize(
+    ("percent", "status"),
+    [
+        ("NaN", 422),
+        ("Infinity", 422),
+        ("-0.1", 400),
+        ("100.01", 400),
+        ("1e400", 400),
+        ("abc", 422),
+        ("", 422),
+        ("55.5", 201),
+    ],
+)
 def test_progress_percent_edge_values(plan_world, cast, client_for, percent, status):
     from yingshang.plans.models import ProgressReport
 
     task = plan_world.tasks.get()
-    response = client_for(cast.gz_staff).post(f"/api/v1/plans/tasks/{task.pk}/progress",
-                                              {"percent": percent, "text": "推进中"})
+    response = client_for(cast.gz_staff).post(
+        f"/api/v1/plans/tasks/{task.pk}/progress", {"percent": percent, "text": "推进中"}
+    )
     assert response.status_code == status, response.content
     assert ProgressReport.objects.count() == (1 if status == 201 else 0)
     if status == 400:

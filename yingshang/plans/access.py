@@ -24,8 +24,11 @@ PUBLISHED_STATUSES = ("official", "archived")
 
 def is_plan_user(user) -> bool:
     """Whether the user's role takes part in task supervision at all (view, report or supervise)."""
-    return bool(getattr(user, "is_authenticated", False) and user.is_active
-                and (user.can("plan.view") or user.can("plan.report_progress")))
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and (user.can("plan.view") or user.can("plan.report_progress"))
+    )
 
 
 def require_plan_user(user) -> None:
@@ -49,20 +52,33 @@ def task_scope_filter(user) -> Q | None:
         region = user.scope_region
         if region is None:
             return Q()
-        return (Q(plan__region=region) | Q(lead_departments__region=region) | Q(co_departments__region=region)
-                | Q(lead_departments__region__parent=region) | Q(co_departments__region__parent=region)
-                | Q(measures__lead_departments__region=region) | Q(measures__co_departments__region=region))
+        return (
+            Q(plan__region=region)
+            | Q(lead_departments__region=region)
+            | Q(co_departments__region=region)
+            | Q(lead_departments__region__parent=region)
+            | Q(co_departments__region__parent=region)
+            | Q(measures__lead_departments__region=region)
+            | Q(measures__co_departments__region=region)
+        )
     department = user.department
     if department is None:
         return None
     if scope == DataScope.DEPARTMENT_TREE:
         path = department.path
-        return (Q(lead_departments__path__startswith=path) | Q(co_departments__path__startswith=path)
-                | Q(measures__lead_departments__path__startswith=path)
-                | Q(measures__co_departments__path__startswith=path))
+        return (
+            Q(lead_departments__path__startswith=path)
+            | Q(co_departments__path__startswith=path)
+            | Q(measures__lead_departments__path__startswith=path)
+            | Q(measures__co_departments__path__startswith=path)
+        )
     # A department that owns only one measure (措施) of a task sees the task, and reports on that measure.
-    return (Q(lead_departments=department) | Q(co_departments=department)
-            | Q(measures__lead_departments=department) | Q(measures__co_departments=department))
+    return (
+        Q(lead_departments=department)
+        | Q(co_departments=department)
+        | Q(measures__lead_departments=department)
+        | Q(measures__co_departments=department)
+    )
 
 
 def plan_scope_filter(user) -> Q | None:
@@ -119,8 +135,9 @@ def get_task_for_user(user, task_id: int):
     """A task within the user's scope (404 for missing and not-yours)."""
     from yingshang.plans.models import PlanTask
 
-    return get_object_or_404(PlanTask.objects.visible_to(user).select_related("plan", "plan__region", "section"),
-                             pk=task_id)
+    return get_object_or_404(
+        PlanTask.objects.visible_to(user).select_related("plan", "plan__region", "section"), pk=task_id
+    )
 
 
 def get_task_for_supervision(user, task_id: int):
@@ -135,20 +152,24 @@ def get_evidence_for_user(user, evidence_id: int):
     """An evidence file (佐证材料) of a progress report on a task within the user's scope (404 otherwise)."""
     from yingshang.plans.models import PlanTask, ProgressEvidence
 
-    return get_object_or_404(ProgressEvidence.objects.filter(report__task__in=PlanTask.objects.visible_to(user)),
-                             pk=evidence_id)
+    return get_object_or_404(
+        ProgressEvidence.objects.filter(report__task__in=PlanTask.objects.visible_to(user)), pk=evidence_id
+    )
 
 
 def get_notice_for_user(user, notice_id: int):
     """A supervision notice (督办单) on a task within the user's scope (404 otherwise)."""
     from yingshang.plans.models import SupervisionNotice
 
-    return get_object_or_404(SupervisionNotice.objects.visible_to(user).select_related("task", "task__plan"),
-                             pk=notice_id)
+    return get_object_or_404(
+        SupervisionNotice.objects.visible_to(user).select_related("task", "task__plan"), pk=notice_id
+    )
 
 
 def get_issue_for_user(user, issue_id: int):
     """An issue ledger item (问题台账) on a task within the user's scope (404 otherwise)."""
     from yingshang.plans.models import IssueItem
 
-    return get_object_or_404(IssueItem.objects.visible_to(user).select_related("task", "task__plan"), pk=issue_id)
+    return get_object_or_404(
+        IssueItem.objects.visible_to(user).select_related("task", "task__plan"), pk=issue_id
+    )

@@ -16,7 +16,14 @@ from yingshang.plans.scoring import FORMULA_TEXT, Score, completion, ratio, scor
 from yingshang.plans.selectors import TaskRow, plan_progress, status_counts, task_rows
 from yingshang.plans.supervision import months_between, report_due_date
 
-__all__ = ["FORMULA_TEXT", "Bulletin", "DepartmentScore", "chart_option", "department_scores", "monthly_bulletin"]
+__all__ = [
+    "FORMULA_TEXT",
+    "Bulletin",
+    "DepartmentScore",
+    "chart_option",
+    "department_scores",
+    "monthly_bulletin",
+]
 
 
 @dataclass(frozen=True)
@@ -51,15 +58,18 @@ def department_scores(plan: Plan, *, as_of: dt.date, region=None) -> list[Depart
     rows = task_rows(PlanTask.objects.filter(plan=plan), today=as_of, calendar=calendar)
     report_dates: dict[tuple[int, int], dict[dt.date, dt.date]] = defaultdict(dict)
     for task_id, department_id, period, reported_at in ProgressReport.objects.filter(
-            task__plan=plan, reported_at__date__lte=as_of).values_list("task_id", "department_id", "period",
-                                                                      "reported_at"):
+        task__plan=plan, reported_at__date__lte=as_of
+    ).values_list("task_id", "department_id", "period", "reported_at"):
         first = report_dates[(task_id, department_id)].get(period)
         day = reported_at.date()
         if first is None or day < first:
             report_dates[(task_id, department_id)][period] = day
     latest: dict[int, Decimal] = {}
-    for target_id, value in TargetReading.objects.filter(target__plan=plan, as_of__lte=as_of).order_by(
-            "target_id", "-as_of", "-id").values_list("target_id", "value"):
+    for target_id, value in (
+        TargetReading.objects.filter(target__plan=plan, as_of__lte=as_of)
+        .order_by("target_id", "-as_of", "-id")
+        .values_list("target_id", "value")
+    ):
         latest.setdefault(target_id, value)
     targets_by_task: dict[int, list] = defaultdict(list)
     for target in plan.targets.filter(is_active=True, task__isnull=False):
@@ -91,22 +101,48 @@ def department_scores(plan: Plan, *, as_of: dt.date, region=None) -> list[Depart
             for target in targets_by_task.get(task.pk, []):
                 if target.pk in latest:
                     read += 1
-                    met += target_met(comparator=target.comparator, value=target.value, low=target.low,
-                                      high=target.high, actual=latest[target.pk])
-        result = score(completion_rate=completion((r.task.progress, r.state.expected) for r in department_rows),
-                       timeliness_rate=ratio(on_time, due), attainment_rate=ratio(met, read) if read else None)
-        results.append(DepartmentScore(department=names[department_id], tasks=len(department_rows), reports_due=due,
-                                       reports_on_time=on_time, targets_read=read, targets_met=met, score=result))
+                    met += target_met(
+                        comparator=target.comparator,
+                        value=target.value,
+                        low=target.low,
+                        high=target.high,
+                        actual=latest[target.pk],
+                    )
+        result = score(
+            completion_rate=completion((r.task.progress, r.state.expected) for r in department_rows),
+            timeliness_rate=ratio(on_time, due),
+            attainment_rate=ratio(met, read) if read else None,
+        )
+        results.append(
+            DepartmentScore(
+                department=names[department_id],
+                tasks=len(department_rows),
+                reports_due=due,
+                reports_on_time=on_time,
+                targets_read=read,
+                targets_met=met,
+                score=result,
+            )
+        )
     return sorted(results, key=lambda s: (-s.score.total, s.department))
 
 
 def chart_option(scores: list[DepartmentScore]) -> dict:
     """An ECharts bar chart of the scores (rendered by static/js/app.js)."""
-    return {"tooltip": {}, "grid": {"left": 120, "right": 20, "top": 10, "bottom": 20},
-            "xAxis": {"type": "value", "max": 100},
-            "yAxis": {"type": "category", "inverse": True, "data": [s.department for s in scores]},
-            "series": [{"type": "bar", "data": [float(s.score.total) for s in scores], "itemStyle": {"color": "#a4161a"},
-                        "label": {"show": True, "position": "right"}}]}
+    return {
+        "tooltip": {},
+        "grid": {"left": 120, "right": 20, "top": 10, "bottom": 20},
+        "xAxis": {"type": "value", "max": 100},
+        "yAxis": {"type": "category", "inverse": True, "data": [s.department for s in scores]},
+        "series": [
+            {
+                "type": "bar",
+                "data": [float(s.score.total) for s in scores],
+                "itemStyle": {"color": "#a4161a"},
+                "label": {"show": True, "position": "right"},
+            }
+        ],
+    }
 
 
 @dataclass(frozen=True)
@@ -140,10 +176,18 @@ def monthly_bulletin(plan: Plan, *, as_of: dt.date, region=None) -> Bulletin:
     rows = task_rows(tasks, today=as_of)
     lagging = [row for row in rows if row.state.status in (TaskStatus.LAGGING, TaskStatus.OVERDUE)]
     return Bulletin(
-        title=f"{plan.title}推进情况通报（{as_of.year}年{as_of.month}月）", plan_title=plan.title, as_of=as_of,
-        progress=plan_progress(plan), counts=status_counts(rows), total=len(rows), lagging=lagging,
+        title=f"{plan.title}推进情况通报（{as_of.year}年{as_of.month}月）",
+        plan_title=plan.title,
+        as_of=as_of,
+        progress=plan_progress(plan),
+        counts=status_counts(rows),
+        total=len(rows),
+        lagging=lagging,
         scores=department_scores(plan, as_of=as_of, region=region),
-        open_notices=SupervisionNotice.objects.filter(task__in=tasks).exclude(status=NoticeStatus.CLOSED).count())
+        open_notices=SupervisionNotice.objects.filter(task__in=tasks)
+        .exclude(status=NoticeStatus.CLOSED)
+        .count(),
+    )
 
 
 # -- 季度考核 and 年度评价 ------------------------------------------------------------------------------------
@@ -163,7 +207,9 @@ class PeriodResult:
     score: Decimal
 
 
-def quarterly_results(plan: Plan, *, year: int, quarter: int, weights: dict[str, Decimal]) -> list[PeriodResult]:
+def quarterly_results(
+    plan: Plan, *, year: int, quarter: int, weights: dict[str, Decimal]
+) -> list[PeriodResult]:
     """Quarterly components of every lead department and every county (its departments' tasks), best first.
 
     1. Derive each task's state at the quarter's last day on the working-day calendar (完成度).
@@ -181,20 +227,28 @@ def quarterly_results(plan: Plan, *, year: int, quarter: int, weights: dict[str,
     rows = task_rows(PlanTask.objects.filter(plan=plan), today=end, calendar=calendar)
     reports: dict[tuple[int, int], dict[dt.date, dt.date]] = defaultdict(dict)
     for task_id, department_id, period, reported_at in ProgressReport.objects.filter(
-            task__plan=plan, reported_at__date__lte=end).values_list("task_id", "department_id", "period",
-                                                                    "reported_at"):
+        task__plan=plan, reported_at__date__lte=end
+    ).values_list("task_id", "department_id", "period", "reported_at"):
         first = reports[(task_id, department_id)].get(period)
         if first is None or reported_at.date() < first:
             reports[(task_id, department_id)][period] = reported_at.date()
     first_reply: dict[int, dt.date] = {}
-    for notice_id, created_at in SupervisionReply.objects.filter(notice__task__plan=plan, kind="reply").order_by(
-            "created_at").values_list("notice_id", "created_at"):
+    for notice_id, created_at in (
+        SupervisionReply.objects.filter(notice__task__plan=plan, kind="reply")
+        .order_by("created_at")
+        .values_list("notice_id", "created_at")
+    ):
         first_reply.setdefault(notice_id, created_at.date())
-    notices = list(SupervisionNotice.objects.filter(task__plan=plan, issued_at__date__gte=start,
-                                                    issued_at__date__lte=end).values_list("pk", "task_id",
-                                                                                          "reply_due"))
-    issues = list(IssueItem.objects.filter(plan=plan, raised_at__date__lte=end).values_list(
-        "department_id", "task_id", "due_date", "closed_at"))
+    notices = list(
+        SupervisionNotice.objects.filter(
+            task__plan=plan, issued_at__date__gte=start, issued_at__date__lte=end
+        ).values_list("pk", "task_id", "reply_due")
+    )
+    issues = list(
+        IssueItem.objects.filter(plan=plan, raised_at__date__lte=end).values_list(
+            "department_id", "task_id", "due_date", "closed_at"
+        )
+    )
 
     departments: dict[int, tuple[str, int]] = {}
     tasks_of: dict[int, list[TaskRow]] = defaultdict(list)
@@ -223,23 +277,46 @@ def quarterly_results(plan: Plan, *, year: int, quarter: int, weights: dict[str,
                 on_time += any(day is not None and day <= deadline for day in made)
         issued = [(pk, reply_due) for pk, task_id, reply_due in notices if task_id in task_ids]
         answered = sum(1 for pk, reply_due in issued if pk in first_reply and first_reply[pk] <= reply_due)
-        problems = [(due_date or end, closed_at) for department_id, task_id, due_date, closed_at in issues
-                    if department_id in department_ids and (due_date or end) <= end]
-        closed = sum(1 for due_day, closed_at in problems if closed_at is not None and closed_at.date() <= due_day)
-        values = {"completion": completion((r.task.progress, r.state.expected) for r in subject_rows),
-                  "timeliness": ratio(on_time, due) if due else None,
-                  "supervision": ratio(answered, len(issued)) if issued else None,
-                  "problems": ratio(closed, len(problems)) if problems else None}
-        counts = {"tasks": len(subject_rows), "reports_due": due, "reports_on_time": on_time,
-                  "notices": len(issued), "notices_answered": answered, "problems": len(problems),
-                  "problems_closed": closed}
+        problems = [
+            (due_date or end, closed_at)
+            for department_id, task_id, due_date, closed_at in issues
+            if department_id in department_ids and (due_date or end) <= end
+        ]
+        closed = sum(
+            1 for due_day, closed_at in problems if closed_at is not None and closed_at.date() <= due_day
+        )
+        values = {
+            "completion": completion((r.task.progress, r.state.expected) for r in subject_rows),
+            "timeliness": ratio(on_time, due) if due else None,
+            "supervision": ratio(answered, len(issued)) if issued else None,
+            "problems": ratio(closed, len(problems)) if problems else None,
+        }
+        counts = {
+            "tasks": len(subject_rows),
+            "reports_due": due,
+            "reports_on_time": on_time,
+            "notices": len(issued),
+            "notices_answered": answered,
+            "problems": len(problems),
+            "problems_closed": closed,
+        }
         return values, counts
 
     results: list[PeriodResult] = []
     for department_id, (name, _region) in departments.items():
         values, counts = components(tasks_of[department_id], {department_id})
-        results.append(PeriodResult("department", f"d{department_id}", name, department_id, None, values, counts,
-                                    period_score(values, weights)))
+        results.append(
+            PeriodResult(
+                "department",
+                f"d{department_id}",
+                name,
+                department_id,
+                None,
+                values,
+                counts,
+                period_score(values, weights),
+            )
+        )
     by_county: dict[int, set[int]] = defaultdict(set)
     for department_id, (_, region_id) in departments.items():
         if region_id in county_of:
@@ -247,6 +324,16 @@ def quarterly_results(plan: Plan, *, year: int, quarter: int, weights: dict[str,
     for county_id, department_ids in by_county.items():
         subject_rows = list({row.task.pk: row for d in department_ids for row in tasks_of[d]}.values())
         values, counts = components(subject_rows, department_ids)
-        results.append(PeriodResult("county", f"r{county_id}", counties[county_id].name, None, county_id, values,
-                                    counts, period_score(values, weights)))
+        results.append(
+            PeriodResult(
+                "county",
+                f"r{county_id}",
+                counties[county_id].name,
+                None,
+                county_id,
+                values,
+                counts,
+                period_score(values, weights),
+            )
+        )
     return sorted(results, key=lambda r: (r.subject_kind != "department", -r.score, r.subject_name))

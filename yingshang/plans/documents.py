@@ -27,25 +27,37 @@ def ledger_xlsx(rows) -> bytes:
     """序号 / 任务 / 具体措施 / 牵头单位 / 配合单位 / 完成时限 / 进展情况 / 状态, one row per task."""
     latest: dict[int, ProgressReport] = {}
     for report in ProgressReport.objects.filter(task__in=[row.task.pk for row in rows]).order_by(
-            "task_id", "-reported_at", "-id"):
+        "task_id", "-reported_at", "-id"
+    ):
         latest.setdefault(report.task_id, report)
     measures: dict[int, list[str]] = {}
     from yingshang.plans.models import PlanMeasure
 
-    for task_id, text in PlanMeasure.objects.filter(task__in=[row.task.pk for row in rows]).order_by(
-            "task_id", "order", "id").values_list("task_id", "text"):
+    for task_id, text in (
+        PlanMeasure.objects.filter(task__in=[row.task.pk for row in rows])
+        .order_by("task_id", "order", "id")
+        .values_list("task_id", "text")
+    ):
         measures.setdefault(task_id, []).append(text)
     lines = []
     for index, row in enumerate(rows, start=1):
         task = row.task
         report = latest.get(task.pk)
-        progress = f"{task.progress}%" + (f"：{report.text}（{report.reported_at:%Y-%m-%d}）" if report else "：尚未报送")
-        lines.append([
-            index, f"{task.number}. {task.title}",
-            "\n".join(f"{n}. {text}" for n, text in enumerate(measures.get(task.pk, []), start=1)),
-            "、".join(row.leads), "、".join(row.co), task.deadline.isoformat() if task.deadline else "",
-            progress, f"{row.status_label}（{row.light_label}）",
-        ])
+        progress = f"{task.progress}%" + (
+            f"：{report.text}（{report.reported_at:%Y-%m-%d}）" if report else "：尚未报送"
+        )
+        lines.append(
+            [
+                index,
+                f"{task.number}. {task.title}",
+                "\n".join(f"{n}. {text}" for n, text in enumerate(measures.get(task.pk, []), start=1)),
+                "、".join(row.leads),
+                "、".join(row.co),
+                task.deadline.isoformat() if task.deadline else "",
+                progress,
+                f"{row.status_label}（{row.light_label}）",
+            ]
+        )
     return write_xlsx(LEDGER_HEADERS, lines, sheet_title="任务台账")
 
 
@@ -55,8 +67,10 @@ def chinese_font_path() -> str | None:
     for candidate in FONT_CANDIDATES:
         if Path(candidate).is_file():
             return candidate
-    found = sorted(glob.glob("/usr/share/fonts/**/*CJK*Regular*.tt[cf]", recursive=True)
-                   + glob.glob("/usr/share/fonts/**/*[Ss]ans*SC*.[ot]tf", recursive=True))
+    found = sorted(
+        glob.glob("/usr/share/fonts/**/*CJK*Regular*.tt[cf]", recursive=True)
+        + glob.glob("/usr/share/fonts/**/*[Ss]ans*SC*.[ot]tf", recursive=True)
+    )
     return found[0] if found else None
 
 
@@ -64,14 +78,20 @@ def _bulletin_html(bulletin) -> str:
     font = chinese_font_path()
     face = f"@font-face {{ font-family: 'BulletinCJK'; src: url('file://{font}'); }}" if font else ""
     escape = html.escape
-    lagging = "".join(
-        f"<tr><td>{escape(row.task.number)}</td><td>{escape(row.task.title)}</td><td>{escape('、'.join(row.leads))}</td>"
-        f"<td>{row.task.progress}%</td><td>{row.state.expected}%</td><td>{escape(row.status_label)}</td></tr>"
-        for row in bulletin.lagging) or "<tr><td colspan='6'>无</td></tr>"
+    lagging = (
+        "".join(
+            f"<tr><td>{escape(row.task.number)}</td><td>{escape(row.task.title)}</td><td>{escape('、'.join(row.leads))}</td>"
+            f"<td>{row.task.progress}%</td><td>{row.state.expected}%</td><td>{escape(row.status_label)}</td></tr>"
+            for row in bulletin.lagging
+        )
+        or "<tr><td colspan='6'>无</td></tr>"
+    )
     scores = "".join(
         f"<tr><td>{n}</td><td>{escape(s.department)}</td><td>{s.tasks}</td><td>{s.score.completion:.2%}</td>"
         f"<td>{s.score.timeliness:.2%}</td><td>{'—' if s.score.attainment is None else f'{s.score.attainment:.2%}'}</td>"
-        f"<td>{s.score.total}</td></tr>" for n, s in enumerate(bulletin.scores, start=1))
+        f"<td>{s.score.total}</td></tr>"
+        for n, s in enumerate(bulletin.scores, start=1)
+    )
     return f"""<!doctype html><html lang="zh-Hans"><head><meta charset="utf-8"><style>
 {face}
 @page {{ size: A4; margin: 18mm 15mm; }}
@@ -112,30 +132,48 @@ def bulletin_docx(bulletin) -> bytes:
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     document.add_paragraph(
         f"截至{bulletin.as_of:%Y年%m月%d日}，《{bulletin.plan_title}》共{bulletin.total}项任务，总体进度{bulletin.progress}%。"
-        f"其中{bulletin.status_summary}；在办督办单{bulletin.open_notices}件。")
+        f"其中{bulletin.status_summary}；在办督办单{bulletin.open_notices}件。"
+    )
     document.add_heading("一、滞后和逾期任务", level=2)
     table = document.add_table(rows=1, cols=6)
     table.style = "Table Grid"
-    for cell, title in zip(table.rows[0].cells, ("编号", "任务", "牵头单位", "实际进度", "应完成进度", "状态"),
-                           strict=True):
+    for cell, title in zip(
+        table.rows[0].cells, ("编号", "任务", "牵头单位", "实际进度", "应完成进度", "状态"), strict=True
+    ):
         cell.text = title
     for row in bulletin.lagging:
         cells = table.add_row().cells
-        values = (row.task.number, row.task.title, "、".join(row.leads), f"{row.task.progress}%",
-                  f"{row.state.expected}%", row.status_label)
+        values = (
+            row.task.number,
+            row.task.title,
+            "、".join(row.leads),
+            f"{row.task.progress}%",
+            f"{row.state.expected}%",
+            row.status_label,
+        )
         for cell, value in zip(cells, values, strict=True):
             cell.text = value
     document.add_heading("二、单位考核得分", level=2)
     table = document.add_table(rows=1, cols=7)
     table.style = "Table Grid"
-    for cell, title in zip(table.rows[0].cells, ("排名", "单位", "牵头任务", "完成度", "及时率", "指标达成率", "得分"),
-                           strict=True):
+    for cell, title in zip(
+        table.rows[0].cells,
+        ("排名", "单位", "牵头任务", "完成度", "及时率", "指标达成率", "得分"),
+        strict=True,
+    ):
         cell.text = title
     for rank, item in enumerate(bulletin.scores, start=1):
         cells = table.add_row().cells
         attainment = "—" if item.score.attainment is None else f"{item.score.attainment:.2%}"
-        values = (str(rank), item.department, str(item.tasks), f"{item.score.completion:.2%}",
-                  f"{item.score.timeliness:.2%}", attainment, str(item.score.total))
+        values = (
+            str(rank),
+            item.department,
+            str(item.tasks),
+            f"{item.score.completion:.2%}",
+            f"{item.score.timeliness:.2%}",
+            attainment,
+            str(item.score.total),
+        )
         for cell, value in zip(cells, values, strict=True):
             cell.text = value
     document.add_paragraph(f"计分办法：{bulletin.formula}")
@@ -146,7 +184,18 @@ def bulletin_docx(bulletin) -> bytes:
 
 # -- 季度考核 and 年度评价 ------------------------------------------------------------------------------------
 
-ASSESSMENT_HEADERS = ("排名", "被考核单位", "类别", "完成度", "及时率", "督办响应率", "问题销号率", "得分", "状态", "权重版本")
+ASSESSMENT_HEADERS = (
+    "排名",
+    "被考核单位",
+    "类别",
+    "完成度",
+    "及时率",
+    "督办响应率",
+    "问题销号率",
+    "得分",
+    "状态",
+    "权重版本",
+)
 
 
 def _percent(value) -> str:
@@ -156,11 +205,25 @@ def _percent(value) -> str:
 def _assessment_cells(row) -> list:
     components = row.components
     if "quarters" in components:
-        parts = ["；".join(f"{period[-2:]} {score}" for period, score in components["quarters"].items()), "", "", ""]
+        parts = [
+            "；".join(f"{period[-2:]} {score}" for period, score in components["quarters"].items()),
+            "",
+            "",
+            "",
+        ]
     else:
-        parts = [_percent(components.get(name)) for name in ("completion", "timeliness", "supervision", "problems")]
-    return [row.rank, row.subject_name, "县区" if row.subject_kind == "county" else "单位", *parts, str(row.score),
-            row.get_status_display(), row.weights.version]
+        parts = [
+            _percent(components.get(name)) for name in ("completion", "timeliness", "supervision", "problems")
+        ]
+    return [
+        row.rank,
+        row.subject_name,
+        "县区" if row.subject_kind == "county" else "单位",
+        *parts,
+        str(row.score),
+        row.get_status_display(),
+        row.weights.version,
+    ]
 
 
 def assessment_title(plan, period: str) -> str:
@@ -186,15 +249,29 @@ def assessment_pdf(plan, period: str, rows) -> bytes:
     font = chinese_font_path()
     face = f"@font-face {{ font-family: 'BulletinCJK'; src: url('file://{font}'); }}" if font else ""
     escape = html.escape
-    body = "".join("<tr>" + "".join(f"<td>{escape(str(cell))}</td>" for cell in _assessment_cells(row)) + "</tr>"
-                   for row in rows) or f"<tr><td colspan='{len(ASSESSMENT_HEADERS)}'>尚未计算</td></tr>"
+    body = (
+        "".join(
+            "<tr>" + "".join(f"<td>{escape(str(cell))}</td>" for cell in _assessment_cells(row)) + "</tr>"
+            for row in rows
+        )
+        or f"<tr><td colspan='{len(ASSESSMENT_HEADERS)}'>尚未计算</td></tr>"
+    )
     signed = [row for row in rows if row.signed_at]
-    sign_line = (f"签发：{escape(str(signed[0].signed_by or ''))}　{signed[0].signed_at:%Y年%m月%d日}" if signed
-                 else "（待签发）")
+    sign_line = (
+        f"签发：{escape(str(signed[0].signed_by or ''))}　{signed[0].signed_at:%Y年%m月%d日}"
+        if signed
+        else "（待签发）"
+    )
     method = ANNUAL_METHOD_TEXT if len(period) == 4 else PERIOD_FORMULA_TEXT
     weights = rows[0].weights if rows else None
-    weight_line = (f"权重（第 {weights.version} 版）：完成度 {weights.completion}、及时率 {weights.timeliness}、"
-                   f"督办响应率 {weights.supervision}、问题销号率 {weights.problems}") if weights else ""
+    weight_line = (
+        (
+            f"权重（第 {weights.version} 版）：完成度 {weights.completion}、及时率 {weights.timeliness}、"
+            f"督办响应率 {weights.supervision}、问题销号率 {weights.problems}"
+        )
+        if weights
+        else ""
+    )
     document = f"""<!doctype html><html lang="zh-Hans"><head><meta charset="utf-8"><style>
 {face}
 @page {{ size: A4 landscape; margin: 15mm; }}
@@ -203,7 +280,7 @@ h1 {{ font-size: 15pt; text-align: center; }} table {{ width: 100%; border-colla
 th, td {{ border: 1px solid #666; padding: 3pt 4pt; }} th {{ background: #eee; }} .muted {{ color: #555; }}
 </style></head><body>
 <h1>{escape(assessment_title(plan, period))}</h1>
-<table><tr>{''.join(f'<th>{escape(h)}</th>' for h in ASSESSMENT_HEADERS)}</tr>{body}</table>
+<table><tr>{"".join(f"<th>{escape(h)}</th>" for h in ASSESSMENT_HEADERS)}</tr>{body}</table>
 <p class="muted">计分办法：{escape(method)}</p><p class="muted">{escape(weight_line)}</p><p>{sign_line}</p>
 </body></html>"""
     return HTML(string=document).write_pdf()

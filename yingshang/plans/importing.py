@@ -24,8 +24,14 @@ MAX_PLAN_BYTES = 10 * 1024 * 1024
 # A DOCX is a zip: refuse what would expand beyond these before python-docx opens it (zip bombs).
 MAX_DOCX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
 MAX_DOCX_COMPRESSION_RATIO = 100
-MAGIC_NAMES = ((b"PK\x03\x04", "Word 文档或压缩包"), (b"%PDF", "PDF 文件"), (b"\xd0\xcf\x11\xe0", "旧版 Office 文件"),
-               (b"\x89PNG", "PNG 图片"), (b"\xff\xd8\xff", "JPEG 图片"), (b"GIF8", "GIF 图片"))
+MAGIC_NAMES = (
+    (b"PK\x03\x04", "Word 文档或压缩包"),
+    (b"%PDF", "PDF 文件"),
+    (b"\xd0\xcf\x11\xe0", "旧版 Office 文件"),
+    (b"\x89PNG", "PNG 图片"),
+    (b"\xff\xd8\xff", "JPEG 图片"),
+    (b"GIF8", "GIF 图片"),
+)
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ""})
 # After UTF-8, GB18030 (a superset of GBK and GB2312, the usual encodings of government files) is tried.
 # Text wrongly decoded as GB18030 (Big5, Latin-1 …) turns into rare characters outside GB2312.
@@ -57,10 +63,13 @@ def decode_plan_file(data: bytes, filename: str) -> str:
     elif suffix in TEXT_SUFFIXES:
         text = _decode_text(data)
     elif suffix == ".doc":
-        raise InvalidUpload("暂不支持旧版 Word（.doc）文件，请在 Word/WPS 中另存为 .docx 后上传。", field="file")
+        raise InvalidUpload(
+            "暂不支持旧版 Word（.doc）文件，请在 Word/WPS 中另存为 .docx 后上传。", field="file"
+        )
     else:
-        raise InvalidUpload(f"不支持的文件类型“{suffix or '无扩展名'}”，请上传 TXT 或 DOCX 格式的行动方案。",
-                            field="file")
+        raise InvalidUpload(
+            f"不支持的文件类型“{suffix or '无扩展名'}”，请上传 TXT 或 DOCX 格式的行动方案。", field="file"
+        )
     text = to_simplified(text)
     visible = [char for char in text if not char.isspace()]
     if not visible:
@@ -80,8 +89,12 @@ def read_plan_upload(data: bytes, filename: str) -> tuple[str, ParsedPlan]:
     except PlanParseError as error:
         raise InvalidUpload(str(error), field="file") from error
     if table and table.deadlines:
-        parsed = replace(parsed, tasks=tuple(replace(task, deadline_text=table.deadlines.get(task.number, ""))
-                                             for task in parsed.tasks))
+        parsed = replace(
+            parsed,
+            tasks=tuple(
+                replace(task, deadline_text=table.deadlines.get(task.number, "")) for task in parsed.tasks
+            ),
+        )
     return text, parsed
 
 
@@ -97,7 +110,9 @@ def detect_year(title: str, text: str, *, default: int) -> int:
 def _check_docx_package(data: bytes) -> None:
     """Refuse what is not a Word package, and zip bombs, before any library expands the file."""
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise InvalidUpload("文件不是有效的 DOCX 文档（可能已损坏或扩展名有误），请重新导出后上传。", field="file")
+        raise InvalidUpload(
+            "文件不是有效的 DOCX 文档（可能已损坏或扩展名有误），请重新导出后上传。", field="file"
+        )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
@@ -105,7 +120,9 @@ def _check_docx_package(data: bytes) -> None:
         raise InvalidUpload("DOCX 文档已损坏，无法读取，请重新导出后上传。", field="file") from error
     names = {info.filename for info in infos}
     if "word/document.xml" not in names:
-        raise InvalidUpload("文件是压缩包，但不是 Word 文档（DOCX），请上传 Word 另存的 .docx 文件。", field="file")
+        raise InvalidUpload(
+            "文件是压缩包，但不是 Word 文档（DOCX），请上传 Word 另存的 .docx 文件。", field="file"
+        )
     total = sum(info.file_size for info in infos)
     if total > MAX_DOCX_UNCOMPRESSED_BYTES or total > MAX_DOCX_COMPRESSION_RATIO * max(len(data), 1):
         raise InvalidUpload("DOCX 文档解压后过大（疑似压缩炸弹），已拒绝。", field="file", code="zip_bomb")
@@ -116,8 +133,9 @@ def _docx_text(data: bytes) -> str:
     try:
         document = Document(io.BytesIO(data))
     except Exception as error:  # python-docx raises several unrelated types for a broken package
-        raise InvalidUpload("无法读取该 DOCX 文档（文件已损坏或不是 Word 文档），请重新导出后上传。",
-                            field="file") from error
+        raise InvalidUpload(
+            "无法读取该 DOCX 文档（文件已损坏或不是 Word 文档），请重新导出后上传。", field="file"
+        ) from error
     lines = [paragraph.text for paragraph in document.paragraphs]
     # Plans sometimes keep tasks in a table: read cells row by row after the paragraphs.
     for table in document.tables:
@@ -135,17 +153,22 @@ def _decode_text(data: bytes) -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError as error:
-            raise InvalidUpload("文件标为 UTF-16 编码，但内容无法按 UTF-16 读取，请另存为 UTF-8 后重新上传。",
-                                field="file") from error
+            raise InvalidUpload(
+                "文件标为 UTF-16 编码，但内容无法按 UTF-16 读取，请另存为 UTF-8 后重新上传。", field="file"
+            ) from error
     for magic, kind in MAGIC_NAMES:
         if data.startswith(magic):
-            raise InvalidUpload(f"文件扩展名是文本，但内容是{kind}，请上传 TXT 或 DOCX 格式的行动方案（DOCX 请保留 .docx 扩展名）。",
-                                field="file")
+            raise InvalidUpload(
+                f"文件扩展名是文本，但内容是{kind}，请上传 TXT 或 DOCX 格式的行动方案（DOCX 请保留 .docx 扩展名）。",
+                field="file",
+            )
     if b"\x00" in data:
         text = _utf16_without_bom(data)
         if text is not None:
             return text
-        raise InvalidUpload("文件不是文本文件（含二进制内容），请上传 TXT 或 DOCX 格式的行动方案。", field="file")
+        raise InvalidUpload(
+            "文件不是文本文件（含二进制内容），请上传 TXT 或 DOCX 格式的行动方案。", field="file"
+        )
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -162,7 +185,9 @@ def _decode_text(data: bytes) -> str:
         text = ""
     if text and _common_chinese_share(to_simplified(text)) >= MIN_COMMON_SHARE:
         return text
-    raise InvalidUpload("无法识别文件编码，请将文件另存为 UTF-8 或 GBK 编码的文本文件后重新上传。", field="file")
+    raise InvalidUpload(
+        "无法识别文件编码，请将文件另存为 UTF-8 或 GBK 编码的文本文件后重新上传。", field="file"
+    )
 
 
 @cache
@@ -196,8 +221,11 @@ def _utf16_without_bom(data: bytes) -> str | None:
             continue
         visible = [char for char in text if not char.isspace()]
         # Binary bytes read as UTF-16 also land in the CJK block, but on rare characters: require common ones.
-        if (visible and sum("\u4e00" <= char <= "\u9fff" for char in visible) / len(visible) >= MIN_CHINESE_SHARE
-                and _common_chinese_share(text) >= MIN_COMMON_SHARE):
+        if (
+            visible
+            and sum("\u4e00" <= char <= "\u9fff" for char in visible) / len(visible) >= MIN_CHINESE_SHARE
+            and _common_chinese_share(text) >= MIN_COMMON_SHARE
+        ):
             return text
     return None
 

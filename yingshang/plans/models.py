@@ -45,16 +45,24 @@ class Plan(models.Model):
 
     title = models.CharField("方案名称", max_length=200)
     year = models.PositiveIntegerField("年度", db_index=True)
-    region = models.ForeignKey(Region, verbose_name="区划", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="plans")
-    status = models.CharField("状态", max_length=12, choices=PlanStatus.choices, default=PlanStatus.DRAFT,
-                              db_index=True)
+    region = models.ForeignKey(
+        Region, verbose_name="区划", null=True, blank=True, on_delete=models.PROTECT, related_name="plans"
+    )
+    status = models.CharField(
+        "状态", max_length=12, choices=PlanStatus.choices, default=PlanStatus.DRAFT, db_index=True
+    )
     goals = models.JSONField("总体目标", default=list, blank=True)
     source_text = models.TextField("原文", blank=True)
     source_file = models.FileField("原文件", upload_to="plans/sources/%Y/", blank=True)
     source_filename = models.CharField("原文件名", max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导入人", null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="导入人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField("导入时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     official_at = models.DateTimeField("确认为正式清单时间", null=True, blank=True)
@@ -102,16 +110,24 @@ class PlanTask(models.Model):
     """One item of a plan: a task (任务), key action (攻坚重点) or safeguard (保障措施), owned by departments."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks")
-    section = models.ForeignKey(PlanSection, verbose_name="板块", null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="tasks")
+    section = models.ForeignKey(
+        PlanSection,
+        verbose_name="板块",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tasks",
+    )
     number = models.CharField("编号", max_length=20)
     kind = models.CharField("类别", max_length=12, choices=TaskKind.choices, default=TaskKind.TASK)
     title = models.CharField("任务", max_length=300)
     order = models.PositiveIntegerField("排序", default=0)
-    lead_departments = models.ManyToManyField(Department, verbose_name="牵头单位", blank=True,
-                                              related_name="plan_tasks_led")
-    co_departments = models.ManyToManyField(Department, verbose_name="配合单位", blank=True,
-                                            related_name="plan_tasks_supported")
+    lead_departments = models.ManyToManyField(
+        Department, verbose_name="牵头单位", blank=True, related_name="plan_tasks_led"
+    )
+    co_departments = models.ManyToManyField(
+        Department, verbose_name="配合单位", blank=True, related_name="plan_tasks_supported"
+    )
     lead_units = models.JSONField("牵头单位（原文）", default=list, blank=True)
     co_units = models.JSONField("配合单位（原文）", default=list, blank=True)
     unmatched_units = models.JSONField("未匹配的单位", default=list, blank=True)
@@ -142,10 +158,12 @@ class PlanMeasure(models.Model):
     deadline = models.DateField("完成时限", null=True, blank=True)
     progress = models.DecimalField("进度（%）", max_digits=5, decimal_places=1, default=0)
     # Departments of this measure alone; none → the task's (see `effective_departments`).
-    lead_departments = models.ManyToManyField(Department, verbose_name="牵头单位", blank=True,
-                                              related_name="plan_measures_led")
-    co_departments = models.ManyToManyField(Department, verbose_name="配合单位", blank=True,
-                                            related_name="plan_measures_supported")
+    lead_departments = models.ManyToManyField(
+        Department, verbose_name="牵头单位", blank=True, related_name="plan_measures_led"
+    )
+    co_departments = models.ManyToManyField(
+        Department, verbose_name="配合单位", blank=True, related_name="plan_measures_supported"
+    )
     lead_units = models.JSONField("牵头单位（原文）", default=list, blank=True)
     co_units = models.JSONField("配合单位（原文）", default=list, blank=True)
 
@@ -161,12 +179,19 @@ class PlanTarget(models.Model):
     """A quantitative target (量化目标) of a plan; the single source of truth the monitoring app reads."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="targets")
-    task = models.ForeignKey(PlanTask, verbose_name="所属任务", null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="targets")
+    task = models.ForeignKey(
+        PlanTask,
+        verbose_name="所属任务",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="targets",
+    )
     order = models.PositiveIntegerField("排序", default=0)
     indicator = models.CharField("指标", max_length=200)
-    indicator_key = models.CharField("指标标识", max_length=200, db_index=True,
-                                     help_text="规范化后的指标名称，用于与监测指标匹配")
+    indicator_key = models.CharField(
+        "指标标识", max_length=200, db_index=True, help_text="规范化后的指标名称，用于与监测指标匹配"
+    )
     comparator = models.CharField("比较", max_length=5, choices=Comparator.choices)
     value = models.DecimalField("目标值", max_digits=20, decimal_places=4, null=True, blank=True)
     low = models.DecimalField("下限", max_digits=20, decimal_places=4, null=True, blank=True)
@@ -218,12 +243,30 @@ class ProgressReport(models.Model):
     """A department's progress report (进展报送) on a task or one of its measures: text, percent, evidence."""
 
     task = models.ForeignKey(PlanTask, on_delete=models.CASCADE, related_name="reports")
-    measure = models.ForeignKey(PlanMeasure, verbose_name="具体措施", null=True, blank=True, on_delete=models.CASCADE,
-                                related_name="reports")
-    department = models.ForeignKey(Department, verbose_name="报送单位", null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="plan_reports")
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="报送人", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    measure = models.ForeignKey(
+        PlanMeasure,
+        verbose_name="具体措施",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reports",
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name="报送单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="plan_reports",
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="报送人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     period = models.DateField("报送月份", help_text="所属月份的第一天", db_index=True)
     percent = models.DecimalField("完成进度（%）", max_digits=5, decimal_places=1)
     text = models.TextField("进展情况")
@@ -258,8 +301,9 @@ class TargetReading(models.Model):
     value = models.DecimalField("实际值", max_digits=20, decimal_places=4)
     as_of = models.DateField("数据截至")
     source = models.CharField("来源", max_length=20, default="progress")
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     note = models.CharField("说明", max_length=300, blank=True)
     created_at = models.DateTimeField("录入时间", auto_now_add=True)
 
@@ -283,10 +327,16 @@ class SupervisionNotice(models.Model):
     number = models.CharField("督办编号", max_length=30, unique=True)
     reason = models.TextField("督办事由")
     reply_due = models.DateField("回复期限", db_index=True)
-    status = models.CharField("状态", max_length=10, choices=NoticeStatus.choices, default=NoticeStatus.OPEN,
-                              db_index=True)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="督办人", null=True,
-                                  on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(
+        "状态", max_length=10, choices=NoticeStatus.choices, default=NoticeStatus.OPEN, db_index=True
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="督办人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     issued_at = models.DateTimeField("督办时间")
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
 
@@ -306,7 +356,9 @@ class SupervisionReply(models.Model):
     notice = models.ForeignKey(SupervisionNotice, on_delete=models.CASCADE, related_name="replies")
     kind = models.CharField("类型", max_length=10, choices=ReplyKind.choices)
     text = models.TextField("内容")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField("时间")
 
     class Meta:
@@ -327,20 +379,31 @@ class IssueItem(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="issues")
     task = models.ForeignKey(PlanTask, on_delete=models.PROTECT, related_name="issues")
-    notice = models.ForeignKey(SupervisionNotice, null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="issues")
+    notice = models.ForeignKey(
+        SupervisionNotice, null=True, blank=True, on_delete=models.SET_NULL, related_name="issues"
+    )
     description = models.TextField("问题描述")
-    department = models.ForeignKey(Department, verbose_name="整改单位", null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="plan_issues")
+    department = models.ForeignKey(
+        Department,
+        verbose_name="整改单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="plan_issues",
+    )
     due_date = models.DateField("整改时限", null=True, blank=True)
-    status = models.CharField("状态", max_length=10, choices=IssueStatus.choices, default=IssueStatus.OPEN,
-                              db_index=True)
-    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(
+        "状态", max_length=10, choices=IssueStatus.choices, default=IssueStatus.OPEN, db_index=True
+    )
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     raised_at = models.DateTimeField("登记时间")
     closing_note = models.TextField("整改情况", blank=True)
     closing_evidence = models.FileField("销号佐证", upload_to="plans/issues/%Y/", blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="+")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     closed_at = models.DateTimeField("销号时间", null=True, blank=True)
 
     objects = IssueItemQuerySet.as_manager()
@@ -362,8 +425,9 @@ class AssessmentWeights(models.Model):
     supervision = models.DecimalField("督办响应率权重", max_digits=5, decimal_places=2)
     problems = models.DecimalField("问题销号率权重", max_digits=5, decimal_places=2)
     note = models.CharField("调整说明", max_length=300, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField("生效时间")
 
     class Meta:
@@ -386,7 +450,8 @@ class AssessmentQuerySet(models.QuerySet):
         if region is None:
             return self.filter(plan__in=Plan.objects.visible_to(user))
         return self.filter(plan__in=Plan.objects.visible_to(user)).filter(
-            Q(region=region) | Q(department__region=region) | Q(department__region__parent=region))
+            Q(region=region) | Q(department__region=region) | Q(department__region__parent=region)
+        )
 
 
 class Assessment(models.Model):
@@ -395,22 +460,29 @@ class Assessment(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="assessments")
     period = models.CharField("考核期", max_length=6, db_index=True)
-    subject_kind = models.CharField("对象", max_length=10, choices=[("department", "单位"), ("county", "县区")])
+    subject_kind = models.CharField(
+        "对象", max_length=10, choices=[("department", "单位"), ("county", "县区")]
+    )
     subject_key = models.CharField("对象标识", max_length=30)
     subject_name = models.CharField("被考核单位", max_length=100)
-    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    weights = models.ForeignKey(AssessmentWeights, verbose_name="权重版本", on_delete=models.PROTECT,
-                                related_name="assessments")
+    weights = models.ForeignKey(
+        AssessmentWeights, verbose_name="权重版本", on_delete=models.PROTECT, related_name="assessments"
+    )
     components = models.JSONField("分项", default=dict)
     counts = models.JSONField("计数", default=dict)
     score = models.DecimalField("得分", max_digits=6, decimal_places=2)
     rank = models.PositiveIntegerField("排名", default=0)
-    status = models.CharField("状态", max_length=10, choices=[("draft", "待签发"), ("signed", "已签发")],
-                              default="draft")
+    status = models.CharField(
+        "状态", max_length=10, choices=[("draft", "待签发"), ("signed", "已签发")], default="draft"
+    )
     computed_at = models.DateTimeField("计算时间")
-    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="+")
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     signed_at = models.DateTimeField("签发时间", null=True, blank=True)
 
     objects = AssessmentQuerySet.as_manager()
@@ -418,8 +490,12 @@ class Assessment(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "考核结果"
         ordering = ["plan", "period", "subject_kind", "rank", "id"]
-        constraints = [models.UniqueConstraint(fields=["plan", "period", "subject_kind", "subject_key"],
-                                               name="plan_assessment_unique_subject")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "period", "subject_kind", "subject_key"],
+                name="plan_assessment_unique_subject",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.period} {self.subject_name} {self.score}"

@@ -319,8 +319,9 @@ def _number_initial_headings(lines: list[_Line]) -> list[_Line]:
             match = _NUMBER_INITIAL_HEADING_RE.match(line.text)
             number = int(match.group("numeral")) if match else 0
             if match and (number == previous + 1 or (number == 1 and fresh_section)):
-                line = _Line(text=line.text, level=3, numeral=match.group("numeral"),
-                             content=line.text[match.end() :])
+                line = _Line(
+                    text=line.text, level=3, numeral=match.group("numeral"), content=line.text[match.end() :]
+                )
         if line.level == 3 and line.numeral and line.numeral.isdigit():
             previous, fresh_section = int(line.numeral), False
         elif line.level is not None and line.level < 3:
@@ -465,8 +466,12 @@ def _task_from_draft(draft: _Draft, number: str) -> PlanTask:
             cleaned = _INLINE_SUB_NUMBER_RE.sub("", text).strip()
             if cleaned:
                 sentences.append(cleaned)
-                units.append((tuple(_unique(sentence_leads)),
-                              tuple(u for u in _unique(sentence_co) if u not in sentence_leads)))
+                units.append(
+                    (
+                        tuple(_unique(sentence_leads)),
+                        tuple(u for u in _unique(sentence_co) if u not in sentence_leads),
+                    )
+                )
     title = sentences[0] if sentences else ""
     measures, measure_units = sentences[1:], units[1:]
     if len(title) > _TITLE_MAX_LENGTH:
@@ -519,7 +524,7 @@ def _annotated_sentences(paragraph: str) -> list[tuple[str, list[str], list[str]
                 _read_annotation(piece[1:end], head_leads, head_co)
                 assign(head_leads, head_co)
                 result.append(("", head_leads, head_co))
-                piece = piece[end + 1:]
+                piece = piece[end + 1 :]
         text, leads, co = extract_responsibility(piece) if piece.strip() else ("", [], [])
         if not (text or leads or co):
             continue

@@ -22,9 +22,11 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 WEIGHTS = {"completion": Decimal("0.5"), "timeliness": Decimal("0.3"), "attainment": Decimal("0.2")}
-FORMULA_TEXT = ("得分 = 100 ×（0.5 × 完成度 + 0.3 × 及时率 + 0.2 × 指标达成率）；完成度 = 各牵头任务 min(1, 实际进度 ÷ 应完成进度) 的平均；"
-                "及时率 = 按期报送的月度进展 ÷ 应报送次数；指标达成率 = 最新实际值达到目标的指标 ÷ 已报实际值的指标。"
-                "尚无指标实际值时，按 0.5 ÷ 0.8 与 0.3 ÷ 0.8 折算。")
+FORMULA_TEXT = (
+    "得分 = 100 ×（0.5 × 完成度 + 0.3 × 及时率 + 0.2 × 指标达成率）；完成度 = 各牵头任务 min(1, 实际进度 ÷ 应完成进度) 的平均；"
+    "及时率 = 按期报送的月度进展 ÷ 应报送次数；指标达成率 = 最新实际值达到目标的指标 ÷ 已报实际值的指标。"
+    "尚无指标实际值时，按 0.5 ÷ 0.8 与 0.3 ÷ 0.8 折算。"
+)
 
 
 @dataclass(frozen=True)
@@ -41,8 +43,10 @@ def _round(value: Decimal, places: str = "0.01") -> Decimal:
 
 def completion(pairs: Iterable[tuple[Decimal, Decimal]]) -> Decimal:
     """Mean of min(1, progress / expected) over (progress, expected) pairs; 1 when there are none."""
-    ratios = [Decimal(1) if expected <= 0 else min(Decimal(1), Decimal(progress) / Decimal(expected))
-              for progress, expected in pairs]
+    ratios = [
+        Decimal(1) if expected <= 0 else min(Decimal(1), Decimal(progress) / Decimal(expected))
+        for progress, expected in pairs
+    ]
     return _round(sum(ratios, Decimal(0)) / len(ratios), "0.0001") if ratios else Decimal(1)
 
 
@@ -50,8 +54,9 @@ def ratio(part: int, whole: int) -> Decimal:
     return Decimal(1) if whole == 0 else _round(Decimal(part) / Decimal(whole), "0.0001")
 
 
-def target_met(*, comparator: str, value: Decimal | None, low: Decimal | None, high: Decimal | None,
-               actual: Decimal) -> bool:
+def target_met(
+    *, comparator: str, value: Decimal | None, low: Decimal | None, high: Decimal | None, actual: Decimal
+) -> bool:
     """Whether an actual value meets a target; "=" (达到) and ranges count as reached from the (lower) value on."""
     if comparator == "<=":
         return actual <= value
@@ -64,32 +69,51 @@ def score(*, completion_rate: Decimal, timeliness_rate: Decimal, attainment_rate
     """The department score on 0–100 with two decimals."""
     if attainment_rate is None:
         scale = WEIGHTS["completion"] + WEIGHTS["timeliness"]
-        total = 100 * (WEIGHTS["completion"] * completion_rate + WEIGHTS["timeliness"] * timeliness_rate) / scale
+        total = (
+            100 * (WEIGHTS["completion"] * completion_rate + WEIGHTS["timeliness"] * timeliness_rate) / scale
+        )
     else:
-        total = 100 * (WEIGHTS["completion"] * completion_rate + WEIGHTS["timeliness"] * timeliness_rate
-                       + WEIGHTS["attainment"] * attainment_rate)
+        total = 100 * (
+            WEIGHTS["completion"] * completion_rate
+            + WEIGHTS["timeliness"] * timeliness_rate
+            + WEIGHTS["attainment"] * attainment_rate
+        )
     return Score(completion_rate, timeliness_rate, attainment_rate, _round(total))
 
 
 # -- 季度考核 and 年度评价 ------------------------------------------------------------------------------------
 
 PERIOD_COMPONENTS = ("completion", "timeliness", "supervision", "problems")
-PERIOD_COMPONENT_LABELS = {"completion": "完成度", "timeliness": "及时率", "supervision": "督办响应率",
-                           "problems": "问题销号率"}
-DEFAULT_PERIOD_WEIGHTS = {"completion": Decimal(40), "timeliness": Decimal(20), "supervision": Decimal(20),
-                          "problems": Decimal(20)}
+PERIOD_COMPONENT_LABELS = {
+    "completion": "完成度",
+    "timeliness": "及时率",
+    "supervision": "督办响应率",
+    "problems": "问题销号率",
+}
+DEFAULT_PERIOD_WEIGHTS = {
+    "completion": Decimal(40),
+    "timeliness": Decimal(20),
+    "supervision": Decimal(20),
+    "problems": Decimal(20),
+}
 PERIOD_FORMULA_TEXT = (
     "季度得分 = 100 × Σ(权重 × 分项) ÷ Σ权重。分项：完成度 = 季末各牵头任务 min(1, 实际进度 ÷ 应完成进度) 的平均；"
     "及时率 = 本季度按期报送的月度进展 ÷ 应报送次数；督办响应率 = 本季度下发的督办单中在回复期限内回复的 ÷ 下发数；"
     "问题销号率 = 整改时限在季末前（无时限的按季末）的问题中按时销号的 ÷ 问题数。"
-    "某分项本季度没有考核对象（如未被督办）时不计入，其权重也不计入分母。")
-ANNUAL_METHOD_TEXT = "年度评价得分 = 该单位（县区）四个季度考核得分的算术平均，保留两位小数；四个季度均已签发后才能生成。"
+    "某分项本季度没有考核对象（如未被督办）时不计入，其权重也不计入分母。"
+)
+ANNUAL_METHOD_TEXT = (
+    "年度评价得分 = 该单位（县区）四个季度考核得分的算术平均，保留两位小数；四个季度均已签发后才能生成。"
+)
 
 
 def period_score(components: dict[str, Decimal | None], weights: dict[str, Decimal]) -> Decimal:
     """The weighted score on 0–100 (two decimals) of the components present; None components are left out."""
-    present = [(Decimal(weights[name]), Decimal(value)) for name, value in components.items()
-               if value is not None and Decimal(weights[name]) > 0]
+    present = [
+        (Decimal(weights[name]), Decimal(value))
+        for name, value in components.items()
+        if value is not None and Decimal(weights[name]) > 0
+    ]
     total = sum((weight for weight, _ in present), Decimal(0))
     if total == 0:
         return Decimal("0.00")
@@ -105,7 +129,7 @@ def annual_score(quarter_scores: Iterable[Decimal]) -> Decimal:
 
 
 def parse_period(text: str) -> tuple[int, int | None] | None:
-    """"2025Q2" → (2025, 2); "2025" → (2025, None); anything else → None."""
+    """ "2025Q2" → (2025, 2); "2025" → (2025, None); anything else → None."""
     if len(text) == 4 and text.isdigit():
         return int(text), None
     if len(text) == 6 and text[:4].isdigit() and text[4] == "Q" and text[5] in "1234":
@@ -116,5 +140,7 @@ def parse_period(text: str) -> tuple[int, int | None] | None:
 def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
     """First and last day of a quarter."""
     start = dt.date(year, 3 * quarter - 2, 1)
-    end = (dt.date(year + 1, 1, 1) if quarter == 4 else dt.date(year, 3 * quarter + 1, 1)) - dt.timedelta(days=1)
+    end = (dt.date(year + 1, 1, 1) if quarter == 4 else dt.date(year, 3 * quarter + 1, 1)) - dt.timedelta(
+        days=1
+    )
     return start, end

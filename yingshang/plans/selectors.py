@@ -26,8 +26,15 @@ __all__ = ["department_refs", "indicator_key", "official_plan", "official_target
 def department_refs() -> list[DepartmentRef]:
     """Every active department as the unit matcher sees it."""
     return [
-        DepartmentRef(id=d.pk, name=d.name, short_name=d.short_name, function_key=d.function_key,
-                      region_code=d.region.code, region_name=d.region.name, region_kind=d.region.kind)
+        DepartmentRef(
+            id=d.pk,
+            name=d.name,
+            short_name=d.short_name,
+            function_key=d.function_key,
+            region_code=d.region.code,
+            region_name=d.region.name,
+            region_kind=d.region.kind,
+        )
         for d in Department.objects.filter(is_active=True).select_related("region").order_by("path")
     ]
 
@@ -35,9 +42,13 @@ def department_refs() -> list[DepartmentRef]:
 def review_tasks(plan: Plan) -> list[PlanTask]:
     """Tasks of a plan under review with their measures and departments in a fixed number of queries; each task and
     measure carries `lead_ids` / `co_ids` so department pickers mark the chosen ones without a query per option."""
-    tasks = list(plan.tasks.select_related("section")
-                 .prefetch_related("lead_departments", "co_departments", "measures__lead_departments",
-                                   "measures__co_departments").order_by("order"))
+    tasks = list(
+        plan.tasks.select_related("section")
+        .prefetch_related(
+            "lead_departments", "co_departments", "measures__lead_departments", "measures__co_departments"
+        )
+        .order_by("order")
+    )
     for task in tasks:
         for item in (task, *task.measures.all()):
             item.lead_ids = {d.pk for d in item.lead_departments.all()}
@@ -103,23 +114,41 @@ class SectionRow:
 def task_rows(tasks: QuerySet[PlanTask], *, today: dt.date, calendar=None) -> list[TaskRow]:
     """Tasks with their derived status and light, in a constant number of queries."""
     calendar = CachedCalendar(calendar or load_work_calendar())
-    tasks = (tasks.select_related("plan", "section")
-             .prefetch_related("lead_departments", "co_departments", "milestones")
-             .annotate(report_count=Count("reports", distinct=True),
-                       open_notice_count=Count("notices", filter=~Q(notices__status=NoticeStatus.CLOSED),
-                                               distinct=True))
-             .order_by("plan", "order", "id"))
+    tasks = (
+        tasks.select_related("plan", "section")
+        .prefetch_related("lead_departments", "co_departments", "milestones")
+        .annotate(
+            report_count=Count("reports", distinct=True),
+            open_notice_count=Count("notices", filter=~Q(notices__status=NoticeStatus.CLOSED), distinct=True),
+        )
+        .order_by("plan", "order", "id")
+    )
     rows = []
     for task in tasks:
         deadline = task.deadline or dt.date(task.plan.year, 12, 31)
         start = task.start_date or dt.date(task.plan.year, 1, 1)
-        missed = missed_milestones(((m.title, m.due_date, m.done_on) for m in task.milestones.all()), today=today,
-                                   calendar=calendar)
-        state = task_state(progress=task.progress, start=start, deadline=deadline, today=today, calendar=calendar,
-                           closed=task.closed_at is not None, reported=task.report_count > 0, missed=missed)
-        rows.append(TaskRow(task=task, state=state, leads=[d.short_name or d.name for d in task.lead_departments.all()],
-                            co=[d.short_name or d.name for d in task.co_departments.all()],
-                            open_notices=task.open_notice_count))
+        missed = missed_milestones(
+            ((m.title, m.due_date, m.done_on) for m in task.milestones.all()), today=today, calendar=calendar
+        )
+        state = task_state(
+            progress=task.progress,
+            start=start,
+            deadline=deadline,
+            today=today,
+            calendar=calendar,
+            closed=task.closed_at is not None,
+            reported=task.report_count > 0,
+            missed=missed,
+        )
+        rows.append(
+            TaskRow(
+                task=task,
+                state=state,
+                leads=[d.short_name or d.name for d in task.lead_departments.all()],
+                co=[d.short_name or d.name for d in task.co_departments.all()],
+                open_notices=task.open_notice_count,
+            )
+        )
     return rows
 
 
@@ -132,8 +161,13 @@ def section_rows(plan: Plan, rows: list[TaskRow]) -> list[SectionRow]:
     for section in plan.sections.order_by("order"):
         members = by_section.get(section.pk, [])
         if members:
-            result.append(SectionRow(section=section, progress=rollup((r.task.progress, r.task.weight)
-                                                                      for r in members), tasks=members))
+            result.append(
+                SectionRow(
+                    section=section,
+                    progress=rollup((r.task.progress, r.task.weight) for r in members),
+                    tasks=members,
+                )
+            )
     return result
 
 
@@ -164,16 +198,25 @@ def gantt_data(plan: Plan, rows: list[TaskRow], today: dt.date) -> dict:
     from yingshang.plans.models import PlanMilestone
 
     milestones = PlanMilestone.objects.filter(task__in=[row.task.pk for row in rows]).values_list(
-        "task_id", "title", "due_date", "done_on")
+        "task_id", "title", "due_date", "done_on"
+    )
     index = {row.task.pk: position for position, row in enumerate(rows)}
     return {
         "categories": [f"{row.task.number} {row.task.title}" for row in rows],
-        "bars": [{"start": (row.task.start_date or dt.date(plan.year, 1, 1)).isoformat(),
-                  "end": (row.task.deadline or dt.date(plan.year, 12, 31)).isoformat(),
-                  "progress": float(row.task.progress), "status": row.status_label,
-                  "colour": LIGHT_COLOURS[row.state.light]} for row in rows],
-        "milestones": [{"row": index[task_id], "title": title, "date": due.isoformat(), "done": done is not None}
-                       for task_id, title, due, done in milestones],
+        "bars": [
+            {
+                "start": (row.task.start_date or dt.date(plan.year, 1, 1)).isoformat(),
+                "end": (row.task.deadline or dt.date(plan.year, 12, 31)).isoformat(),
+                "progress": float(row.task.progress),
+                "status": row.status_label,
+                "colour": LIGHT_COLOURS[row.state.light],
+            }
+            for row in rows
+        ],
+        "milestones": [
+            {"row": index[task_id], "title": title, "date": due.isoformat(), "done": done is not None}
+            for task_id, title, due, done in milestones
+        ],
         "today": today.isoformat(),
     }
 
@@ -200,11 +243,19 @@ def measure_rows(task: PlanTask) -> list[MeasureRow]:
     """The task's measures in order, each with its effective lead and co departments."""
     task_leads, task_co = list(task.lead_departments.all()), list(task.co_departments.all())
     rows = []
-    for measure in task.measures.prefetch_related("lead_departments", "co_departments").order_by("order", "id"):
+    for measure in task.measures.prefetch_related("lead_departments", "co_departments").order_by(
+        "order", "id"
+    ):
         leads, co = list(measure.lead_departments.all()), list(measure.co_departments.all())
         inherited = not (leads or co)
-        rows.append(MeasureRow(measure=measure, leads=task_leads if inherited else leads,
-                               co=task_co if inherited else co, inherited=inherited))
+        rows.append(
+            MeasureRow(
+                measure=measure,
+                leads=task_leads if inherited else leads,
+                co=task_co if inherited else co,
+                inherited=inherited,
+            )
+        )
     return rows
 
 
@@ -217,11 +268,13 @@ def measures_owned_by(user, tasks) -> dict[int, list[PlanMeasure]]:
         return {}
     if user.data_scope == DataScope.DEPARTMENT_TREE:
         mine = Q(lead_departments__path__startswith=department.path) | Q(
-            co_departments__path__startswith=department.path)
+            co_departments__path__startswith=department.path
+        )
     else:
         mine = Q(lead_departments=department) | Q(co_departments=department)
     owned: dict[int, list[PlanMeasure]] = {}
-    for measure in PlanMeasure.objects.filter(mine, task__in=tasks).distinct().order_by("task_id", "order", "id"):
+    for measure in (
+        PlanMeasure.objects.filter(mine, task__in=tasks).distinct().order_by("task_id", "order", "id")
+    ):
         owned.setdefault(measure.task_id, []).append(measure)
     return owned
-

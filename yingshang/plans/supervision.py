@@ -43,8 +43,11 @@ def milestone_due(due: dt.date, calendar) -> dt.date:
 
 def missed_milestones(milestones, *, today: dt.date, calendar) -> list[tuple[str, dt.date]]:
     """(title, due date) of the milestones, given as (title, due date, done on or None), missed on `today`."""
-    return [(title, due) for title, due, done_on in milestones
-            if done_on is None and today > milestone_due(due, calendar)]
+    return [
+        (title, due)
+        for title, due, done_on in milestones
+        if done_on is None and today > milestone_due(due, calendar)
+    ]
 
 
 def quantize(value: Decimal) -> Decimal:
@@ -64,9 +67,19 @@ def expected_progress(*, start: dt.date, deadline: dt.date, today: dt.date, cale
     return quantize(HUNDRED * elapsed / total)
 
 
-def task_state(*, progress: Decimal, start: dt.date, deadline: dt.date, today: dt.date, calendar,
-               closed: bool = False, reported: bool = True, tolerance: Decimal = DEFAULT_TOLERANCE,
-               warning_days: int = DEFAULT_WARNING_DAYS, missed: list[tuple[str, dt.date]] = ()) -> TaskState:
+def task_state(
+    *,
+    progress: Decimal,
+    start: dt.date,
+    deadline: dt.date,
+    today: dt.date,
+    calendar,
+    closed: bool = False,
+    reported: bool = True,
+    tolerance: Decimal = DEFAULT_TOLERANCE,
+    warning_days: int = DEFAULT_WARNING_DAYS,
+    missed: list[tuple[str, dt.date]] = (),
+) -> TaskState:
     """Status (未启动/推进中/已完成/滞后/逾期) and light of one task on `today`; `missed` milestones make it 滞后."""
     expected = expected_progress(start=start, deadline=deadline, today=today, calendar=calendar)
     if closed or progress >= HUNDRED:

@@ -16,7 +16,17 @@ from dataclasses import dataclass
 
 COLUMN_WORDS: dict[str, tuple[str, ...]] = {
     "number": ("序号", "编号"),
-    "task": ("重点任务", "主要任务", "工作任务", "具体任务", "任务内容", "工作内容", "具体措施", "工作措施", "任务"),
+    "task": (
+        "重点任务",
+        "主要任务",
+        "工作任务",
+        "具体任务",
+        "任务内容",
+        "工作内容",
+        "具体措施",
+        "工作措施",
+        "任务",
+    ),
     "lead": ("牵头单位", "牵头部门", "责任单位", "责任部门", "责任主体"),
     "co": ("配合单位", "配合部门", "协办单位", "参与单位"),
     "deadline": ("完成时限", "完成时间", "时间节点", "进度安排", "时限"),
@@ -82,13 +92,15 @@ def table_to_plan_text(text: str) -> TablePlan | None:
     body: list[str] = []
     deadlines: dict[str, str] = {}
     rows: list[dict[str, str]] = []
-    for line in lines[header_at + 1:]:
+    for line in lines[header_at + 1 :]:
         cells = _cells(line)
         if not any(cells):
             continue
         number = _ROW_NUMBER_RE.match(unicodedata.normalize("NFKC", cells[0]))
         if number and len([cell for cell in cells if cell]) >= 3:
-            values = {key: cells[position] if position < len(cells) else "" for key, position in columns.items()}
+            values = {
+                key: cells[position] if position < len(cells) else "" for key, position in columns.items()
+            }
             values["number"] = number.group(1)
             rows.append(values)
             body.append(f"\0{len(rows) - 1}")

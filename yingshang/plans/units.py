@@ -36,31 +36,57 @@ class DepartmentRef:
 
 # Keyword → function_key, longest keywords first when matching.
 FUNCTION_ALIASES: dict[str, str] = {
-    "市场监督管理": "market", "市场监管": "market", "工商": "market",
+    "市场监督管理": "market",
+    "市场监管": "market",
+    "工商": "market",
     "税务": "tax",
-    "人力资源和社会保障": "hrss", "人力资源社会保障": "hrss", "人社": "hrss",
-    "中级人民法院": "court", "人民法院": "court", "中院": "court", "法院": "court",
+    "人力资源和社会保障": "hrss",
+    "人力资源社会保障": "hrss",
+    "人社": "hrss",
+    "中级人民法院": "court",
+    "人民法院": "court",
+    "中院": "court",
+    "法院": "court",
     "检察": "procuratorate",
-    "自然资源": "natural_resources", "不动产登记": "natural_resources",
-    "住房和城乡建设": "housing", "住房城乡建设": "housing", "住建": "housing",
+    "自然资源": "natural_resources",
+    "不动产登记": "natural_resources",
+    "住房和城乡建设": "housing",
+    "住房城乡建设": "housing",
+    "住建": "housing",
     "商务": "commerce",
-    "科学技术": "science", "科技": "science",
-    "工业和信息化": "industry", "工信": "industry",
+    "科学技术": "science",
+    "科技": "science",
+    "工业和信息化": "industry",
+    "工信": "industry",
     "财政": "finance",
     "司法": "justice",
     "农业农村": "agriculture",
-    "文体广电和旅游": "tourism", "文化和旅游": "tourism", "文旅": "tourism",
-    "生态环境": "environment", "环保": "environment",
-    "水务": "water", "水利": "water",
+    "文体广电和旅游": "tourism",
+    "文化和旅游": "tourism",
+    "文旅": "tourism",
+    "生态环境": "environment",
+    "环保": "environment",
+    "水务": "water",
+    "水利": "water",
     "统计": "statistics",
-    "供电": "power", "电力": "power", "电网": "power",
-    "发展和改革": "ndrc", "发展改革": "ndrc", "发改": "ndrc",
-    "营商环境": "business_env", "营商": "business_env", "政务服务中心": "business_env",
-    "政务服务管理": "business_env", "政务服务局": "business_env", "行政审批": "business_env",
-    "12345": "hotline", "热线": "hotline",
+    "供电": "power",
+    "电力": "power",
+    "电网": "power",
+    "发展和改革": "ndrc",
+    "发展改革": "ndrc",
+    "发改": "ndrc",
+    "营商环境": "business_env",
+    "营商": "business_env",
+    "政务服务中心": "business_env",
+    "政务服务管理": "business_env",
+    "政务服务局": "business_env",
+    "行政审批": "business_env",
+    "12345": "hotline",
+    "热线": "hotline",
     "公共资源交易": "public_resources",
     "执法支队": "market_enforcement",
-    "管委会": "zone_committee", "管理委员会": "zone_committee",
+    "管委会": "zone_committee",
+    "管理委员会": "zone_committee",
     "人民政府": "government",
 }
 _ALIASES_LONGEST_FIRST = sorted(FUNCTION_ALIASES, key=len, reverse=True)
@@ -74,8 +100,9 @@ def normalise_unit(name: str) -> str:
     return re.sub(r"\s+", "", text).removesuffix("等")
 
 
-def match_unit(name: str, departments: Sequence[DepartmentRef], *, city_name: str,
-               default_region_code: str) -> list[int]:
+def match_unit(
+    name: str, departments: Sequence[DepartmentRef], *, city_name: str, default_region_code: str
+) -> list[int]:
     """Department ids a unit name refers to (empty when nothing fits well enough)."""
     text = normalise_unit(name)
     if not text:
@@ -85,7 +112,9 @@ def match_unit(name: str, departments: Sequence[DepartmentRef], *, city_name: st
     if exact:
         return exact[:1]
     # 2. Level.
-    region_codes, rest = _level(text, departments, city_name=city_name, default_region_code=default_region_code)
+    region_codes, rest = _level(
+        text, departments, city_name=city_name, default_region_code=default_region_code
+    )
     # 3. Function keyword.
     function_key = next((FUNCTION_ALIASES[word] for word in _ALIASES_LONGEST_FIRST if word in rest), None)
     if function_key == "court" and "中级" in rest:
@@ -93,7 +122,9 @@ def match_unit(name: str, departments: Sequence[DepartmentRef], *, city_name: st
     if function_key:
         found = []
         for code in region_codes:
-            candidates = [d.id for d in departments if d.region_code == code and d.function_key == function_key]
+            candidates = [
+                d.id for d in departments if d.region_code == code and d.function_key == function_key
+            ]
             found.extend(candidates[:1])
         if found:
             return found
@@ -103,15 +134,18 @@ def match_unit(name: str, departments: Sequence[DepartmentRef], *, city_name: st
     pool = [d for d in departments if d.region_code == region_codes[0] and d.function_key != "government"]
     best, best_score = None, 0.0
     for department in pool:
-        score = max(_overlap(rest, _strip_level(normalise_unit(department.name), department, city_name)),
-                    _overlap(rest, _strip_level(normalise_unit(department.short_name), department, city_name)))
+        score = max(
+            _overlap(rest, _strip_level(normalise_unit(department.name), department, city_name)),
+            _overlap(rest, _strip_level(normalise_unit(department.short_name), department, city_name)),
+        )
         if score > best_score:
             best, best_score = department, score
     return [best.id] if best is not None and best_score >= FUZZY_THRESHOLD else []
 
 
-def _level(text: str, departments: Sequence[DepartmentRef], *, city_name: str,
-           default_region_code: str) -> tuple[list[str], str]:
+def _level(
+    text: str, departments: Sequence[DepartmentRef], *, city_name: str, default_region_code: str
+) -> tuple[list[str], str]:
     """The region codes a name points at, and the name without its level prefix."""
     regions = {d.region_code: (d.region_name, d.region_kind) for d in departments}
     if ALL_COUNTIES_RE.match(text):

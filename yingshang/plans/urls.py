@@ -24,9 +24,15 @@ urlpatterns = [
     path("<int:plan_id>/assessment/", views.plan_assessment, name="assessment"),
     path("<int:plan_id>/bulletin.<str:fmt>", views.plan_bulletin, name="bulletin"),
     path("<int:plan_id>/assessments/<str:period>/", views.assessment_period, name="assessment_period"),
-    path("<int:plan_id>/assessments/<str:period>/generate/", views.assessment_generate, name="assessment_generate"),
+    path(
+        "<int:plan_id>/assessments/<str:period>/generate/",
+        views.assessment_generate,
+        name="assessment_generate",
+    ),
     path("<int:plan_id>/assessments/<str:period>/sign/", views.assessment_sign, name="assessment_sign"),
-    path("<int:plan_id>/assessments/<str:period>.<str:fmt>", views.assessment_export, name="assessment_export"),
+    path(
+        "<int:plan_id>/assessments/<str:period>.<str:fmt>", views.assessment_export, name="assessment_export"
+    ),
     path("assessment-weights/", views.assessment_weights, name="assessment_weights"),
     path("measures/<int:measure_id>/", views.measure_edit, name="measure_edit"),
     path("evidence/<int:evidence_id>/", views.evidence_download, name="evidence"),
@@ -36,7 +42,9 @@ urlpatterns = [
     path("tasks/<int:task_id>/weights/", views.task_weights, name="task_weights"),
     path("tasks/<int:task_id>/close/", views.task_close, name="task_close"),
     path("tasks/<int:task_id>/milestones/", views.milestone_add, name="milestone_add"),
-    path("tasks/<int:task_id>/milestones/<int:milestone_id>/done/", views.milestone_done, name="milestone_done"),
+    path(
+        "tasks/<int:task_id>/milestones/<int:milestone_id>/done/", views.milestone_done, name="milestone_done"
+    ),
     path("tasks/<int:task_id>/notices/", views.notice_issue, name="notice_issue"),
     path("tasks/<int:task_id>/issues/", views.issue_raise, name="issue_raise"),
 ]

@@ -39,7 +39,11 @@ def _today() -> dt.date:
 
 
 def _departments():
-    return Department.objects.filter(is_active=True).select_related("region").order_by("region__sort_order", "path")
+    return (
+        Department.objects.filter(is_active=True)
+        .select_related("region")
+        .order_by("region__sort_order", "path")
+    )
 
 
 def _plan_user(request) -> None:
@@ -53,8 +57,11 @@ def _plan_user(request) -> None:
 def plan_list(request):
     """行动方案: official plans first, then staged imports waiting for review."""
     plans = Plan.objects.visible_to(request.user).select_related("region", "created_by")
-    return render(request, "plans/list.html", {"plans": plans, "can_import": request.user.can("plan.import"),
-                                               "form": PlanUploadForm()})
+    return render(
+        request,
+        "plans/list.html",
+        {"plans": plans, "can_import": request.user.can("plan.import"), "form": PlanUploadForm()},
+    )
 
 
 @permission_required("plan.import")
@@ -65,8 +72,13 @@ def plan_import(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            plan = services.stage_plan_import(data=upload.read(), filename=upload.name, by=request.user,
-                                              now=timezone.now(), year=form.cleaned_data.get("year"))
+            plan = services.stage_plan_import(
+                data=upload.read(),
+                filename=upload.name,
+                by=request.user,
+                now=timezone.now(),
+                year=form.cleaned_data.get("year"),
+            )
         except BusinessRuleError as error:
             return _error(request, error, "plans/import.html", context)
         messages.success(request, f"已导入《{plan.title}》为草稿，请核对任务、责任单位和量化目标后确认。")
@@ -82,9 +94,16 @@ def _review_context(plan: Plan) -> dict:
     for target in targets:
         if target.in_conflict:
             conflicts.setdefault(target.indicator_key, []).append(target)
-    return {"plan": plan, "tasks": tasks, "targets": targets, "conflicts": list(conflicts.values()),
-            "problems": services.review_problems(plan), "departments": _departments(),
-            "comparators": Comparator.choices, "editable": plan.status in (PlanStatus.DRAFT, PlanStatus.REVIEWING)}
+    return {
+        "plan": plan,
+        "tasks": tasks,
+        "targets": targets,
+        "conflicts": list(conflicts.values()),
+        "problems": services.review_problems(plan),
+        "departments": _departments(),
+        "comparators": Comparator.choices,
+        "editable": plan.status in (PlanStatus.DRAFT, PlanStatus.REVIEWING),
+    }
 
 
 @permission_required("plan.import")
@@ -100,8 +119,9 @@ def _review_action(request, plan: Plan, action):
     except BusinessRuleError as error:
         return _error(request, error, REVIEW_TEMPLATE, _review_context(plan))
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         target = f"/plans/{plan.pk}/review/"
     return redirect(target)
 
@@ -133,15 +153,22 @@ def _number(value: str | None, label: str) -> Decimal | None:
 @permission_required("plan.import")
 def task_edit(request, task_id: int):
     """Correct a task: title, deadline, weight, lead and co departments."""
-    task = get_object_or_404(PlanTask.objects.filter(plan__in=Plan.objects.visible_to(request.user)), pk=task_id)
+    task = get_object_or_404(
+        PlanTask.objects.filter(plan__in=Plan.objects.visible_to(request.user)), pk=task_id
+    )
     post = request.POST
 
     def action():
         services.update_task_assignment(
-            task=task, by=request.user, title=post.get("title"), deadline=_date(post.get("deadline"), "完成时限"),
-            start_date=_date(post.get("start_date"), "开始日期"), weight=_number(post.get("weight"), "权重"),
+            task=task,
+            by=request.user,
+            title=post.get("title"),
+            deadline=_date(post.get("deadline"), "完成时限"),
+            start_date=_date(post.get("start_date"), "开始日期"),
+            weight=_number(post.get("weight"), "权重"),
             lead_departments=_department_list(post.getlist("lead")) if "lead" in post else None,
-            co_departments=_department_list(post.getlist("co")) if "lead" in post else None)
+            co_departments=_department_list(post.getlist("co")) if "lead" in post else None,
+        )
 
     return _review_action(request, task.plan, action)
 
@@ -150,12 +177,24 @@ def task_edit(request, task_id: int):
 @permission_required("plan.import")
 def measure_edit(request, measure_id: int):
     """Give a measure its own lead/co departments and deadline (none selected: it inherits the task's)."""
-    measure = get_object_or_404(PlanMeasure.objects.filter(task__plan__in=Plan.objects.visible_to(request.user))
-                                .select_related("task", "task__plan"), pk=measure_id)
+    measure = get_object_or_404(
+        PlanMeasure.objects.filter(task__plan__in=Plan.objects.visible_to(request.user)).select_related(
+            "task", "task__plan"
+        ),
+        pk=measure_id,
+    )
     post = request.POST
-    return _review_action(request, measure.task.plan, lambda: services.update_measure_assignment(
-        measure=measure, by=request.user, lead_departments=_department_list(post.getlist("lead")),
-        co_departments=_department_list(post.getlist("co")), deadline=_date(post.get("deadline"), "完成时限")))
+    return _review_action(
+        request,
+        measure.task.plan,
+        lambda: services.update_measure_assignment(
+            measure=measure,
+            by=request.user,
+            lead_departments=_department_list(post.getlist("lead")),
+            co_departments=_department_list(post.getlist("co")),
+            deadline=_date(post.get("deadline"), "完成时限"),
+        ),
+    )
 
 
 @login_required
@@ -171,10 +210,17 @@ def evidence_download(request, evidence_id: int):
 
 
 def _target_fields(post) -> dict:
-    return {"indicator": post.get("indicator", ""), "comparator": post.get("comparator", ""),
-            "value": _number(post.get("value"), "目标值"), "low": _number(post.get("low"), "下限"),
-            "high": _number(post.get("high"), "上限"), "unit": post.get("unit", ""),
-            "growth": post.get("growth") == "on", "soft": post.get("soft") == "on", "period": post.get("period", "")}
+    return {
+        "indicator": post.get("indicator", ""),
+        "comparator": post.get("comparator", ""),
+        "value": _number(post.get("value"), "目标值"),
+        "low": _number(post.get("low"), "下限"),
+        "high": _number(post.get("high"), "上限"),
+        "unit": post.get("unit", ""),
+        "growth": post.get("growth") == "on",
+        "soft": post.get("soft") == "on",
+        "period": post.get("period", ""),
+    }
 
 
 @require_POST
@@ -183,8 +229,13 @@ def target_edit(request, plan_id: int, target_id: int):
     plan = access.get_plan_for_editing(request.user, plan_id)
     target = get_object_or_404(plan.targets, pk=target_id)
     task = plan.tasks.filter(pk=request.POST.get("task") or 0).first()
-    return _review_action(request, plan, lambda: services.update_plan_target(
-        target=target, by=request.user, task=task, **_target_fields(request.POST)))
+    return _review_action(
+        request,
+        plan,
+        lambda: services.update_plan_target(
+            target=target, by=request.user, task=task, **_target_fields(request.POST)
+        ),
+    )
 
 
 @require_POST
@@ -192,8 +243,17 @@ def target_edit(request, plan_id: int, target_id: int):
 def target_add(request, plan_id: int):
     plan = access.get_plan_for_editing(request.user, plan_id)
     task = plan.tasks.filter(pk=request.POST.get("task") or 0).first()
-    return _review_action(request, plan, lambda: services.add_plan_target(
-        plan=plan, by=request.user, task=task, text=request.POST.get("text", ""), **_target_fields(request.POST)))
+    return _review_action(
+        request,
+        plan,
+        lambda: services.add_plan_target(
+            plan=plan,
+            by=request.user,
+            task=task,
+            text=request.POST.get("text", ""),
+            **_target_fields(request.POST),
+        ),
+    )
 
 
 @require_POST
@@ -201,8 +261,11 @@ def target_add(request, plan_id: int):
 def target_toggle(request, plan_id: int, target_id: int):
     plan = access.get_plan_for_editing(request.user, plan_id)
     target = get_object_or_404(plan.targets, pk=target_id)
-    return _review_action(request, plan, lambda: services.set_target_active(
-        target=target, by=request.user, active=not target.is_active))
+    return _review_action(
+        request,
+        plan,
+        lambda: services.set_target_active(target=target, by=request.user, active=not target.is_active),
+    )
 
 
 @require_POST
@@ -210,8 +273,13 @@ def target_toggle(request, plan_id: int, target_id: int):
 def conflict_resolve(request, plan_id: int):
     plan = access.get_plan_for_editing(request.user, plan_id)
     keep = get_object_or_404(plan.targets, pk=request.POST.get("keep") or 0)
-    return _review_action(request, plan, lambda: services.resolve_target_conflict(
-        keep=keep, by=request.user, reason=request.POST.get("reason", "")))
+    return _review_action(
+        request,
+        plan,
+        lambda: services.resolve_target_conflict(
+            keep=keep, by=request.user, reason=request.POST.get("reason", "")
+        ),
+    )
 
 
 @require_POST
@@ -219,13 +287,21 @@ def conflict_resolve(request, plan_id: int):
 def plan_status(request, plan_id: int):
     plan = access.get_plan_for_editing(request.user, plan_id)
     try:
-        services.change_plan_status(plan=plan, to=request.POST.get("to", ""), by=request.user, now=timezone.now(),
-                                    reason=request.POST.get("reason", ""))
+        services.change_plan_status(
+            plan=plan,
+            to=request.POST.get("to", ""),
+            by=request.user,
+            now=timezone.now(),
+            reason=request.POST.get("reason", ""),
+        )
     except BusinessRuleError as error:
         return _error(request, error, REVIEW_TEMPLATE, _review_context(plan))
     messages.success(request, f"方案状态已更新为“{plan.get_status_display()}”。")
-    return redirect("plans:detail", plan.pk) if plan.status == PlanStatus.OFFICIAL else redirect(
-        "plans:review", plan.pk)
+    return (
+        redirect("plans:detail", plan.pk)
+        if plan.status == PlanStatus.OFFICIAL
+        else redirect("plans:review", plan.pk)
+    )
 
 
 @require_POST
@@ -245,10 +321,18 @@ def plan_discard(request, plan_id: int):
 
 def _filtered_rows(request, plan: Plan):
     rows = selectors.task_rows(PlanTask.objects.visible_to(request.user).filter(plan=plan), today=_today())
-    status, light, department = request.GET.get("status", ""), request.GET.get("light", ""), request.GET.get(
-        "department", "")
-    shown = [r for r in rows if (not status or r.state.status == status) and (not light or r.state.light == light)
-             and (not department or department in r.leads or department in r.co)]
+    status, light, department = (
+        request.GET.get("status", ""),
+        request.GET.get("light", ""),
+        request.GET.get("department", ""),
+    )
+    shown = [
+        r
+        for r in rows
+        if (not status or r.state.status == status)
+        and (not light or r.state.light == light)
+        and (not department or department in r.leads or department in r.co)
+    ]
     return rows, shown
 
 
@@ -258,10 +342,18 @@ def plan_detail(request, plan_id: int):
     _plan_user(request)
     plan = access.get_plan_for_user(request.user, plan_id)
     rows, shown = _filtered_rows(request, plan)
-    context = {"plan": plan, "sections": selectors.section_rows(plan, shown), "counts": selectors.status_counts(rows),
-               "total": len(rows), "plan_progress": selectors.plan_progress(plan), "statuses": TaskStatus.choices,
-               "lights": Light.choices, "filters": request.GET, "can_assess": request.user.can("plan.assess"),
-               "departments": sorted({name for r in rows for name in r.leads})}
+    context = {
+        "plan": plan,
+        "sections": selectors.section_rows(plan, shown),
+        "counts": selectors.status_counts(rows),
+        "total": len(rows),
+        "plan_progress": selectors.plan_progress(plan),
+        "statuses": TaskStatus.choices,
+        "lights": Light.choices,
+        "filters": request.GET,
+        "can_assess": request.user.can("plan.assess"),
+        "departments": sorted({name for r in rows for name in r.leads}),
+    }
     return render(request, "plans/detail.html", context)
 
 
@@ -273,11 +365,22 @@ def my_tasks(request):
     rows = selectors.task_rows(tasks, today=_today())
     owned = selectors.measures_owned_by(request.user, tasks)
     by_id = {row.task.pk: row.task for row in rows}
-    measure_rows = [{"task": by_id[task_id], "measure": measure,
-                     "deadline": measure.deadline or by_id[task_id].deadline}
-                    for task_id, measures in owned.items() if task_id in by_id for measure in measures]
-    return render(request, "plans/my_tasks_page.html", {"rows": rows, "counts": selectors.status_counts(rows),
-                                                        "owned_measures": owned, "measure_rows": measure_rows})
+    measure_rows = [
+        {"task": by_id[task_id], "measure": measure, "deadline": measure.deadline or by_id[task_id].deadline}
+        for task_id, measures in owned.items()
+        if task_id in by_id
+        for measure in measures
+    ]
+    return render(
+        request,
+        "plans/my_tasks_page.html",
+        {
+            "rows": rows,
+            "counts": selectors.status_counts(rows),
+            "owned_measures": owned,
+            "measure_rows": measure_rows,
+        },
+    )
 
 
 @login_required
@@ -291,20 +394,33 @@ def task_detail(request, task_id: int):
 def _task_context(request, task: PlanTask, **extra) -> dict:
     row = selectors.task_rows(PlanTask.objects.filter(pk=task.pk), today=_today())[0]
     user = request.user
-    can_report = (task.plan.status == PlanStatus.OFFICIAL and task.closed_at is None
-                  and (services.reporting_department(task, user) is not None or access.supervises_task(user, task)))
+    can_report = (
+        task.plan.status == PlanStatus.OFFICIAL
+        and task.closed_at is None
+        and (services.reporting_department(task, user) is not None or access.supervises_task(user, task))
+    )
     department = services.reporting_department(task, user)
     measures_only = department is not None and not services.owns_task(task, department)
     report_measures = services.owned_measures(task, department) if measures_only else task.measures.all()
-    return {"task": task, "row": row, "measures": task.measures.all(), "milestones": task.milestones.all(),
-            "measure_rows": selectors.measure_rows(task), "measures_only": measures_only,
-            "report_measures": report_measures,
-            "reports": task.reports.select_related("department", "reported_by", "measure").prefetch_related(
-                "evidence"),
-            "notices": task.notices.all(), "issues": task.issues.select_related("department"),
-            "targets": task.targets.filter(is_active=True).prefetch_related("readings"),
-            "can_report": can_report, "can_supervise": access.supervises_task(user, task),
-            "form": extra.pop("form", None) or ProgressForm(), **extra}
+    return {
+        "task": task,
+        "row": row,
+        "measures": task.measures.all(),
+        "milestones": task.milestones.all(),
+        "measure_rows": selectors.measure_rows(task),
+        "measures_only": measures_only,
+        "report_measures": report_measures,
+        "reports": task.reports.select_related("department", "reported_by", "measure").prefetch_related(
+            "evidence"
+        ),
+        "notices": task.notices.all(),
+        "issues": task.issues.select_related("department"),
+        "targets": task.targets.filter(is_active=True).prefetch_related("readings"),
+        "can_report": can_report,
+        "can_supervise": access.supervises_task(user, task),
+        "form": extra.pop("form", None) or ProgressForm(),
+        **extra,
+    }
 
 
 def _task_action(request, task: PlanTask, action, success: str):
@@ -335,12 +451,27 @@ def task_report(request, task_id: int):
             try:
                 target_values[target.pk] = Decimal(raw)
             except InvalidOperation:
-                return _error(request, BusinessRuleError(f"指标“{target.indicator}”的实际值“{raw}”不是数字。"),
-                              TASK_TEMPLATE, _task_context(request, task, form=form))
-    return _task_action(request, task, lambda: services.record_progress(
-        task=task, by=request.user, percent=form.cleaned_data["percent"], text=form.cleaned_data["text"],
-        now=timezone.now(), measure=measure, evidence_files=request.FILES.getlist("evidence"),
-        target_values=target_values), "进展已报送。")
+                return _error(
+                    request,
+                    BusinessRuleError(f"指标“{target.indicator}”的实际值“{raw}”不是数字。"),
+                    TASK_TEMPLATE,
+                    _task_context(request, task, form=form),
+                )
+    return _task_action(
+        request,
+        task,
+        lambda: services.record_progress(
+            task=task,
+            by=request.user,
+            percent=form.cleaned_data["percent"],
+            text=form.cleaned_data["text"],
+            now=timezone.now(),
+            measure=measure,
+            evidence_files=request.FILES.getlist("evidence"),
+            target_values=target_values,
+        ),
+        "进展已报送。",
+    )
 
 
 @require_POST
@@ -349,8 +480,11 @@ def task_weights(request, task_id: int):
     task = access.get_task_for_supervision(request.user, task_id)
 
     def action():
-        weights = {m.pk: _number(request.POST.get(f"weight_{m.pk}"), "权重") for m in task.measures.all()
-                   if request.POST.get(f"weight_{m.pk}")}
+        weights = {
+            m.pk: _number(request.POST.get(f"weight_{m.pk}"), "权重")
+            for m in task.measures.all()
+            if request.POST.get(f"weight_{m.pk}")
+        }
         services.set_weights(task=task, by=request.user, weights=weights)
 
     return _task_action(request, task, action, "权重已保存，进度已重新汇总。")
@@ -360,17 +494,31 @@ def task_weights(request, task_id: int):
 @permission_required("plan.supervise")
 def task_close(request, task_id: int):
     task = access.get_task_for_supervision(request.user, task_id)
-    return _task_action(request, task, lambda: services.close_task(task=task, by=request.user, now=timezone.now(),
-                                                                   note=request.POST.get("note", "")), "任务已办结。")
+    return _task_action(
+        request,
+        task,
+        lambda: services.close_task(
+            task=task, by=request.user, now=timezone.now(), note=request.POST.get("note", "")
+        ),
+        "任务已办结。",
+    )
 
 
 @require_POST
 @permission_required("plan.supervise")
 def milestone_add(request, task_id: int):
     task = access.get_task_for_supervision(request.user, task_id)
-    return _task_action(request, task, lambda: services.add_milestone(
-        task=task, by=request.user, title=request.POST.get("title", ""),
-        due_date=_date(request.POST.get("due_date"), "节点日期") or _required_date()), "节点已添加。")
+    return _task_action(
+        request,
+        task,
+        lambda: services.add_milestone(
+            task=task,
+            by=request.user,
+            title=request.POST.get("title", ""),
+            due_date=_date(request.POST.get("due_date"), "节点日期") or _required_date(),
+        ),
+        "节点已添加。",
+    )
 
 
 def _required_date():
@@ -385,8 +533,12 @@ def milestone_done(request, task_id: int, milestone_id: int):
     if not (access.supervises_task(request.user, task) or services.reporting_department(task, request.user)):
         raise PermissionDenied("只有责任单位或督办人员可以标记节点完成。")
     milestone = get_object_or_404(task.milestones, pk=milestone_id)
-    return _task_action(request, task, lambda: services.complete_milestone(
-        milestone=milestone, by=request.user, done_on=_today()), "节点已标记完成。")
+    return _task_action(
+        request,
+        task,
+        lambda: services.complete_milestone(milestone=milestone, by=request.user, done_on=_today()),
+        "节点已标记完成。",
+    )
 
 
 @require_POST
@@ -396,8 +548,13 @@ def notice_issue(request, task_id: int):
 
     def action():
         days = int(request.POST.get("reply_working_days") or services.DEFAULT_REPLY_WORKING_DAYS)
-        services.issue_supervision_notice(task=task, by=request.user, reason=request.POST.get("reason", ""),
-                                          now=timezone.now(), reply_working_days=days)
+        services.issue_supervision_notice(
+            task=task,
+            by=request.user,
+            reason=request.POST.get("reason", ""),
+            now=timezone.now(),
+            reply_working_days=days,
+        )
 
     return _task_action(request, task, action, "督办单已下发，责任单位将收到通知。")
 
@@ -406,10 +563,19 @@ def notice_issue(request, task_id: int):
 @permission_required("plan.supervise")
 def issue_raise(request, task_id: int):
     task = access.get_task_for_supervision(request.user, task_id)
-    return _task_action(request, task, lambda: services.raise_issue(
-        task=task, by=request.user, description=request.POST.get("description", ""), now=timezone.now(),
-        due_date=_date(request.POST.get("due_date"), "整改时限"),
-        notice=task.notices.filter(pk=request.POST.get("notice") or 0).first()), "问题已登记到问题台账。")
+    return _task_action(
+        request,
+        task,
+        lambda: services.raise_issue(
+            task=task,
+            by=request.user,
+            description=request.POST.get("description", ""),
+            now=timezone.now(),
+            due_date=_date(request.POST.get("due_date"), "整改时限"),
+            notice=task.notices.filter(pk=request.POST.get("notice") or 0).first(),
+        ),
+        "问题已登记到问题台账。",
+    )
 
 
 # -- 督办 and the issue ledger -----------------------------------------------------------------------------------
@@ -419,18 +585,38 @@ def issue_raise(request, task_id: int):
 def notice_list(request):
     """督办单: open ones first, overdue replies highlighted."""
     _plan_user(request)
-    notices = (SupervisionNotice.objects.visible_to(request.user).select_related("task", "task__plan", "issued_by")
-               .order_by("status", "reply_due"))
-    issues = IssueItem.objects.visible_to(request.user).select_related("task", "department").order_by(
-        "status", "due_date", "id")
-    return render(request, "plans/notices.html", {"notices": notices, "issues": issues, "today": _today(),
-                                                  "NoticeStatus": NoticeStatus, "IssueStatus": IssueStatus})
+    notices = (
+        SupervisionNotice.objects.visible_to(request.user)
+        .select_related("task", "task__plan", "issued_by")
+        .order_by("status", "reply_due")
+    )
+    issues = (
+        IssueItem.objects.visible_to(request.user)
+        .select_related("task", "department")
+        .order_by("status", "due_date", "id")
+    )
+    return render(
+        request,
+        "plans/notices.html",
+        {
+            "notices": notices,
+            "issues": issues,
+            "today": _today(),
+            "NoticeStatus": NoticeStatus,
+            "IssueStatus": IssueStatus,
+        },
+    )
 
 
 def _notice_context(request, notice):
-    return {"notice": notice, "replies": notice.replies.select_related("author"), "today": _today(),
-            "issues": notice.issues.all(), "can_supervise": access.supervises_task(request.user, notice.task),
-            "can_reply": services.reporting_department(notice.task, request.user) is not None}
+    return {
+        "notice": notice,
+        "replies": notice.replies.select_related("author"),
+        "today": _today(),
+        "issues": notice.issues.all(),
+        "can_supervise": access.supervises_task(request.user, notice.task),
+        "can_reply": services.reporting_department(notice.task, request.user) is not None,
+    }
 
 
 @login_required
@@ -441,14 +627,16 @@ def notice_detail(request, notice_id: int):
         action = request.POST.get("action")
         try:
             if action == "reply":
-                services.reply_to_notice(notice=notice, by=request.user, text=request.POST.get("text", ""),
-                                         now=timezone.now())
+                services.reply_to_notice(
+                    notice=notice, by=request.user, text=request.POST.get("text", ""), now=timezone.now()
+                )
             elif action in ("follow_up", "close"):
                 if not access.supervises_task(request.user, notice.task):
                     raise PermissionDenied("您无权跟踪或办结该督办单。")
                 if action == "follow_up":
-                    services.follow_up_notice(notice=notice, by=request.user, text=request.POST.get("text", ""),
-                                              now=timezone.now())
+                    services.follow_up_notice(
+                        notice=notice, by=request.user, text=request.POST.get("text", ""), now=timezone.now()
+                    )
                 else:
                     services.close_notice(notice=notice, by=request.user, now=timezone.now())
             else:
@@ -466,12 +654,19 @@ def issue_close(request, issue_id: int):
     """销号: close an issue with a note and an evidence file."""
     _plan_user(request)
     issue = access.get_issue_for_user(request.user, issue_id)
-    if not (access.supervises_task(request.user, issue.task) or services.reporting_department(issue.task,
-                                                                                             request.user)):
+    if not (
+        access.supervises_task(request.user, issue.task)
+        or services.reporting_department(issue.task, request.user)
+    ):
         raise PermissionDenied("只有整改单位或督办人员可以销号。")
     try:
-        services.close_issue(issue=issue, by=request.user, note=request.POST.get("note", ""),
-                             evidence=request.FILES.get("evidence"), now=timezone.now())
+        services.close_issue(
+            issue=issue,
+            by=request.user,
+            note=request.POST.get("note", ""),
+            evidence=request.FILES.get("evidence"),
+            now=timezone.now(),
+        )
     except BusinessRuleError as error:
         messages.error(request, error.message)
         return redirect("plans:notices")
@@ -503,7 +698,9 @@ def plan_gantt(request, plan_id: int):
     _plan_user(request)
     plan = access.get_plan_for_user(request.user, plan_id)
     rows = selectors.task_rows(PlanTask.objects.visible_to(request.user).filter(plan=plan), today=_today())
-    return render(request, "plans/gantt.html", {"plan": plan, "gantt": selectors.gantt_data(plan, rows, _today())})
+    return render(
+        request, "plans/gantt.html", {"plan": plan, "gantt": selectors.gantt_data(plan, rows, _today())}
+    )
 
 
 @permission_required("plan.assess")
@@ -513,9 +710,18 @@ def plan_assessment(request, plan_id: int):
     as_of = _date(request.GET.get("as_of"), "考核日期") if request.GET.get("as_of") else _today()
     scores = assessment.department_scores(plan, as_of=as_of, region=request.user.scope_region)
     quarters = [(f"{plan.year}Q{q}", f"第{'一二三四'[q - 1]}季度") for q in range(1, 5)]
-    return render(request, "plans/assessment.html", {"plan": plan, "scores": scores, "as_of": as_of,
-                                                     "formula": assessment.FORMULA_TEXT, "quarters": quarters,
-                                                     "chart": assessment.chart_option(scores)})
+    return render(
+        request,
+        "plans/assessment.html",
+        {
+            "plan": plan,
+            "scores": scores,
+            "as_of": as_of,
+            "formula": assessment.FORMULA_TEXT,
+            "quarters": quarters,
+            "chart": assessment.chart_option(scores),
+        },
+    )
 
 
 @permission_required("plan.assess")
@@ -545,15 +751,26 @@ def _assessment_period(plan: Plan, period: str) -> str:
 def _assessment_context(request, plan: Plan, period: str, **extra) -> dict:
     from yingshang.plans.scoring import ANNUAL_METHOD_TEXT, PERIOD_COMPONENT_LABELS, PERIOD_FORMULA_TEXT
 
-    rows = list(plan.assessments.visible_to(request.user).filter(period=period).select_related("weights", "signed_by")
-                .order_by("-subject_kind", "rank", "id"))
-    return {"plan": plan, "period": period, "title": documents.assessment_title(plan, period),
-            "departments": [r for r in rows if r.subject_kind == "department"],
-            "counties": [r for r in rows if r.subject_kind == "county"], "annual": len(period) == 4,
-            "periods": [(f"{plan.year}Q{q}", f"第{q}季度") for q in range(1, 5)] + [(str(plan.year), "年度评价")],
-            "method": ANNUAL_METHOD_TEXT if len(period) == 4 else PERIOD_FORMULA_TEXT,
-            "labels": PERIOD_COMPONENT_LABELS, "weights": services.current_weights(),
-            "can_sign": request.user.can("plan.sign_assessment"), **extra}
+    rows = list(
+        plan.assessments.visible_to(request.user)
+        .filter(period=period)
+        .select_related("weights", "signed_by")
+        .order_by("-subject_kind", "rank", "id")
+    )
+    return {
+        "plan": plan,
+        "period": period,
+        "title": documents.assessment_title(plan, period),
+        "departments": [r for r in rows if r.subject_kind == "department"],
+        "counties": [r for r in rows if r.subject_kind == "county"],
+        "annual": len(period) == 4,
+        "periods": [(f"{plan.year}Q{q}", f"第{q}季度") for q in range(1, 5)] + [(str(plan.year), "年度评价")],
+        "method": ANNUAL_METHOD_TEXT if len(period) == 4 else PERIOD_FORMULA_TEXT,
+        "labels": PERIOD_COMPONENT_LABELS,
+        "weights": services.current_weights(),
+        "can_sign": request.user.can("plan.sign_assessment"),
+        **extra,
+    }
 
 
 @permission_required("plan.assess")
@@ -570,8 +787,12 @@ def _assessment_action(request, plan_id: int, period: str, action, success: str)
     try:
         action(plan, period)
     except BusinessRuleError as error:
-        return render(request, "plans/assessments.html",
-                      _assessment_context(request, plan, period, error=error.message), status=error.status)
+        return render(
+            request,
+            "plans/assessments.html",
+            _assessment_context(request, plan, period, error=error.message),
+            status=error.status,
+        )
     messages.success(request, success)
     return redirect("plans:assessment_period", plan.pk, period)
 
@@ -579,15 +800,27 @@ def _assessment_action(request, plan_id: int, period: str, action, success: str)
 @require_POST
 @permission_required("plan.sign_assessment")
 def assessment_generate(request, plan_id: int, period: str):
-    return _assessment_action(request, plan_id, period, lambda plan, p: services.generate_assessments(
-        plan=plan, period=p, by=request.user, now=timezone.now()), "已按现行权重计算考核结果（待签发）。")
+    return _assessment_action(
+        request,
+        plan_id,
+        period,
+        lambda plan, p: services.generate_assessments(
+            plan=plan, period=p, by=request.user, now=timezone.now()
+        ),
+        "已按现行权重计算考核结果（待签发）。",
+    )
 
 
 @require_POST
 @permission_required("plan.sign_assessment")
 def assessment_sign(request, plan_id: int, period: str):
-    return _assessment_action(request, plan_id, period, lambda plan, p: services.sign_assessments(
-        plan=plan, period=p, by=request.user, now=timezone.now()), "考核结果已签发。")
+    return _assessment_action(
+        request,
+        plan_id,
+        period,
+        lambda plan, p: services.sign_assessments(plan=plan, period=p, by=request.user, now=timezone.now()),
+        "考核结果已签发。",
+    )
 
 
 @permission_required("plan.assess")
@@ -597,8 +830,12 @@ def assessment_export(request, plan_id: int, period: str, fmt: str):
         raise Http404("不支持的格式。")
     plan = access.get_plan_for_user(request.user, plan_id)
     period = _assessment_period(plan, period)
-    rows = list(plan.assessments.visible_to(request.user).filter(period=period).select_related("weights", "signed_by")
-                .order_by("-subject_kind", "rank", "id"))
+    rows = list(
+        plan.assessments.visible_to(request.user)
+        .filter(period=period)
+        .select_related("weights", "signed_by")
+        .order_by("-subject_kind", "rank", "id")
+    )
     title = documents.assessment_title(plan, period)
     if fmt == "pdf":
         return _download(documents.assessment_pdf(plan, period, rows), f"{title}.pdf", "application/pdf")
@@ -613,17 +850,29 @@ def assessment_weights(request):
     from yingshang.plans.scoring import PERIOD_COMPONENT_LABELS
 
     current = services.current_weights()
-    context = {"current": current, "versions": AssessmentWeights.objects.select_related("created_by"),
-               "labels": PERIOD_COMPONENT_LABELS, "can_edit": request.user.can("plan.sign_assessment")}
+    context = {
+        "current": current,
+        "versions": AssessmentWeights.objects.select_related("created_by"),
+        "labels": PERIOD_COMPONENT_LABELS,
+        "can_edit": request.user.can("plan.sign_assessment"),
+    }
     if request.method == "POST":
         require(request.user, "plan.sign_assessment")
         try:
-            weights = {name: _number(request.POST.get(name), label) for name, label in PERIOD_COMPONENT_LABELS.items()}
-            services.set_assessment_weights(by=request.user, weights=weights, note=request.POST.get("note", ""),
-                                            now=timezone.now())
+            weights = {
+                name: _number(request.POST.get(name), label)
+                for name, label in PERIOD_COMPONENT_LABELS.items()
+            }
+            services.set_assessment_weights(
+                by=request.user, weights=weights, note=request.POST.get("note", ""), now=timezone.now()
+            )
         except BusinessRuleError as error:
-            return render(request, "plans/assessment_weights.html", {**context, "error": error.message},
-                          status=error.status)
+            return render(
+                request,
+                "plans/assessment_weights.html",
+                {**context, "error": error.message},
+                status=error.status,
+            )
         messages.success(request, "已启用新版考核权重。")
         return redirect("plans:assessment_weights")
     return render(request, "plans/assessment_weights.html", context)

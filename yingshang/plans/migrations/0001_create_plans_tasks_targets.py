@@ -6,138 +6,328 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Plan',
+            name="Plan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='方案名称')),
-                ('year', models.PositiveIntegerField(db_index=True, verbose_name='年度')),
-                ('status', models.CharField(choices=[('draft', '草稿（待核对）'), ('reviewing', '审核中'), ('official', '正式任务清单'), ('archived', '已归档')], db_index=True, default='draft', max_length=12, verbose_name='状态')),
-                ('goals', models.JSONField(blank=True, default=list, verbose_name='总体目标')),
-                ('source_text', models.TextField(blank=True, verbose_name='原文')),
-                ('source_file', models.FileField(blank=True, upload_to='plans/sources/%Y/', verbose_name='原文件')),
-                ('source_filename', models.CharField(blank=True, max_length=200, verbose_name='原文件名')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='导入时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('official_at', models.DateTimeField(blank=True, null=True, verbose_name='确认为正式清单时间')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='导入人')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='plans', to='core.region', verbose_name='区划')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="方案名称")),
+                ("year", models.PositiveIntegerField(db_index=True, verbose_name="年度")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿（待核对）"),
+                            ("reviewing", "审核中"),
+                            ("official", "正式任务清单"),
+                            ("archived", "已归档"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("goals", models.JSONField(blank=True, default=list, verbose_name="总体目标")),
+                ("source_text", models.TextField(blank=True, verbose_name="原文")),
+                (
+                    "source_file",
+                    models.FileField(blank=True, upload_to="plans/sources/%Y/", verbose_name="原文件"),
+                ),
+                ("source_filename", models.CharField(blank=True, max_length=200, verbose_name="原文件名")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="导入时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "official_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="确认为正式清单时间"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="导入人",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="plans",
+                        to="core.region",
+                        verbose_name="区划",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '行动方案',
-                'verbose_name_plural': '行动方案',
-                'ordering': ['-year', '-id'],
+                "verbose_name": "行动方案",
+                "verbose_name_plural": "行动方案",
+                "ordering": ["-year", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PlanSection',
+            name="PlanSection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(blank=True, max_length=20, verbose_name='编号')),
-                ('title', models.CharField(max_length=300, verbose_name='标题')),
-                ('kind', models.CharField(choices=[('task', '重点任务'), ('key_action', '攻坚重点'), ('safeguard', '保障措施')], default='task', max_length=12, verbose_name='类别')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='排序')),
-                ('weight', models.DecimalField(decimal_places=2, default=1, max_digits=6, verbose_name='权重')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sections', to='plans.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(blank=True, max_length=20, verbose_name="编号")),
+                ("title", models.CharField(max_length=300, verbose_name="标题")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("task", "重点任务"), ("key_action", "攻坚重点"), ("safeguard", "保障措施")],
+                        default="task",
+                        max_length=12,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="排序")),
+                (
+                    "weight",
+                    models.DecimalField(decimal_places=2, default=1, max_digits=6, verbose_name="权重"),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="sections", to="plans.plan"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '方案板块',
-                'verbose_name_plural': '方案板块',
-                'ordering': ['plan', 'order', 'id'],
+                "verbose_name": "方案板块",
+                "verbose_name_plural": "方案板块",
+                "ordering": ["plan", "order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PlanTask',
+            name="PlanTask",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=20, verbose_name='编号')),
-                ('kind', models.CharField(choices=[('task', '重点任务'), ('key_action', '攻坚重点'), ('safeguard', '保障措施')], default='task', max_length=12, verbose_name='类别')),
-                ('title', models.CharField(max_length=300, verbose_name='任务')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='排序')),
-                ('lead_units', models.JSONField(blank=True, default=list, verbose_name='牵头单位（原文）')),
-                ('co_units', models.JSONField(blank=True, default=list, verbose_name='配合单位（原文）')),
-                ('unmatched_units', models.JSONField(blank=True, default=list, verbose_name='未匹配的单位')),
-                ('start_date', models.DateField(blank=True, null=True, verbose_name='开始日期')),
-                ('deadline', models.DateField(blank=True, db_index=True, null=True, verbose_name='完成时限')),
-                ('weight', models.DecimalField(decimal_places=2, default=1, max_digits=6, verbose_name='权重')),
-                ('progress', models.DecimalField(decimal_places=1, default=0, max_digits=5, verbose_name='进度（%）')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='办结时间')),
-                ('co_departments', models.ManyToManyField(blank=True, related_name='plan_tasks_supported', to='core.department', verbose_name='配合单位')),
-                ('lead_departments', models.ManyToManyField(blank=True, related_name='plan_tasks_led', to='core.department', verbose_name='牵头单位')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='plans.plan')),
-                ('section', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='tasks', to='plans.plansection', verbose_name='板块')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=20, verbose_name="编号")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("task", "重点任务"), ("key_action", "攻坚重点"), ("safeguard", "保障措施")],
+                        default="task",
+                        max_length=12,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="任务")),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="排序")),
+                ("lead_units", models.JSONField(blank=True, default=list, verbose_name="牵头单位（原文）")),
+                ("co_units", models.JSONField(blank=True, default=list, verbose_name="配合单位（原文）")),
+                ("unmatched_units", models.JSONField(blank=True, default=list, verbose_name="未匹配的单位")),
+                ("start_date", models.DateField(blank=True, null=True, verbose_name="开始日期")),
+                ("deadline", models.DateField(blank=True, db_index=True, null=True, verbose_name="完成时限")),
+                (
+                    "weight",
+                    models.DecimalField(decimal_places=2, default=1, max_digits=6, verbose_name="权重"),
+                ),
+                (
+                    "progress",
+                    models.DecimalField(decimal_places=1, default=0, max_digits=5, verbose_name="进度（%）"),
+                ),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="办结时间")),
+                (
+                    "co_departments",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="plan_tasks_supported",
+                        to="core.department",
+                        verbose_name="配合单位",
+                    ),
+                ),
+                (
+                    "lead_departments",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="plan_tasks_led",
+                        to="core.department",
+                        verbose_name="牵头单位",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="tasks", to="plans.plan"
+                    ),
+                ),
+                (
+                    "section",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="tasks",
+                        to="plans.plansection",
+                        verbose_name="板块",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '方案任务',
-                'verbose_name_plural': '方案任务',
-                'ordering': ['plan', 'order', 'id'],
+                "verbose_name": "方案任务",
+                "verbose_name_plural": "方案任务",
+                "ordering": ["plan", "order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PlanTarget',
+            name="PlanTarget",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='排序')),
-                ('indicator', models.CharField(max_length=200, verbose_name='指标')),
-                ('indicator_key', models.CharField(db_index=True, help_text='规范化后的指标名称，用于与监测指标匹配', max_length=200, verbose_name='指标标识')),
-                ('comparator', models.CharField(choices=[('>=', '不低于'), ('<=', '不高于'), ('=', '达到'), ('range', '区间')], max_length=5, verbose_name='比较')),
-                ('value', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True, verbose_name='目标值')),
-                ('low', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True, verbose_name='下限')),
-                ('high', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True, verbose_name='上限')),
-                ('unit', models.CharField(blank=True, max_length=20, verbose_name='单位')),
-                ('growth', models.BooleanField(default=False, verbose_name='增幅目标')),
-                ('soft', models.BooleanField(default=False, verbose_name='力争目标')),
-                ('period', models.CharField(blank=True, max_length=20, verbose_name='期限')),
-                ('text', models.TextField(verbose_name='原文')),
-                ('effective_from', models.DateField(blank=True, null=True, verbose_name='生效日期')),
-                ('effective_to', models.DateField(blank=True, null=True, verbose_name='截止日期')),
-                ('in_conflict', models.BooleanField(default=False, verbose_name='存在冲突')),
-                ('is_active', models.BooleanField(default=True, verbose_name='有效')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='targets', to='plans.plan')),
-                ('task', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='targets', to='plans.plantask', verbose_name='所属任务')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="排序")),
+                ("indicator", models.CharField(max_length=200, verbose_name="指标")),
+                (
+                    "indicator_key",
+                    models.CharField(
+                        db_index=True,
+                        help_text="规范化后的指标名称，用于与监测指标匹配",
+                        max_length=200,
+                        verbose_name="指标标识",
+                    ),
+                ),
+                (
+                    "comparator",
+                    models.CharField(
+                        choices=[(">=", "不低于"), ("<=", "不高于"), ("=", "达到"), ("range", "区间")],
+                        max_length=5,
+                        verbose_name="比较",
+                    ),
+                ),
+                (
+                    "value",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=20, null=True, verbose_name="目标值"
+                    ),
+                ),
+                (
+                    "low",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=20, null=True, verbose_name="下限"
+                    ),
+                ),
+                (
+                    "high",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=20, null=True, verbose_name="上限"
+                    ),
+                ),
+                ("unit", models.CharField(blank=True, max_length=20, verbose_name="单位")),
+                ("growth", models.BooleanField(default=False, verbose_name="增幅目标")),
+                ("soft", models.BooleanField(default=False, verbose_name="力争目标")),
+                ("period", models.CharField(blank=True, max_length=20, verbose_name="期限")),
+                ("text", models.TextField(verbose_name="原文")),
+                ("effective_from", models.DateField(blank=True, null=True, verbose_name="生效日期")),
+                ("effective_to", models.DateField(blank=True, null=True, verbose_name="截止日期")),
+                ("in_conflict", models.BooleanField(default=False, verbose_name="存在冲突")),
+                ("is_active", models.BooleanField(default=True, verbose_name="有效")),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="targets", to="plans.plan"
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="targets",
+                        to="plans.plantask",
+                        verbose_name="所属任务",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '量化目标',
-                'verbose_name_plural': '量化目标',
-                'ordering': ['plan', 'order', 'id'],
+                "verbose_name": "量化目标",
+                "verbose_name_plural": "量化目标",
+                "ordering": ["plan", "order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PlanMeasure',
+            name="PlanMeasure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='排序')),
-                ('text', models.TextField(verbose_name='具体措施')),
-                ('weight', models.DecimalField(decimal_places=2, default=1, max_digits=6, verbose_name='权重')),
-                ('deadline', models.DateField(blank=True, null=True, verbose_name='完成时限')),
-                ('progress', models.DecimalField(decimal_places=1, default=0, max_digits=5, verbose_name='进度（%）')),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='measures', to='plans.plantask')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="排序")),
+                ("text", models.TextField(verbose_name="具体措施")),
+                (
+                    "weight",
+                    models.DecimalField(decimal_places=2, default=1, max_digits=6, verbose_name="权重"),
+                ),
+                ("deadline", models.DateField(blank=True, null=True, verbose_name="完成时限")),
+                (
+                    "progress",
+                    models.DecimalField(decimal_places=1, default=0, max_digits=5, verbose_name="进度（%）"),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="measures",
+                        to="plans.plantask",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '具体措施',
-                'verbose_name_plural': '具体措施',
-                'ordering': ['task', 'order', 'id'],
+                "verbose_name": "具体措施",
+                "verbose_name_plural": "具体措施",
+                "ordering": ["task", "order", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='plantask',
-            constraint=models.UniqueConstraint(fields=('plan', 'number'), name='plan_task_unique_number'),
+            model_name="plantask",
+            constraint=models.UniqueConstraint(fields=("plan", "number"), name="plan_task_unique_number"),
         ),
         migrations.AddIndex(
-            model_name='plantarget',
-            index=models.Index(fields=['indicator_key', 'plan'], name='plan_target_key_idx'),
+            model_name="plantarget",
+            index=models.Index(fields=["indicator_key", "plan"], name="plan_target_key_idx"),
         ),
         migrations.AddConstraint(
-            model_name='plantarget',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('comparator', 'range'), ('high__isnull', False), ('low__isnull', False)), models.Q(models.Q(('comparator', 'range'), _negated=True), ('value__isnull', False)), _connector='OR'), name='plan_target_value_present'),
+            model_name="plantarget",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("comparator", "range"), ("high__isnull", False), ("low__isnull", False)),
+                    models.Q(models.Q(("comparator", "range"), _negated=True), ("value__isnull", False)),
+                    _connector="OR",
+                ),
+                name="plan_target_value_present",
+            ),
         ),
     ]

@@ -6,137 +6,351 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0001_initial'),
-        ('plans', '0001_create_plans_tasks_targets'),
+        ("core", "0001_initial"),
+        ("plans", "0001_create_plans_tasks_targets"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PlanMilestone',
+            name="PlanMilestone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='节点')),
-                ('due_date', models.DateField(verbose_name='计划完成日期')),
-                ('done_on', models.DateField(blank=True, null=True, verbose_name='实际完成日期')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='排序')),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='milestones', to='plans.plantask')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="节点")),
+                ("due_date", models.DateField(verbose_name="计划完成日期")),
+                ("done_on", models.DateField(blank=True, null=True, verbose_name="实际完成日期")),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="排序")),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="milestones",
+                        to="plans.plantask",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '任务节点',
-                'verbose_name_plural': '任务节点',
-                'ordering': ['task', 'due_date', 'order', 'id'],
+                "verbose_name": "任务节点",
+                "verbose_name_plural": "任务节点",
+                "ordering": ["task", "due_date", "order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ProgressReport',
+            name="ProgressReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.DateField(db_index=True, help_text='所属月份的第一天', verbose_name='报送月份')),
-                ('percent', models.DecimalField(decimal_places=1, max_digits=5, verbose_name='完成进度（%）')),
-                ('text', models.TextField(verbose_name='进展情况')),
-                ('reported_at', models.DateTimeField(db_index=True, verbose_name='报送时间')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='plan_reports', to='core.department', verbose_name='报送单位')),
-                ('measure', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='plans.planmeasure', verbose_name='具体措施')),
-                ('reported_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='报送人')),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='plans.plantask')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "period",
+                    models.DateField(db_index=True, help_text="所属月份的第一天", verbose_name="报送月份"),
+                ),
+                (
+                    "percent",
+                    models.DecimalField(decimal_places=1, max_digits=5, verbose_name="完成进度（%）"),
+                ),
+                ("text", models.TextField(verbose_name="进展情况")),
+                ("reported_at", models.DateTimeField(db_index=True, verbose_name="报送时间")),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="plan_reports",
+                        to="core.department",
+                        verbose_name="报送单位",
+                    ),
+                ),
+                (
+                    "measure",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reports",
+                        to="plans.planmeasure",
+                        verbose_name="具体措施",
+                    ),
+                ),
+                (
+                    "reported_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="报送人",
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reports",
+                        to="plans.plantask",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '进展报送',
-                'verbose_name_plural': '进展报送',
-                'ordering': ['-reported_at', '-id'],
+                "verbose_name": "进展报送",
+                "verbose_name_plural": "进展报送",
+                "ordering": ["-reported_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ProgressEvidence',
+            name="ProgressEvidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to='plans/evidence/%Y/%m/', verbose_name='文件')),
-                ('original_name', models.CharField(max_length=200, verbose_name='文件名')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='plans.progressreport')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file", models.FileField(upload_to="plans/evidence/%Y/%m/", verbose_name="文件")),
+                ("original_name", models.CharField(max_length=200, verbose_name="文件名")),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evidence",
+                        to="plans.progressreport",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '佐证材料',
-                'verbose_name_plural': '佐证材料',
+                "verbose_name": "佐证材料",
+                "verbose_name_plural": "佐证材料",
             },
         ),
         migrations.CreateModel(
-            name='SupervisionNotice',
+            name="SupervisionNotice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=30, unique=True, verbose_name='督办编号')),
-                ('reason', models.TextField(verbose_name='督办事由')),
-                ('reply_due', models.DateField(db_index=True, verbose_name='回复期限')),
-                ('status', models.CharField(choices=[('open', '待回复'), ('replied', '已回复'), ('closed', '已办结')], db_index=True, default='open', max_length=10, verbose_name='状态')),
-                ('issued_at', models.DateTimeField(verbose_name='督办时间')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='办结时间')),
-                ('issued_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='督办人')),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='notices', to='plans.plantask')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=30, unique=True, verbose_name="督办编号")),
+                ("reason", models.TextField(verbose_name="督办事由")),
+                ("reply_due", models.DateField(db_index=True, verbose_name="回复期限")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "待回复"), ("replied", "已回复"), ("closed", "已办结")],
+                        db_index=True,
+                        default="open",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("issued_at", models.DateTimeField(verbose_name="督办时间")),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="办结时间")),
+                (
+                    "issued_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="督办人",
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="notices",
+                        to="plans.plantask",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '督办单',
-                'verbose_name_plural': '督办单',
-                'ordering': ['-issued_at', '-id'],
+                "verbose_name": "督办单",
+                "verbose_name_plural": "督办单",
+                "ordering": ["-issued_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='IssueItem',
+            name="IssueItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.TextField(verbose_name='问题描述')),
-                ('due_date', models.DateField(blank=True, null=True, verbose_name='整改时限')),
-                ('status', models.CharField(choices=[('open', '未销号'), ('closed', '已销号')], db_index=True, default='open', max_length=10, verbose_name='状态')),
-                ('raised_at', models.DateTimeField(verbose_name='登记时间')),
-                ('closing_note', models.TextField(blank=True, verbose_name='整改情况')),
-                ('closing_evidence', models.FileField(blank=True, upload_to='plans/issues/%Y/', verbose_name='销号佐证')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='销号时间')),
-                ('closed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='plan_issues', to='core.department', verbose_name='整改单位')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='issues', to='plans.plan')),
-                ('raised_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='issues', to='plans.plantask')),
-                ('notice', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='issues', to='plans.supervisionnotice')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("description", models.TextField(verbose_name="问题描述")),
+                ("due_date", models.DateField(blank=True, null=True, verbose_name="整改时限")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "未销号"), ("closed", "已销号")],
+                        db_index=True,
+                        default="open",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("raised_at", models.DateTimeField(verbose_name="登记时间")),
+                ("closing_note", models.TextField(blank=True, verbose_name="整改情况")),
+                (
+                    "closing_evidence",
+                    models.FileField(blank=True, upload_to="plans/issues/%Y/", verbose_name="销号佐证"),
+                ),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="销号时间")),
+                (
+                    "closed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="plan_issues",
+                        to="core.department",
+                        verbose_name="整改单位",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="issues", to="plans.plan"
+                    ),
+                ),
+                (
+                    "raised_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="issues",
+                        to="plans.plantask",
+                    ),
+                ),
+                (
+                    "notice",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="issues",
+                        to="plans.supervisionnotice",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '问题台账',
-                'verbose_name_plural': '问题台账',
-                'ordering': ['status', 'due_date', 'id'],
+                "verbose_name": "问题台账",
+                "verbose_name_plural": "问题台账",
+                "ordering": ["status", "due_date", "id"],
             },
         ),
         migrations.CreateModel(
-            name='SupervisionReply',
+            name="SupervisionReply",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('reply', '办理回复'), ('follow_up', '跟踪督办')], max_length=10, verbose_name='类型')),
-                ('text', models.TextField(verbose_name='内容')),
-                ('created_at', models.DateTimeField(verbose_name='时间')),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('notice', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='replies', to='plans.supervisionnotice')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("reply", "办理回复"), ("follow_up", "跟踪督办")],
+                        max_length=10,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="内容")),
+                ("created_at", models.DateTimeField(verbose_name="时间")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "notice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="replies",
+                        to="plans.supervisionnotice",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '督办回复',
-                'verbose_name_plural': '督办回复',
-                'ordering': ['notice', 'created_at', 'id'],
+                "verbose_name": "督办回复",
+                "verbose_name_plural": "督办回复",
+                "ordering": ["notice", "created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='TargetReading',
+            name="TargetReading",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.DecimalField(decimal_places=4, max_digits=20, verbose_name='实际值')),
-                ('as_of', models.DateField(verbose_name='数据截至')),
-                ('source', models.CharField(default='progress', max_length=20, verbose_name='来源')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='说明')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='录入时间')),
-                ('reported_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('target', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='readings', to='plans.plantarget')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("value", models.DecimalField(decimal_places=4, max_digits=20, verbose_name="实际值")),
+                ("as_of", models.DateField(verbose_name="数据截至")),
+                ("source", models.CharField(default="progress", max_length=20, verbose_name="来源")),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="说明")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="录入时间")),
+                (
+                    "reported_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="readings",
+                        to="plans.plantarget",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '指标实际值',
-                'verbose_name_plural': '指标实际值',
-                'ordering': ['target', '-as_of', '-id'],
+                "verbose_name": "指标实际值",
+                "verbose_name_plural": "指标实际值",
+                "ordering": ["target", "-as_of", "-id"],
             },
         ),
     ]

@@ -4,31 +4,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0002_drop_redundant_indexes'),
-        ('plans', '0002_add_progress_supervision_issues'),
+        ("core", "0002_drop_redundant_indexes"),
+        ("plans", "0002_add_progress_supervision_issues"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='planmeasure',
-            name='co_departments',
-            field=models.ManyToManyField(blank=True, related_name='plan_measures_supported', to='core.department', verbose_name='配合单位'),
+            model_name="planmeasure",
+            name="co_departments",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="plan_measures_supported",
+                to="core.department",
+                verbose_name="配合单位",
+            ),
         ),
         migrations.AddField(
-            model_name='planmeasure',
-            name='co_units',
-            field=models.JSONField(blank=True, default=list, verbose_name='配合单位（原文）'),
+            model_name="planmeasure",
+            name="co_units",
+            field=models.JSONField(blank=True, default=list, verbose_name="配合单位（原文）"),
         ),
         migrations.AddField(
-            model_name='planmeasure',
-            name='lead_departments',
-            field=models.ManyToManyField(blank=True, related_name='plan_measures_led', to='core.department', verbose_name='牵头单位'),
+            model_name="planmeasure",
+            name="lead_departments",
+            field=models.ManyToManyField(
+                blank=True, related_name="plan_measures_led", to="core.department", verbose_name="牵头单位"
+            ),
         ),
         migrations.AddField(
-            model_name='planmeasure',
-            name='lead_units',
-            field=models.JSONField(blank=True, default=list, verbose_name='牵头单位（原文）'),
+            model_name="planmeasure",
+            name="lead_units",
+            field=models.JSONField(blank=True, default=list, verbose_name="牵头单位（原文）"),
         ),
     ]

@@ -6,59 +6,151 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0002_drop_redundant_indexes'),
-        ('plans', '0003_measure_departments'),
+        ("core", "0002_drop_redundant_indexes"),
+        ("plans", "0003_measure_departments"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AssessmentWeights',
+            name="AssessmentWeights",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(unique=True, verbose_name='版本')),
-                ('completion', models.DecimalField(decimal_places=2, max_digits=5, verbose_name='完成度权重')),
-                ('timeliness', models.DecimalField(decimal_places=2, max_digits=5, verbose_name='及时率权重')),
-                ('supervision', models.DecimalField(decimal_places=2, max_digits=5, verbose_name='督办响应率权重')),
-                ('problems', models.DecimalField(decimal_places=2, max_digits=5, verbose_name='问题销号率权重')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='调整说明')),
-                ('created_at', models.DateTimeField(verbose_name='生效时间')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(unique=True, verbose_name="版本")),
+                (
+                    "completion",
+                    models.DecimalField(decimal_places=2, max_digits=5, verbose_name="完成度权重"),
+                ),
+                (
+                    "timeliness",
+                    models.DecimalField(decimal_places=2, max_digits=5, verbose_name="及时率权重"),
+                ),
+                (
+                    "supervision",
+                    models.DecimalField(decimal_places=2, max_digits=5, verbose_name="督办响应率权重"),
+                ),
+                (
+                    "problems",
+                    models.DecimalField(decimal_places=2, max_digits=5, verbose_name="问题销号率权重"),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="调整说明")),
+                ("created_at", models.DateTimeField(verbose_name="生效时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '考核权重',
-                'verbose_name_plural': '考核权重',
-                'ordering': ['-version'],
+                "verbose_name": "考核权重",
+                "verbose_name_plural": "考核权重",
+                "ordering": ["-version"],
             },
         ),
         migrations.CreateModel(
-            name='Assessment',
+            name="Assessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.CharField(db_index=True, max_length=6, verbose_name='考核期')),
-                ('subject_kind', models.CharField(choices=[('department', '单位'), ('county', '县区')], max_length=10, verbose_name='对象')),
-                ('subject_key', models.CharField(max_length=30, verbose_name='对象标识')),
-                ('subject_name', models.CharField(max_length=100, verbose_name='被考核单位')),
-                ('components', models.JSONField(default=dict, verbose_name='分项')),
-                ('counts', models.JSONField(default=dict, verbose_name='计数')),
-                ('score', models.DecimalField(decimal_places=2, max_digits=6, verbose_name='得分')),
-                ('rank', models.PositiveIntegerField(default=0, verbose_name='排名')),
-                ('status', models.CharField(choices=[('draft', '待签发'), ('signed', '已签发')], default='draft', max_length=10, verbose_name='状态')),
-                ('computed_at', models.DateTimeField(verbose_name='计算时间')),
-                ('signed_at', models.DateTimeField(blank=True, null=True, verbose_name='签发时间')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.department')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assessments', to='plans.plan')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.region')),
-                ('signed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('weights', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='plans.assessmentweights', verbose_name='权重版本')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period", models.CharField(db_index=True, max_length=6, verbose_name="考核期")),
+                (
+                    "subject_kind",
+                    models.CharField(
+                        choices=[("department", "单位"), ("county", "县区")],
+                        max_length=10,
+                        verbose_name="对象",
+                    ),
+                ),
+                ("subject_key", models.CharField(max_length=30, verbose_name="对象标识")),
+                ("subject_name", models.CharField(max_length=100, verbose_name="被考核单位")),
+                ("components", models.JSONField(default=dict, verbose_name="分项")),
+                ("counts", models.JSONField(default=dict, verbose_name="计数")),
+                ("score", models.DecimalField(decimal_places=2, max_digits=6, verbose_name="得分")),
+                ("rank", models.PositiveIntegerField(default=0, verbose_name="排名")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "待签发"), ("signed", "已签发")],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("computed_at", models.DateTimeField(verbose_name="计算时间")),
+                ("signed_at", models.DateTimeField(blank=True, null=True, verbose_name="签发时间")),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.department",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assessments",
+                        to="plans.plan",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.region",
+                    ),
+                ),
+                (
+                    "signed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "weights",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assessments",
+                        to="plans.assessmentweights",
+                        verbose_name="权重版本",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '考核结果',
-                'verbose_name_plural': '考核结果',
-                'ordering': ['plan', 'period', 'subject_kind', 'rank', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('plan', 'period', 'subject_kind', 'subject_key'), name='plan_assessment_unique_subject')],
+                "verbose_name": "考核结果",
+                "verbose_name_plural": "考核结果",
+                "ordering": ["plan", "period", "subject_kind", "rank", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("plan", "period", "subject_kind", "subject_key"),
+                        name="plan_assessment_unique_subject",
+                    )
+                ],
             },
         ),
     ]

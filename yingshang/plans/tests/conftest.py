@@ -24,7 +24,9 @@ def draft_plan(db, cast, seed_bytes):
     """The seed plan staged as a draft by the city administrator."""
     from yingshang.plans.services import stage_plan_import
 
-    return stage_plan_import(data=seed_bytes, filename="zhangye-2025-action-plan.txt", by=cast.city_admin, now=NOW)
+    return stage_plan_import(
+        data=seed_bytes, filename="zhangye-2025-action-plan.txt", by=cast.city_admin, now=NOW
+    )
 
 
 @pytest.fixture
@@ -44,8 +46,9 @@ def official_plan(draft_plan, cast):
     business = Department.objects.get(function_key="business_env", region__code="620700")
     for task in draft_plan.tasks.all():
         if task.number == "1":
-            update_task_assignment(task=task, by=cast.city_admin, lead_departments=[city_market],
-                                   co_departments=[gz_market])
+            update_task_assignment(
+                task=task, by=cast.city_admin, lead_departments=[city_market], co_departments=[gz_market]
+            )
         elif task.number == "6":
             update_task_assignment(task=task, by=cast.city_admin, lead_departments=[lz_market])
         else:

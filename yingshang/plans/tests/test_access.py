@@ -13,11 +13,31 @@ pytestmark = pytest.mark.django_db
 
 ALL = "all"
 EXPECTED_TASKS = {
-    "city_admin": ALL, "leader": ALL, "operator": set(), "city_staff": {"1"}, "city_dept_lead": {"1"},
-    "gz_admin": {"1"}, "gz_staff": {"1"}, "lz_admin": {"6"}, "lz_staff": {"6"}, "inspector": set(),
-    "officer": set(), "gz_owner": set(), "lz_owner": set(), "stranger": set(),
+    "city_admin": ALL,
+    "leader": ALL,
+    "operator": set(),
+    "city_staff": {"1"},
+    "city_dept_lead": {"1"},
+    "gz_admin": {"1"},
+    "gz_staff": {"1"},
+    "lz_admin": {"6"},
+    "lz_staff": {"6"},
+    "inspector": set(),
+    "officer": set(),
+    "gz_owner": set(),
+    "lz_owner": set(),
+    "stranger": set(),
 }
-SEES_PLAN = {"city_admin", "leader", "city_staff", "city_dept_lead", "gz_admin", "gz_staff", "lz_admin", "lz_staff"}
+SEES_PLAN = {
+    "city_admin",
+    "leader",
+    "city_staff",
+    "city_dept_lead",
+    "gz_admin",
+    "gz_staff",
+    "lz_admin",
+    "lz_staff",
+}
 
 
 def test_matrix_covers_the_whole_cast():
@@ -29,7 +49,9 @@ def test_task_visibility_matrix(official_plan, cast, person):
     user = cast[person]
     visible = set(PlanTask.objects.visible_to(user).values_list("number", flat=True))
     expected = EXPECTED_TASKS[person]
-    assert visible == (set(official_plan.tasks.values_list("number", flat=True)) if expected == ALL else expected)
+    assert visible == (
+        set(official_plan.tasks.values_list("number", flat=True)) if expected == ALL else expected
+    )
     task6 = official_plan.tasks.get(number="6")
     if expected == ALL or "6" in expected:
         assert get_task_for_user(user, task6.pk) == task6
@@ -55,18 +77,23 @@ def test_missing_task_is_404_even_for_the_city_admin(official_plan, cast):
 def test_staged_imports_are_seen_only_by_those_who_may_import(draft_plan, cast):
     from yingshang.plans.models import Plan
 
-    seers = {person for person in PEOPLE if Plan.objects.visible_to(cast[person]).filter(pk=draft_plan.pk).exists()}
+    seers = {
+        person for person in PEOPLE if Plan.objects.visible_to(cast[person]).filter(pk=draft_plan.pk).exists()
+    }
     assert seers == {"city_admin"}
 
 
 def test_review_redirect_never_leaves_the_site(draft_plan, cast, client_for):
     task = draft_plan.tasks.get(number="1")
-    response = client_for(cast.city_admin).post(f"/plans/tasks/{task.pk}/edit/",
-                                                {"title": "新标题", "next": "https://evil.example/phish"})
+    response = client_for(cast.city_admin).post(
+        f"/plans/tasks/{task.pk}/edit/", {"title": "新标题", "next": "https://evil.example/phish"}
+    )
     assert (response.status_code, response["Location"]) == (302, f"/plans/{draft_plan.pk}/review/")
 
 
-def test_a_county_office_cannot_supervise_a_city_task_its_department_only_supports(official_plan, cast, client_for):
+def test_a_county_office_cannot_supervise_a_city_task_its_department_only_supports(
+    official_plan, cast, client_for
+):
     from yingshang.plans.models import SupervisionNotice
 
     task = official_plan.tasks.get(number="1")  # led by 市市场监管局, supported by 甘州区市场监管局
@@ -83,8 +110,14 @@ def test_evidence_is_served_only_to_those_who_see_the_task(official_plan, cast, 
     from yingshang.plans.models import ProgressEvidence
 
     task = official_plan.tasks.get(number="6")
-    client_for(cast.lz_staff).post(f"/plans/tasks/{task.pk}/report/", {
-        "percent": "20", "text": "推进", "evidence": [SimpleUploadedFile("会议纪要.pdf", b"%PDF-1.4 minutes")]})
+    client_for(cast.lz_staff).post(
+        f"/plans/tasks/{task.pk}/report/",
+        {
+            "percent": "20",
+            "text": "推进",
+            "evidence": [SimpleUploadedFile("会议纪要.pdf", b"%PDF-1.4 minutes")],
+        },
+    )
     evidence = ProgressEvidence.objects.get()
     own = client_for(cast.lz_admin).get(f"/plans/evidence/{evidence.pk}/")
     assert own.status_code == 200 and b"".join(own.streaming_content) == b"%PDF-1.4 minutes"

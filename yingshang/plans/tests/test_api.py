@@ -32,7 +32,10 @@ def test_progress_endpoint_refuses_above_100_with_a_chinese_message(official_pla
     task = official_plan.tasks.get(number="1")
     client = client_for(cast.city_staff)
     response = client.post(f"/api/v1/plans/tasks/{task.pk}/progress", {"percent": "150", "text": "x"})
-    assert (response.status_code, response.json()["detail"]) == (400, "完成进度须在 0% 到 100% 之间（填写的是 150）。")
+    assert (response.status_code, response.json()["detail"]) == (
+        400,
+        "完成进度须在 0% 到 100% 之间（填写的是 150）。",
+    )
     ok = client.post(f"/api/v1/plans/tasks/{task.pk}/progress", {"percent": "40", "text": "推进"})
     assert (ok.status_code, ok.json()["task_progress"]) == (201, "40.0")
 
@@ -45,8 +48,9 @@ def test_import_endpoint_stages_a_draft_and_refuses_non_importers(cast, client_f
         assert client_for(cast.leader).post("/api/v1/plans", {"file": handle}).status_code == 403
 
 
-def test_reminders_go_out_three_working_days_before_the_report_date_once(official_plan, cast,
-                                                                         django_capture_on_commit_callbacks):
+def test_reminders_go_out_three_working_days_before_the_report_date_once(
+    official_plan, cast, django_capture_on_commit_callbacks
+):
     # Report due 2025-03-25; 3 working days before is 2025-03-20.
     assert send_reminders(today=dt.date(2025, 3, 19)) == 0
     sent = send_plan_reminders.enqueue(today_iso="2025-03-20").return_value["sent"]

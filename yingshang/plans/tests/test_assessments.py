@@ -18,7 +18,12 @@ from yingshang.plans.scoring import annual_score, parse_period, period_score, qu
 from yingshang.plans.supervision import expected_progress
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-WEIGHTS = {"completion": Decimal(40), "timeliness": Decimal(20), "supervision": Decimal(20), "problems": Decimal(20)}
+WEIGHTS = {
+    "completion": Decimal(40),
+    "timeliness": Decimal(20),
+    "supervision": Decimal(20),
+    "problems": Decimal(20),
+}
 
 
 def at(day: str, hour: int = 10) -> dt.datetime:
@@ -26,8 +31,12 @@ def at(day: str, hour: int = 10) -> dt.datetime:
 
 
 def test_period_score_leaves_out_components_without_subjects():
-    full = {"completion": Decimal("0.5"), "timeliness": Decimal(1), "supervision": Decimal("0.5"),
-            "problems": Decimal(0)}
+    full = {
+        "completion": Decimal("0.5"),
+        "timeliness": Decimal(1),
+        "supervision": Decimal("0.5"),
+        "problems": Decimal(0),
+    }
     assert period_score(full, WEIGHTS) == Decimal("50.00")  # (20 + 20 + 10 + 0) / 100
     partial = {"completion": Decimal("0.5"), "timeliness": Decimal(1), "supervision": None, "problems": None}
     assert period_score(partial, WEIGHTS) == Decimal("66.67")  # (20 + 20) / 60
@@ -39,8 +48,18 @@ def test_annual_score_is_the_mean_of_four_quarters():
         annual_score([Decimal("80")])
 
 
-@pytest.mark.parametrize(("text", "parsed"), [("2025Q1", (2025, 1)), ("2025Q4", (2025, 4)), ("2025", (2025, None)),
-                                              ("2025Q5", None), ("25Q1", None), ("2025-1", None), ("", None)])
+@pytest.mark.parametrize(
+    ("text", "parsed"),
+    [
+        ("2025Q1", (2025, 1)),
+        ("2025Q4", (2025, 4)),
+        ("2025", (2025, None)),
+        ("2025Q5", None),
+        ("25Q1", None),
+        ("2025-1", None),
+        ("", None),
+    ],
+)
 def test_parse_period(text, parsed):
     assert parse_period(text) == parsed
 
@@ -70,12 +89,27 @@ def q1_story(official_plan, cast):
     issue_supervision_notice(task=task, by=cast.city_admin, reason="仍滞后", now=at("2025-03-10"))
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    closed = raise_issue(task=task, by=cast.city_admin, description="台账不全", now=at("2025-03-03"),
-                         due_date=dt.date(2025, 3, 20))
-    close_issue(issue=closed, by=cast.lz_staff, note="已补齐", evidence=SimpleUploadedFile("a.pdf", b"%PDF-1.4"),
-                now=at("2025-03-18"))
-    raise_issue(task=task, by=cast.city_admin, description="未建机制", now=at("2025-03-03"),
-                due_date=dt.date(2025, 3, 25))
+    closed = raise_issue(
+        task=task,
+        by=cast.city_admin,
+        description="台账不全",
+        now=at("2025-03-03"),
+        due_date=dt.date(2025, 3, 20),
+    )
+    close_issue(
+        issue=closed,
+        by=cast.lz_staff,
+        note="已补齐",
+        evidence=SimpleUploadedFile("a.pdf", b"%PDF-1.4"),
+        now=at("2025-03-18"),
+    )
+    raise_issue(
+        task=task,
+        by=cast.city_admin,
+        description="未建机制",
+        now=at("2025-03-03"),
+        due_date=dt.date(2025, 3, 25),
+    )
     return task
 
 
@@ -83,19 +117,37 @@ def q1_story(official_plan, cast):
 def test_quarterly_components_follow_the_documented_formula(q1_story, official_plan):
     from yingshang.plans.assessment import quarterly_results
 
-    results = {(r.subject_kind, r.subject_name): r
-               for r in quarterly_results(official_plan, year=2025, quarter=1, weights=WEIGHTS)}
+    results = {
+        (r.subject_kind, r.subject_name): r
+        for r in quarterly_results(official_plan, year=2025, quarter=1, weights=WEIGHTS)
+    }
     lz = results[("department", "临泽县市场监管局")]
-    expected = expected_progress(start=dt.date(2025, 1, 1), deadline=dt.date(2025, 12, 31),
-                                 today=dt.date(2025, 3, 31), calendar=WorkCalendar.build())
+    expected = expected_progress(
+        start=dt.date(2025, 1, 1),
+        deadline=dt.date(2025, 12, 31),
+        today=dt.date(2025, 3, 31),
+        calendar=WorkCalendar.build(),
+    )
     completion = min(Decimal(1), (Decimal(15) / expected).quantize(Decimal("0.0001")))
     assert completion < 1
-    assert lz.components == {"completion": completion, "timeliness": Decimal("0.3333"),
-                             "supervision": Decimal("0.5000"), "problems": Decimal("0.5000")}
-    assert lz.counts == {"tasks": 1, "reports_due": 3, "reports_on_time": 1, "notices": 2, "notices_answered": 1,
-                         "problems": 2, "problems_closed": 1}
-    assert lz.score == (40 * completion + 20 * Decimal("0.3333") + 20 * Decimal("0.5") + 20 * Decimal("0.5")
-                        ).quantize(Decimal("0.01"))
+    assert lz.components == {
+        "completion": completion,
+        "timeliness": Decimal("0.3333"),
+        "supervision": Decimal("0.5000"),
+        "problems": Decimal("0.5000"),
+    }
+    assert lz.counts == {
+        "tasks": 1,
+        "reports_due": 3,
+        "reports_on_time": 1,
+        "notices": 2,
+        "notices_answered": 1,
+        "problems": 2,
+        "problems_closed": 1,
+    }
+    assert lz.score == (
+        40 * completion + 20 * Decimal("0.3333") + 20 * Decimal("0.5") + 20 * Decimal("0.5")
+    ).quantize(Decimal("0.01"))
     # The county row covers its departments' tasks: here the same single task.
     county = results[("county", "临泽县")]
     assert (county.components, county.score) == (lz.components, lz.score)
@@ -116,33 +168,58 @@ def test_generate_sign_freeze_and_annual_mean(q1_story, official_plan, cast):
     with pytest.raises(ConflictError, match="已签发"):
         generate_assessments(plan=official_plan, period="2025Q1", by=cast.city_admin, now=now)
     annual = generate_assessments(plan=official_plan, period="2025", by=cast.city_admin, now=now)
-    lz = next(row for row in annual if row.subject_key.startswith("d") and row.subject_name == "临泽县市场监管局")
-    quarters = list(Assessment.objects.filter(plan=official_plan, subject_key=lz.subject_key)
-                    .exclude(period="2025").order_by("period").values_list("score", flat=True))
+    lz = next(
+        row for row in annual if row.subject_key.startswith("d") and row.subject_name == "临泽县市场监管局"
+    )
+    quarters = list(
+        Assessment.objects.filter(plan=official_plan, subject_key=lz.subject_key)
+        .exclude(period="2025")
+        .order_by("period")
+        .values_list("score", flat=True)
+    )
     assert len(quarters) == 4
     assert lz.score == (sum(quarters, Decimal(0)) / 4).quantize(Decimal("0.01"))
-    assert lz.components["quarters"] == {f"2025Q{q}": str(s) for q, s in zip(range(1, 5), quarters, strict=True)}
-    assert AuditEvent.objects.filter(action="plan.assessment.sign").count() == Assessment.objects.exclude(
-        period="2025").count()
+    assert lz.components["quarters"] == {
+        f"2025Q{q}": str(s) for q, s in zip(range(1, 5), quarters, strict=True)
+    }
+    assert (
+        AuditEvent.objects.filter(action="plan.assessment.sign").count()
+        == Assessment.objects.exclude(period="2025").count()
+    )
 
 
 @pytest.mark.django_db
 def test_weights_are_versioned_audited_and_kept_by_earlier_results(q1_story, official_plan, cast):
     from yingshang.plans.services import current_weights, generate_assessments, set_assessment_weights
 
-    first = generate_assessments(plan=official_plan, period="2025Q1", by=cast.city_admin, now=at("2025-04-02"))
+    first = generate_assessments(
+        plan=official_plan, period="2025Q1", by=cast.city_admin, now=at("2025-04-02")
+    )
     assert current_weights().version == 1
     with pytest.raises(BusinessRuleError, match="请填写调整说明"):
-        set_assessment_weights(by=cast.city_admin, weights={**WEIGHTS, "completion": Decimal(60)}, note=" ",
-                               now=at("2025-04-03"))
+        set_assessment_weights(
+            by=cast.city_admin, weights={**WEIGHTS, "completion": Decimal(60)}, note=" ", now=at("2025-04-03")
+        )
     with pytest.raises(BusinessRuleError, match="完成度权重须在 0 到 100 之间"):
-        set_assessment_weights(by=cast.city_admin, weights={**WEIGHTS, "completion": Decimal("NaN")}, note="x",
-                               now=at("2025-04-03"))
-    adopted = set_assessment_weights(by=cast.city_admin, weights={**WEIGHTS, "completion": Decimal(60)},
-                                     note="突出完成度", now=at("2025-04-03"))
+        set_assessment_weights(
+            by=cast.city_admin,
+            weights={**WEIGHTS, "completion": Decimal("NaN")},
+            note="x",
+            now=at("2025-04-03"),
+        )
+    adopted = set_assessment_weights(
+        by=cast.city_admin,
+        weights={**WEIGHTS, "completion": Decimal(60)},
+        note="突出完成度",
+        now=at("2025-04-03"),
+    )
     assert adopted.version == 2
     event = AuditEvent.objects.get(action="plan.assessment.weights")
-    assert (event.before["completion"], event.after["completion"], event.after["version"]) == ("40.00", "60.00", 2)
+    assert (event.before["completion"], event.after["completion"], event.after["version"]) == (
+        "40.00",
+        "60.00",
+        2,
+    )
     assert Assessment.objects.get(pk=first[0].pk).weights.version == 1
 
 
@@ -170,7 +247,9 @@ def test_only_the_city_office_computes_and_signs(q1_story, official_plan, cast, 
     assert client_for(cast.city_admin).post(url + "generate/").status_code == 302
     assert client_for(cast.city_admin).post(url + "sign/").status_code == 302
     assert set(Assessment.objects.values_list("status", flat=True)) == {"signed"}
-    assert client_for(cast.city_admin).get(f"/plans/{official_plan.pk}/assessments/2026Q1/").status_code == 404
+    assert (
+        client_for(cast.city_admin).get(f"/plans/{official_plan.pk}/assessments/2026Q1/").status_code == 404
+    )
 
 
 @pytest.mark.django_db
@@ -183,7 +262,9 @@ def test_pdf_and_xlsx_exports(q1_story, official_plan, cast, client_for):
     client = client_for(cast.lz_admin)
     pdf = client.get(f"/plans/{official_plan.pk}/assessments/2025Q1.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    sheet = load_workbook(io.BytesIO(client.get(f"/plans/{official_plan.pk}/assessments/2025Q1.xlsx").content)).active
+    sheet = load_workbook(
+        io.BytesIO(client.get(f"/plans/{official_plan.pk}/assessments/2025Q1.xlsx").content)
+    ).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("排名", "被考核单位", "类别")
     assert [row[1] for row in rows[1:3]] == ["临泽县市场监管局", "临泽县"]

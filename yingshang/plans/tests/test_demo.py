@@ -19,7 +19,10 @@ def test_demo_loads_an_official_plan_with_progress_and_supervision_and_is_idempo
     load_demo(stdout=io.StringIO(), seed=7)
     plan = Plan.objects.get()
     assert (plan.status, plan.tasks.count(), plan.targets.filter(is_active=True).count()) == (
-        PlanStatus.OFFICIAL, 31, 40)
+        PlanStatus.OFFICIAL,
+        31,
+        40,
+    )
     assert not plan.tasks.filter(lead_departments__isnull=True).exists()
     assert ProgressReport.objects.count() > 31
     assert SupervisionNotice.objects.count() == 2

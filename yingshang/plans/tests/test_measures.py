@@ -74,8 +74,13 @@ def test_import_matches_measure_units_to_departments(annotated_plan):
 
 def test_measure_departments_are_editable_in_review_and_audited(annotated_plan, cast):
     measure = annotated_plan.tasks.get(number="2").measures.get()
-    update_measure_assignment(measure=measure, by=cast.city_admin, lead_departments=[_dept("market", "620723")],
-                              co_departments=[], deadline=dt.date(2025, 6, 30))
+    update_measure_assignment(
+        measure=measure,
+        by=cast.city_admin,
+        lead_departments=[_dept("market", "620723")],
+        co_departments=[],
+        deadline=dt.date(2025, 6, 30),
+    )
     event = AuditEvent.objects.filter(action="plan.measure.update").get()
     assert event.after["lead_departments"] == [_dept("market", "620723").pk]
     assert event.after["deadline"] == "2025-06-30"
@@ -89,8 +94,9 @@ def test_co_departments_without_a_lead_are_refused(annotated_plan, cast):
 
     measure = annotated_plan.tasks.get(number="2").measures.get()
     with pytest.raises(BusinessRuleError, match="同时指定牵头单位"):
-        update_measure_assignment(measure=measure, by=cast.city_admin, lead_departments=[],
-                                  co_departments=[_dept("market")])
+        update_measure_assignment(
+            measure=measure, by=cast.city_admin, lead_departments=[], co_departments=[_dept("market")]
+        )
     assert not measure.lead_departments.exists() and not measure.co_departments.exists()
 
 
@@ -122,7 +128,9 @@ def test_my_tasks_page_lists_the_measures_the_department_owns(measure_plan, cast
 def test_a_measure_owner_reports_on_its_measure_and_the_task_rolls_up(measure_plan, cast):
     task, measure = measure_plan
     count = task.measures.count()
-    record_progress(task=task, by=cast.lz_staff, percent=Decimal(100), text="已完成", now=NOW)  # its only measure
+    record_progress(
+        task=task, by=cast.lz_staff, percent=Decimal(100), text="已完成", now=NOW
+    )  # its only measure
     measure.refresh_from_db()
     task.refresh_from_db()
     assert measure.progress == 100
@@ -150,24 +158,33 @@ def test_roll_up_measure_to_task_to_section_to_plan(official_plan, cast):
     task = official_plan.tasks.get(number="1")
     measures = list(task.measures.order_by("order"))
     for measure in measures:
-        record_progress(task=task, by=cast.city_staff, percent=Decimal(60), text="推进", now=NOW, measure=measure)
+        record_progress(
+            task=task, by=cast.city_staff, percent=Decimal(60), text="推进", now=NOW, measure=measure
+        )
     task.refresh_from_db()
     assert task.progress == 60
     section_tasks = list(task.section.tasks.all())
     expected_section = sum((t.progress * t.weight for t in section_tasks), Decimal(0)) / sum(
-        (t.weight for t in section_tasks), Decimal(0))
+        (t.weight for t in section_tasks), Decimal(0)
+    )
     sections = [s for s in official_plan.sections.all() if s.tasks.exists()]
     assert plan_progress(official_plan) == (
-        expected_section.quantize(Decimal("0.1")) * task.section.weight
-        / sum((s.weight for s in sections), Decimal(0))).quantize(Decimal("0.1"))
+        expected_section.quantize(Decimal("0.1"))
+        * task.section.weight
+        / sum((s.weight for s in sections), Decimal(0))
+    ).quantize(Decimal("0.1"))
 
 
-def test_reminders_reach_departments_that_own_only_a_measure(measure_plan, cast, django_capture_on_commit_callbacks):
+def test_reminders_reach_departments_that_own_only_a_measure(
+    measure_plan, cast, django_capture_on_commit_callbacks
+):
     from yingshang.core.models import Notification
     from yingshang.plans.services import send_reminders
 
     send_reminders(today=dt.date(2025, 3, 20))
-    assert Notification.objects.filter(recipient=cast.lz_staff, link=f"/plans/tasks/{measure_plan[0].pk}/").exists()
+    assert Notification.objects.filter(
+        recipient=cast.lz_staff, link=f"/plans/tasks/{measure_plan[0].pk}/"
+    ).exists()
 
 
 def test_reassigning_the_task_changes_inherited_measures_only(measure_plan, cast):

@@ -42,13 +42,19 @@ def test_a_tab_separated_task_table_becomes_numbered_tasks_with_units_and_deadli
     ]
     assert tasks["4"].title == "优化不动产登记流程，实现一网通办"
     assert [(t.indicator, t.value, t.unit) for t in parsed.targets] == [
-        ("线上线下招聘活动", 350, "场次"), ("数字化电子发票推广覆盖率", 99, "%")]
+        ("线上线下招聘活动", 350, "场次"),
+        ("数字化电子发票推广覆盖率", 99, "%"),
+    ]
 
 
 def test_a_bar_table_with_responsible_units_makes_the_first_unit_the_lead():
     _, parsed = read_plan_upload(BAR_TABLE.encode("gbk"), "分解表.txt")
     first, second = parsed.tasks
-    assert (first.lead_units, first.co_units, first.deadline_text) == (("县工信局",), ("县发展改革局",), "10月底")
+    assert (first.lead_units, first.co_units, first.deadline_text) == (
+        ("县工信局",),
+        ("县发展改革局",),
+        "10月底",
+    )
     assert second.lead_units == ("县政务服务中心",)
     assert [(t.indicator, t.value) for t in parsed.targets] == [("12345热线涉企问题处办率", 99)]
 
@@ -57,22 +63,25 @@ def test_prose_plans_are_not_tables():
     assert table_to_plan_text("一、主要任务\n1.优化市场准入。严格落实负面清单。\n") is None
 
 
-@pytest.mark.parametrize(("text", "date"), [
-    ("2025年6月底前", dt.date(2025, 6, 30)),
-    ("2025年12月底", dt.date(2025, 12, 31)),
-    ("10月底", dt.date(2025, 10, 31)),
-    ("2月底前", dt.date(2025, 2, 28)),
-    ("2025年9月30日前", dt.date(2025, 9, 30)),
-    ("2025年6月底前完成制度建设，12月底前全面推开", dt.date(2025, 12, 31)),
-    ("年底前", dt.date(2025, 12, 31)),
-    ("2026年底", dt.date(2026, 12, 31)),
-    ("上半年", dt.date(2025, 6, 30)),
-    ("第三季度", dt.date(2025, 9, 30)),
-    ("长期坚持", None),
-    ("持续推进", None),
-    ("", None),
-    ("2025年13月", None),
-])
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("2025年6月底前", dt.date(2025, 6, 30)),
+        ("2025年12月底", dt.date(2025, 12, 31)),
+        ("10月底", dt.date(2025, 10, 31)),
+        ("2月底前", dt.date(2025, 2, 28)),
+        ("2025年9月30日前", dt.date(2025, 9, 30)),
+        ("2025年6月底前完成制度建设，12月底前全面推开", dt.date(2025, 12, 31)),
+        ("年底前", dt.date(2025, 12, 31)),
+        ("2026年底", dt.date(2026, 12, 31)),
+        ("上半年", dt.date(2025, 6, 30)),
+        ("第三季度", dt.date(2025, 9, 30)),
+        ("长期坚持", None),
+        ("持续推进", None),
+        ("", None),
+        ("2025年13月", None),
+    ],
+)
 def test_parse_deadline(text, date):
     assert parse_deadline(text, 2025) == date
 
@@ -81,10 +90,17 @@ def test_parse_deadline(text, date):
 def test_imported_table_tasks_get_their_deadlines_or_the_year_end(cast):
     from yingshang.plans.services import stage_plan_import
 
-    plan = stage_plan_import(data=TAB_TABLE.encode(), filename="清单.txt", by=cast.city_admin,
-                             now=dt.datetime(2025, 3, 3, tzinfo=dt.UTC))
+    plan = stage_plan_import(
+        data=TAB_TABLE.encode(),
+        filename="清单.txt",
+        by=cast.city_admin,
+        now=dt.datetime(2025, 3, 3, tzinfo=dt.UTC),
+    )
     assert plan.year == 2025
     assert list(plan.tasks.order_by("order").values_list("number", "deadline")) == [
-        ("1", dt.date(2025, 6, 30)), ("2", dt.date(2025, 12, 31)), ("3", dt.date(2025, 9, 30)),
-        ("4", dt.date(2025, 12, 31))]
+        ("1", dt.date(2025, 6, 30)),
+        ("2", dt.date(2025, 12, 31)),
+        ("3", dt.date(2025, 9, 30)),
+        ("4", dt.date(2025, 12, 31)),
+    ]
     assert plan.tasks.get(number="1").lead_departments.get().name == "张掖市市场监督管理局"

@@ -16,9 +16,14 @@ TRADITIONAL = opencc.OpenCC("s2t").convert(SEED)
 
 
 def _summary(parsed):
-    return ([(t.number, t.title, t.section, t.measures, t.lead_units, t.co_units) for t in parsed.tasks],
-            [(t.indicator, t.comparator, t.value, t.low, t.high, t.unit, t.growth, t.soft) for t in parsed.targets],
-            len(parsed.conflicts))
+    return (
+        [(t.number, t.title, t.section, t.measures, t.lead_units, t.co_units) for t in parsed.tasks],
+        [
+            (t.indicator, t.comparator, t.value, t.low, t.high, t.unit, t.growth, t.soft)
+            for t in parsed.targets
+        ],
+        len(parsed.conflicts),
+    )
 
 
 def test_the_traditional_seed_really_is_traditional():

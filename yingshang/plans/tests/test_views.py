@@ -32,8 +32,9 @@ def test_city_admin_uploads_the_seed_and_lands_on_the_review_page(cast, client_f
 
 
 def test_bad_upload_shows_the_message_with_a_4xx_and_saves_nothing(cast, client_for):
-    response = client_for(cast.city_admin).post(reverse("plans:import"),
-                                                {"file": SimpleUploadedFile("plan.txt", "你好世界".encode())})
+    response = client_for(cast.city_admin).post(
+        reverse("plans:import"), {"file": SimpleUploadedFile("plan.txt", "你好世界".encode())}
+    )
     assert response.status_code == 400
     assert "未识别到方案的任务结构" in response.content.decode()
     assert Plan.objects.count() == 0
@@ -48,15 +49,21 @@ def test_review_resolves_the_conflict_and_assigns_a_task_through_the_forms(draft
     keep = draft_plan.targets.get(indicator="破产案件结案率", value=85)
     response = client.post(reverse("plans:conflict_resolve", args=[draft_plan.pk]), {"keep": keep.pk})
     assert response.status_code == 302
-    assert list(draft_plan.targets.filter(indicator="破产案件结案率", is_active=True).values_list("value", flat=True)) \
-        == [Decimal("85.0000")]
+    assert list(
+        draft_plan.targets.filter(indicator="破产案件结案率", is_active=True).values_list("value", flat=True)
+    ) == [Decimal("85.0000")]
     task = draft_plan.tasks.get(number="12")
     court = cast.city_staff.department.__class__.objects.get(function_key="court", region__code="620700")
-    client.post(reverse("plans:task_edit", args=[task.pk]), {"title": task.title, "deadline": "2025-11-30",
-                                                             "weight": "2", "lead": [court.pk], "co": []})
+    client.post(
+        reverse("plans:task_edit", args=[task.pk]),
+        {"title": task.title, "deadline": "2025-11-30", "weight": "2", "lead": [court.pk], "co": []},
+    )
     task.refresh_from_db()
     assert ([d.pk for d in task.lead_departments.all()], task.deadline.isoformat(), task.weight) == (
-        [court.pk], "2025-11-30", Decimal("2.00"))
+        [court.pk],
+        "2025-11-30",
+        Decimal("2.00"),
+    )
     response = client.post(reverse("plans:status", args=[draft_plan.pk]), {"to": "official"})
     assert response.status_code == 400
     assert "尚未指定牵头单位" in response.content.decode()
@@ -64,15 +71,17 @@ def test_review_resolves_the_conflict_and_assigns_a_task_through_the_forms(draft
 
 def test_bad_date_in_task_form_is_a_chinese_400(draft_plan, cast, client_for):
     task = draft_plan.tasks.get(number="1")
-    response = client_for(cast.city_admin).post(reverse("plans:task_edit", args=[task.pk]),
-                                                {"deadline": "2025-13-45"})
+    response = client_for(cast.city_admin).post(
+        reverse("plans:task_edit", args=[task.pk]), {"deadline": "2025-13-45"}
+    )
     assert response.status_code == 400
     assert "完成时限“2025-13-45”不是有效日期（格式：2025-06-30）。" in response.content.decode()
 
 
 @pytest.mark.parametrize("person", ["city_admin", "leader", "gz_admin"])
-def test_ledger_page_renders_with_a_constant_number_of_queries(official_plan, cast, client_for, person,
-                                                               django_assert_max_num_queries):
+def test_ledger_page_renders_with_a_constant_number_of_queries(
+    official_plan, cast, client_for, person, django_assert_max_num_queries
+):
     client = client_for(cast[person])
     with django_assert_max_num_queries(20):
         response = client.get(reverse("plans:detail", args=[official_plan.pk]))
@@ -81,9 +90,14 @@ def test_ledger_page_renders_with_a_constant_number_of_queries(official_plan, ca
 
 
 def test_ledger_filters_by_light(official_plan, cast, client_for):
-    record_progress(task=official_plan.tasks.get(number="2"), by=cast.city_admin, percent=100, text="完成", now=NOW)
-    page = client_for(cast.city_admin).get(reverse("plans:detail", args=[official_plan.pk]),
-                                           {"status": "done"}).content.decode()
+    record_progress(
+        task=official_plan.tasks.get(number="2"), by=cast.city_admin, percent=100, text="完成", now=NOW
+    )
+    page = (
+        client_for(cast.city_admin)
+        .get(reverse("plans:detail", args=[official_plan.pk]), {"status": "done"})
+        .content.decode()
+    )
     assert "促进公共资源交易公平竞争" in page and "优化市场准入准营环境" not in page
 
 
@@ -91,9 +105,15 @@ def test_department_reports_progress_with_evidence_through_the_page(official_pla
     task = official_plan.tasks.get(number="1")
     client = client_for(cast.city_staff)
     assert "报送进展" in client.get(reverse("plans:task", args=[task.pk])).content.decode()
-    response = client.post(reverse("plans:task_report", args=[task.pk]), {
-        "percent": "35", "text": "已完成准入效能评估", "measure": "",
-        "evidence": [SimpleUploadedFile("照片.jpg", b"\xff\xd8jpeg")]})
+    response = client.post(
+        reverse("plans:task_report", args=[task.pk]),
+        {
+            "percent": "35",
+            "text": "已完成准入效能评估",
+            "measure": "",
+            "evidence": [SimpleUploadedFile("照片.jpg", b"\xff\xd8jpeg")],
+        },
+    )
     assert response.status_code == 302
     report = ProgressReport.objects.get()
     assert (report.percent, report.evidence.get().original_name) == (Decimal("35.0"), "照片.jpg")
@@ -101,8 +121,9 @@ def test_department_reports_progress_with_evidence_through_the_page(official_pla
 
 def test_progress_above_100_through_the_page_is_a_400(official_plan, cast, client_for):
     task = official_plan.tasks.get(number="1")
-    response = client_for(cast.city_staff).post(reverse("plans:task_report", args=[task.pk]),
-                                                {"percent": "120", "text": "超额"})
+    response = client_for(cast.city_staff).post(
+        reverse("plans:task_report", args=[task.pk]), {"percent": "120", "text": "超额"}
+    )
     assert response.status_code == 400
     assert "完成进度须在 0% 到 100% 之间（填写的是 120）。" in response.content.decode()
     assert ProgressReport.objects.count() == 0
@@ -111,14 +132,20 @@ def test_progress_above_100_through_the_page_is_a_400(official_plan, cast, clien
 def test_other_departments_get_404_for_a_task(official_plan, cast, client_for):
     task = official_plan.tasks.get(number="6")
     assert client_for(cast.city_staff).get(reverse("plans:task", args=[task.pk])).status_code == 404
-    assert client_for(cast.city_staff).post(reverse("plans:task_report", args=[task.pk]),
-                                            {"percent": "10", "text": "x"}).status_code == 404
+    assert (
+        client_for(cast.city_staff)
+        .post(reverse("plans:task_report", args=[task.pk]), {"percent": "10", "text": "x"})
+        .status_code
+        == 404
+    )
 
 
 def test_supervision_notice_through_the_pages(official_plan, cast, client_for):
     task = official_plan.tasks.get(number="1")
     admin = client_for(cast.city_admin)
-    admin.post(reverse("plans:notice_issue", args=[task.pk]), {"reason": "进度滞后", "reply_working_days": "5"})
+    admin.post(
+        reverse("plans:notice_issue", args=[task.pk]), {"reason": "进度滞后", "reply_working_days": "5"}
+    )
     notice = SupervisionNotice.objects.get()
     staff = client_for(cast.city_staff)
     staff.post(reverse("plans:notice", args=[notice.pk]), {"action": "reply", "text": "已整改"})
@@ -130,7 +157,9 @@ def test_supervision_notice_through_the_pages(official_plan, cast, client_for):
 
 
 def test_xlsx_export_uses_the_office_layout(official_plan, cast, client_for):
-    record_progress(task=official_plan.tasks.get(number="1"), by=cast.city_staff, percent=20, text="推进中", now=NOW)
+    record_progress(
+        task=official_plan.tasks.get(number="1"), by=cast.city_staff, percent=20, text="推进中", now=NOW
+    )
     response = client_for(cast.city_admin).get(reverse("plans:export", args=[official_plan.pk]))
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
@@ -155,7 +184,10 @@ def test_gantt_and_assessment_pages_render(official_plan, cast, client_for):
         url = reverse("plans:assessment_period", args=[official_plan.pk, period])
         assert f'href="{url}"' in page
         assert client.get(url).status_code == 200
-    assert client_for(cast.city_staff).get(reverse("plans:assessment", args=[official_plan.pk])).status_code == 403
+    assert (
+        client_for(cast.city_staff).get(reverse("plans:assessment", args=[official_plan.pk])).status_code
+        == 403
+    )
 
 
 def test_bulletin_downloads_as_pdf_and_docx(official_plan, cast, client_for):

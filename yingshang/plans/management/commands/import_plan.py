@@ -24,7 +24,9 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, default=None, help="方案年度（默认从标题或正文识别）")
         parser.add_argument("--region", default=None, help="区划代码（默认为市级）")
 
-    def handle(self, *args, path: str, json: bool, dry_run: bool, year: int | None, region: str | None, **options):
+    def handle(
+        self, *args, path: str, json: bool, dry_run: bool, year: int | None, region: str | None, **options
+    ):
         file = Path(path)
         if not file.is_file():
             raise CommandError(f"文件不存在：{path}")
@@ -36,8 +38,9 @@ class Command(BaseCommand):
                 region_obj = Region.objects.filter(code=region).first() if region else None
                 if region and region_obj is None:
                     raise CommandError(f"区划代码 {region} 不存在。")
-                plan = stage_plan_import(data=data, filename=file.name, by=None, now=timezone.now(),
-                                         region=region_obj, year=year)
+                plan = stage_plan_import(
+                    data=data, filename=file.name, by=None, now=timezone.now(), region=region_obj, year=year
+                )
         except BusinessRuleError as error:
             raise CommandError(error.message) from error
         if json:
@@ -47,8 +50,10 @@ class Command(BaseCommand):
                 payload["status"] = plan.status
             self.stdout.write(_dumps(payload))
         else:
-            self.stdout.write(f"《{parsed.title}》：任务 {len(parsed.tasks)} 项，量化目标 {len(parsed.targets)} 个，"
-                              f"冲突 {len(parsed.conflicts)} 处。")
+            self.stdout.write(
+                f"《{parsed.title}》：任务 {len(parsed.tasks)} 项，量化目标 {len(parsed.targets)} 个，"
+                f"冲突 {len(parsed.conflicts)} 处。"
+            )
             if plan is not None:
                 self.stdout.write(f"已导入为草稿方案 #{plan.pk}，请在“任务台账 → 方案核对”中核对后确认。")
 
