@@ -1,7 +1,8 @@
 """Load and soak: a production-like server under a mixed workload of signed-in users, on loopback only.
 
 Ours: gunicorn with WORKERS sync workers, YINGSHANG_PRODUCTION=1 (whitenoise, DEBUG off), PostgreSQL when
-DATABASE_URL is set, else SQLite (WAL). Baseline: the same server with a single worker — the ratio shows what the
+DATABASE_URL is set, else SQLite (WAL); the shared cache (and the session cache) in Redis when one answers on
+127.0.0.1:6379 (LOAD_CACHE_URL overrides), else the database cache table. Baseline: the same server with a single worker — the ratio shows what the
 worker pool buys on this machine. The load generator is wrk (C, with a Lua script choosing URLs and session cookies)
 when installed, else a Python threaded keep-alive client; it runs in its own process.
 
@@ -153,7 +154,18 @@ def server_env() -> dict[str, str]:
                 "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost", "DJANGO_SECURE_SSL_REDIRECT": "0",
                 "DJANGO_SETTINGS_MODULE": "config.settings", "LOG_LEVEL": "ERROR",
                 "YINGSHANG_TASK_BACKEND": "django.tasks.backends.immediate.ImmediateBackend"})
+    # Production shares one cache between workers: Redis when it runs here (as deployed), else the database table.
+    env["CACHE_URL"] = os.environ.get("LOAD_CACHE_URL") or ("redis://127.0.0.1:6379/14" if redis_running() else "")
+    env["CACHE_KEY_PREFIX"] = f"load-{secrets.token_hex(4)}"
     return env
+
+
+def redis_running() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return True
+    except OSError:
+        return False
 
 
 def collectstatic(env: dict[str, str]) -> None:
@@ -376,6 +388,7 @@ def main() -> None:
 
     connections.close_all()
     env = server_env()
+    print(f"  共享缓存：{env['CACHE_URL'] or '数据库表（未发现 Redis）'}", flush=True)
     collectstatic(env)
     baseline = measure(1, entries, BASELINE_DURATION, env)
     describe("基线", baseline)

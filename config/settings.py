@@ -154,6 +154,29 @@ STORAGES = {
     },
 }
 
+# Caches. "default" is shared by every process of the site: login throttling, the public form's rate limit and the
+# captcha's single use must hold across gunicorn workers. CACHE_URL=redis://… uses Redis (and sessions are then read
+# from it, written through to the database); without it, production uses a table in the database (created by the
+# core migration 0003); development and tests use per-process memory. "local" is per-process memory for reference data
+# that may be a few minutes stale (the city's name, filter options) and must not cost a round trip per page.
+CACHE_URL = os.environ.get("CACHE_URL", "").strip()
+_LOCAL_CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "yingshang-local"}
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+                          "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "yingshang")},
+              "local": _LOCAL_CACHE}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+elif CACHE_URL == "database" or (PRODUCTION and not CACHE_URL):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "yingshang_cache"},
+              "local": _LOCAL_CACHE}
+elif CACHE_URL in ("", "memory"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "yingshang"},
+              "local": _LOCAL_CACHE}
+else:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"CACHE_URL 无法识别：{CACHE_URL!r}（可用 redis://…、database 或 memory）")
+
 # Uploads: the largest file the platform accepts (import spreadsheets, attachments).
 MAX_UPLOAD_BYTES = int(os.environ.get("YINGSHANG_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -25,13 +25,18 @@ class TokenAuth(HttpBearer):
         from yingshang.accounts.models import ApiToken
 
         digest = hashlib.sha256(token.encode()).hexdigest()
-        api_token = ApiToken.objects.select_related("user").filter(key_hash=digest, revoked_at__isnull=True).first()
+        # The user's region and department (with its region) come in the same query: every scope check reads them.
+        api_token = (ApiToken.objects.select_related("user__region", "user__department__region")
+                     .filter(key_hash=digest, revoked_at__isnull=True).first())
         if api_token is None or not api_token.user.is_active:
             return None
         now = timezone.now()
         # Write "last used" at most once a minute: an UPDATE (and a WAL flush) per request would halve throughput.
-        ApiToken.objects.filter(Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - timedelta(minutes=1)),
-                                pk=api_token.pk).update(last_used_at=now)
+        # The row just read tells whether it is due; the conditional UPDATE keeps concurrent requests to one write.
+        stale = now - timedelta(minutes=1)
+        if api_token.last_used_at is None or api_token.last_used_at < stale:
+            ApiToken.objects.filter(Q(last_used_at__isnull=True) | Q(last_used_at__lt=stale),
+                                    pk=api_token.pk).update(last_used_at=now)
         request.user = api_token.user
         return api_token.user
 

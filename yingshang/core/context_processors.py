@@ -1,12 +1,13 @@
 """Values every template needs: platform branding, the city, unread message count."""
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 
 from yingshang.core.models import Region
 
 
 def platform(request):
+    cache = caches["local"]
     city_name = cache.get("platform_city_name")
     if city_name is None:
         city = Region.objects.filter(kind="city").only("name").first()

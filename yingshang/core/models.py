@@ -156,6 +156,8 @@ class Notification(models.Model):
             models.UniqueConstraint(fields=["recipient", "dedupe_key"], condition=~Q(dedupe_key=""),
                                     name="notification_dedupe")
         ]
+        # The unread badge counts a user's unread messages on every page view.
+        indexes = [models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread")]
 
     def __str__(self) -> str:
         return self.title

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -45,12 +45,12 @@ def _quote(name: str) -> str:
 
 def _filter_options() -> dict:
     """Reference lists for the filter form; cached for a few minutes (they change only with reference data)."""
-    options = cache.get("enterprise_filter_options")
+    options = caches["local"].get("enterprise_filter_options")
     if options is None:
         options = {"regions": list(Region.objects.exclude(kind="city").values("code", "name")),
                    "sections": list(Industry.objects.filter(level="section").values("code", "name")),
                    "qualifications": list(QualificationType.objects.values("code", "name"))}
-        cache.set("enterprise_filter_options", options, 300)
+        caches["local"].set("enterprise_filter_options", options, 300)
     return options
 
 

@@ -1,0 +1,71 @@
+"""The cache that guards single-use captchas, rate limits and login throttling is shared by every process of the
+site: Redis with CACHE_URL=redis://…, else a database table in production. Checked with two separate interpreters."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import uuid
+
+import pytest
+
+from tests.security.test_production_settings import ROOT, _production_env
+
+PROBE = r"""
+import json, sys, django
+django.setup()
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.core.management import call_command
+if sys.argv[2] == "migrate":
+    call_command("migrate", verbosity=0)
+print(json.dumps({"backend": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],
+                  "local": caches["local"].__class__.__name__,
+                  "sessions": settings.SESSION_ENGINE.rsplit(".", 1)[-1],
+                  "first_use": cache.add(sys.argv[1], 1, timeout=60)}))
+"""
+
+
+def _probe(key: str, env: dict[str, str], *, migrate: bool = False) -> dict:
+    result = subprocess.run([sys.executable, "-c", PROBE, key, "migrate" if migrate else "-"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=180, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _redis_running() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def test_production_without_redis_shares_one_database_cache_between_processes(tmp_path):
+    env = _production_env(DATABASE_URL=f"sqlite:///{tmp_path / 'site.sqlite3'}")
+    key = f"captcha-used:{uuid.uuid4().hex}"
+    first = _probe(key, env, migrate=True)  # the migration creates the cache table
+    second = _probe(key, env)
+    assert first == {"backend": "DatabaseCache", "local": "LocMemCache", "sessions": "db", "first_use": True}
+    assert second["first_use"] is False  # the other process sees the nonce as used
+
+
+@pytest.mark.skipif(not _redis_running(), reason="没有在 127.0.0.1:6379 运行的 Redis（.ci/run 会启动它）")
+def test_redis_cache_url_is_shared_and_carries_the_sessions(tmp_path):
+    env = _production_env(DATABASE_URL=f"sqlite:///{tmp_path / 'site.sqlite3'}",
+                          CACHE_URL="redis://127.0.0.1:6379/15", CACHE_KEY_PREFIX=f"test-{uuid.uuid4().hex[:8]}")
+    key = f"captcha-used:{uuid.uuid4().hex}"
+    first = _probe(key, env)
+    second = _probe(key, env)
+    assert first == {"backend": "RedisCache", "local": "LocMemCache", "sessions": "cached_db", "first_use": True}
+    assert second["first_use"] is False
+
+
+def test_an_unknown_cache_url_stops_the_start_with_a_clear_message():
+    env = _production_env(CACHE_URL="memcached://127.0.0.1:11211")
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=120, check=False)
+    assert result.returncode != 0
+    assert "CACHE_URL 无法识别" in result.stderr
