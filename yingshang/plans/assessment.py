@@ -11,15 +11,23 @@ from django.db.models import Q
 
 from yingshang.core.selectors import load_work_calendar
 from yingshang.plans.choices import NoticeStatus, TaskStatus
-from yingshang.plans.models import Plan, PlanTask, ProgressReport, SupervisionNotice, TargetReading
+from yingshang.plans.models import (
+    Plan,
+    PlanMeasure,
+    PlanTask,
+    ProgressReport,
+    SupervisionNotice,
+    TargetReading,
+)
 from yingshang.plans.scoring import FORMULA_TEXT, Score, completion, ratio, score, target_met
 from yingshang.plans.selectors import TaskRow, plan_progress, status_counts, task_rows
-from yingshang.plans.supervision import months_between, report_due_date
+from yingshang.plans.supervision import expected_progress, months_between, report_due_date
 
 __all__ = [
     "FORMULA_TEXT",
     "Bulletin",
     "DepartmentScore",
+    "MeasureItem",
     "chart_option",
     "department_scores",
     "monthly_bulletin",
@@ -35,6 +43,76 @@ class DepartmentScore:
     targets_read: int
     targets_met: int
     score: Score
+    measures: int = 0  # measures it leads in tasks it does not lead
+
+
+@dataclass(frozen=True)
+class MeasureItem:
+    """A measure (具体措施) led by a department that does not lead its task: scored for that department."""
+
+    task: PlanTask
+    measure_id: int
+    department_id: int
+    department_name: str
+    region_id: int | None
+    progress: Decimal
+    expected: Decimal
+    start: dt.date
+    deadline: dt.date
+
+
+def measure_items(plan: Plan, rows: list[TaskRow], *, today: dt.date, calendar) -> list[MeasureItem]:
+    """Measures led by departments other than their task's leads, with expected progress on `today`.
+
+    A measure's expected progress runs from its task's start to its own deadline (the task's when it has none);
+    a measure of a closed task counts as done. Two queries.
+    """
+    tasks = {row.task.pk: row.task for row in rows}
+    items = []
+    measures = (
+        PlanMeasure.objects.filter(task__plan=plan, lead_departments__isnull=False)
+        .distinct()
+        .prefetch_related("lead_departments")
+        .order_by("task_id", "order", "id")
+    )
+    for measure in measures:
+        task = tasks.get(measure.task_id)
+        if task is None:
+            continue
+        task_leads = {department.pk for department in task.lead_departments.all()}
+        start = task.start_date or dt.date(plan.year, 1, 1)
+        deadline = measure.deadline or task.deadline or dt.date(plan.year, 12, 31)
+        expected = (
+            Decimal(0)
+            if task.closed_at is not None
+            else expected_progress(start=start, deadline=deadline, today=today, calendar=calendar)
+        )
+        for department in measure.lead_departments.all():
+            if department.pk in task_leads:
+                continue
+            items.append(
+                MeasureItem(
+                    task=task,
+                    measure_id=measure.pk,
+                    department_id=department.pk,
+                    department_name=department.short_name or department.name,
+                    region_id=department.region_id,
+                    progress=measure.progress,
+                    expected=expected,
+                    start=start,
+                    deadline=deadline,
+                )
+            )
+    return items
+
+
+def measure_report_spans(items: list[MeasureItem]) -> dict[int, tuple[PlanTask, dt.date, dt.date]]:
+    """Per task: (task, first start, last deadline) over the items, so two measures of one task are one report."""
+    spans: dict[int, tuple[PlanTask, dt.date, dt.date]] = {}
+    for item in items:
+        task, start, deadline = spans.get(item.task.pk, (item.task, item.start, item.deadline))
+        spans[item.task.pk] = (task, min(start, item.start), max(deadline, item.deadline))
+    return spans
 
 
 def region_ids(region) -> set[int] | None:
@@ -47,11 +125,11 @@ def region_ids(region) -> set[int] | None:
 
 
 def department_scores(plan: Plan, *, as_of: dt.date, region=None) -> list[DepartmentScore]:
-    """Scores of every lead department of the plan on `as_of`, best first (only `region`'s departments if given).
+    """Scores of every department leading a task or a measure on `as_of`, best first (only `region`'s if given).
 
-    1. Derive each task's expected progress on the working-day calendar.
+    1. Derive each task's and each separately led measure's expected progress on the working-day calendar.
     2. Count monthly reports due up to `as_of` and those made by the due date, per (task, department).
-    3. Compare each target's latest reading (up to `as_of`) with the target.
+    3. Compare each lead task's target's latest reading (up to `as_of`) with the target.
     4. Combine with `scoring.score`.
     """
     calendar = load_work_calendar()
@@ -76,6 +154,7 @@ def department_scores(plan: Plan, *, as_of: dt.date, region=None) -> list[Depart
         targets_by_task[target.task_id].append(target)
 
     by_department: dict[int, list[TaskRow]] = defaultdict(list)
+    measures_of: dict[int, list[MeasureItem]] = defaultdict(list)
     names: dict[int, str] = {}
     bound = region_ids(region)
     for row in rows:
@@ -84,13 +163,22 @@ def department_scores(plan: Plan, *, as_of: dt.date, region=None) -> list[Depart
                 continue
             by_department[department.pk].append(row)
             names[department.pk] = department.short_name or department.name
+    for item in measure_items(plan, rows, today=as_of, calendar=calendar):
+        if bound is None or item.region_id in bound:
+            measures_of[item.department_id].append(item)
+            names[item.department_id] = item.department_name
     results = []
-    for department_id, department_rows in by_department.items():
+    for department_id in names:
+        department_rows = by_department.get(department_id, [])
+        items = measures_of.get(department_id, [])
         due = on_time = read = met = 0
-        for row in department_rows:
-            task = row.task
-            start = task.start_date or dt.date(plan.year, 1, 1)
-            end = min(as_of, task.deadline or dt.date(plan.year, 12, 31))
+        spans = [
+            (row.task, row.task.start_date or dt.date(plan.year, 1, 1), row.task.deadline)
+            for row in department_rows
+        ]
+        spans += list(measure_report_spans(items).values())
+        for task, start, last_day in spans:
+            end = min(as_of, last_day or dt.date(plan.year, 12, 31))
             reports = report_dates.get((task.pk, department_id), {})
             for period in months_between(start, end):
                 deadline = report_due_date(period, calendar)
@@ -98,7 +186,8 @@ def department_scores(plan: Plan, *, as_of: dt.date, region=None) -> list[Depart
                     continue
                 due += 1
                 on_time += period in reports and reports[period] <= deadline
-            for target in targets_by_task.get(task.pk, []):
+        for row in department_rows:
+            for target in targets_by_task.get(row.task.pk, []):
                 if target.pk in latest:
                     read += 1
                     met += target_met(
@@ -108,8 +197,10 @@ def department_scores(plan: Plan, *, as_of: dt.date, region=None) -> list[Depart
                         high=target.high,
                         actual=latest[target.pk],
                     )
+        pairs = [(r.task.progress, r.state.expected) for r in department_rows]
+        pairs += [(item.progress, item.expected) for item in items]
         result = score(
-            completion_rate=completion((r.task.progress, r.state.expected) for r in department_rows),
+            completion_rate=completion(pairs),
             timeliness_rate=ratio(on_time, due),
             attainment_rate=ratio(met, read) if read else None,
         )
@@ -122,6 +213,7 @@ def department_scores(plan: Plan, *, as_of: dt.date, region=None) -> list[Depart
                 targets_read=read,
                 targets_met=met,
                 score=result,
+                measures=len(items),
             )
         )
     return sorted(results, key=lambda s: (-s.score.total, s.department))
@@ -210,9 +302,10 @@ class PeriodResult:
 def quarterly_results(
     plan: Plan, *, year: int, quarter: int, weights: dict[str, Decimal]
 ) -> list[PeriodResult]:
-    """Quarterly components of every lead department and every county (its departments' tasks), best first.
+    """Quarterly components of every department leading a task or a measure, and of every county (its
+    departments' tasks and measures), best first.
 
-    1. Derive each task's state at the quarter's last day on the working-day calendar (完成度).
+    1. Derive each task's and each separately led measure's state at the quarter's last day (完成度).
     2. Count the monthly reports due in the quarter and those made by their due date (及时率).
     3. Count the 督办单 issued in the quarter and those answered within their reply deadline (督办响应率).
     4. Count the problems due by the quarter's end and those closed (销号) by their due date (问题销号率).
@@ -252,22 +345,34 @@ def quarterly_results(
 
     departments: dict[int, tuple[str, int]] = {}
     tasks_of: dict[int, list[TaskRow]] = defaultdict(list)
+    measures_of: dict[int, list[MeasureItem]] = defaultdict(list)
     for row in rows:
         for department in row.task.lead_departments.all():
             departments[department.pk] = (department.short_name or department.name, department.region_id)
             tasks_of[department.pk].append(row)
+    for item in measure_items(plan, rows, today=end, calendar=calendar):
+        departments[item.department_id] = (item.department_name, item.region_id)
+        measures_of[item.department_id].append(item)
     counties = {region.pk: region for region in Region.objects.filter(kind="county")}
     county_of = {region_id: region_id for region_id in counties}
     for child_id, parent_id in Region.objects.filter(parent_id__in=counties).values_list("pk", "parent_id"):
         county_of[child_id] = parent_id
 
-    def components(subject_rows: list[TaskRow], department_ids: set[int]) -> tuple[dict, dict]:
+    def components(
+        subject_rows: list[TaskRow], subject_measures: list[MeasureItem], department_ids: set[int]
+    ) -> tuple[dict, dict]:
         task_ids = {row.task.pk for row in subject_rows}
+        # A measure of a task the subject also leads is already covered by that task.
+        subject_measures = [item for item in subject_measures if item.task.pk not in task_ids]
+        spans = [
+            (row.task, row.task.start_date or dt.date(plan.year, 1, 1), row.task.deadline)
+            for row in subject_rows
+        ]
+        spans += list(measure_report_spans(subject_measures).values())
         due = on_time = 0
-        for row in subject_rows:
-            task = row.task
-            first_month = max(start, task.start_date or dt.date(plan.year, 1, 1))
-            last_month = min(end, task.deadline or dt.date(plan.year, 12, 31))
+        for task, task_start, last_day in spans:
+            first_month = max(start, task_start)
+            last_month = min(end, last_day or dt.date(plan.year, 12, 31))
             for period in months_between(first_month, last_month):
                 deadline = report_due_date(period, calendar)
                 if deadline > end or (task.closed_at and task.closed_at.date() < period):
@@ -285,14 +390,17 @@ def quarterly_results(
         closed = sum(
             1 for due_day, closed_at in problems if closed_at is not None and closed_at.date() <= due_day
         )
+        pairs = [(r.task.progress, r.state.expected) for r in subject_rows]
+        pairs += [(item.progress, item.expected) for item in subject_measures]
         values = {
-            "completion": completion((r.task.progress, r.state.expected) for r in subject_rows),
+            "completion": completion(pairs),
             "timeliness": ratio(on_time, due) if due else None,
             "supervision": ratio(answered, len(issued)) if issued else None,
             "problems": ratio(closed, len(problems)) if problems else None,
         }
         counts = {
             "tasks": len(subject_rows),
+            "measures": len(subject_measures),
             "reports_due": due,
             "reports_on_time": on_time,
             "notices": len(issued),
@@ -304,7 +412,7 @@ def quarterly_results(
 
     results: list[PeriodResult] = []
     for department_id, (name, _region) in departments.items():
-        values, counts = components(tasks_of[department_id], {department_id})
+        values, counts = components(tasks_of[department_id], measures_of[department_id], {department_id})
         results.append(
             PeriodResult(
                 "department",
@@ -323,7 +431,8 @@ def quarterly_results(
             by_county[county_of[region_id]].add(department_id)
     for county_id, department_ids in by_county.items():
         subject_rows = list({row.task.pk: row for d in department_ids for row in tasks_of[d]}.values())
-        values, counts = components(subject_rows, department_ids)
+        subject_measures = [item for d in department_ids for item in measures_of[d]]
+        values, counts = components(subject_rows, subject_measures, department_ids)
         results.append(
             PeriodResult(
                 "county",

@@ -87,7 +87,7 @@ def _bulletin_html(bulletin) -> str:
         or "<tr><td colspan='6'>无</td></tr>"
     )
     scores = "".join(
-        f"<tr><td>{n}</td><td>{escape(s.department)}</td><td>{s.tasks}</td><td>{s.score.completion:.2%}</td>"
+        f"<tr><td>{n}</td><td>{escape(s.department)}</td><td>{_owned(s)}</td><td>{s.score.completion:.2%}</td>"
         f"<td>{s.score.timeliness:.2%}</td><td>{'—' if s.score.attainment is None else f'{s.score.attainment:.2%}'}</td>"
         f"<td>{s.score.total}</td></tr>"
         for n, s in enumerate(bulletin.scores, start=1)
@@ -106,7 +106,7 @@ th {{ background: #eee; }} .muted {{ color: #555; font-size: 9pt; }}
 <h2>一、滞后和逾期任务</h2>
 <table><tr><th>编号</th><th>任务</th><th>牵头单位</th><th>实际进度</th><th>应完成进度</th><th>状态</th></tr>{lagging}</table>
 <h2>二、单位考核得分</h2>
-<table><tr><th>排名</th><th>单位</th><th>牵头任务</th><th>完成度</th><th>及时率</th><th>指标达成率</th><th>得分</th></tr>{scores}</table>
+<table><tr><th>排名</th><th>单位</th><th>牵头任务／措施</th><th>完成度</th><th>及时率</th><th>指标达成率</th><th>得分</th></tr>{scores}</table>
 <p class="muted">计分办法：{escape(bulletin.formula)}</p>
 </body></html>"""
 
@@ -158,7 +158,7 @@ def bulletin_docx(bulletin) -> bytes:
     table.style = "Table Grid"
     for cell, title in zip(
         table.rows[0].cells,
-        ("排名", "单位", "牵头任务", "完成度", "及时率", "指标达成率", "得分"),
+        ("排名", "单位", "牵头任务／措施", "完成度", "及时率", "指标达成率", "得分"),
         strict=True,
     ):
         cell.text = title
@@ -168,7 +168,7 @@ def bulletin_docx(bulletin) -> bytes:
         values = (
             str(rank),
             item.department,
-            str(item.tasks),
+            _owned(item),
             f"{item.score.completion:.2%}",
             f"{item.score.timeliness:.2%}",
             attainment,
@@ -196,6 +196,11 @@ ASSESSMENT_HEADERS = (
     "状态",
     "权重版本",
 )
+
+
+def _owned(score) -> str:
+    """What a department is scored on: "3" tasks, or "3 + 2 项措施" with measures it leads in others' tasks."""
+    return f"{score.tasks} + {score.measures} 项措施" if score.measures else str(score.tasks)
 
 
 def _percent(value) -> str:

@@ -7,9 +7,12 @@ The monthly formula:
 
     得分 = 100 × (0.5 × 完成度 + 0.3 × 及时率 + 0.2 × 指标达成率)
 
-- 完成度 (completion): mean over the department's lead tasks of min(1, progress ÷ expected progress);
-  a task not yet expected to have started counts 1.
-- 及时率 (timeliness): monthly reports due so far that arrived by their due date, ÷ reports due.
+- 完成度 (completion): mean over the department's items of min(1, progress ÷ expected progress); an item
+  not yet expected to have started counts 1. Items are the tasks it leads and the measures (具体措施) it leads
+  in tasks it does not lead (a measure's expected progress runs to its own deadline, else the task's), so a
+  department named only on measures is scored too.
+- 及时率 (timeliness): monthly reports due so far that arrived by their due date, ÷ reports due (one report a
+  month per task it leads or leads measures of).
 - 指标达成率 (attainment): targets of those tasks whose latest reading meets the target, ÷ targets with a
   reading. With no reading yet the other two weights are scaled up (0.5/0.8 and 0.3/0.8).
 """
@@ -23,9 +26,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 WEIGHTS = {"completion": Decimal("0.5"), "timeliness": Decimal("0.3"), "attainment": Decimal("0.2")}
 FORMULA_TEXT = (
-    "得分 = 100 ×（0.5 × 完成度 + 0.3 × 及时率 + 0.2 × 指标达成率）；完成度 = 各牵头任务 min(1, 实际进度 ÷ 应完成进度) 的平均；"
-    "及时率 = 按期报送的月度进展 ÷ 应报送次数；指标达成率 = 最新实际值达到目标的指标 ÷ 已报实际值的指标。"
-    "尚无指标实际值时，按 0.5 ÷ 0.8 与 0.3 ÷ 0.8 折算。"
+    "得分 = 100 ×（0.5 × 完成度 + 0.3 × 及时率 + 0.2 × 指标达成率）；"
+    "完成度 = 本单位牵头的任务和牵头的具体措施（所在任务非本单位牵头）各自 min(1, 实际进度 ÷ 应完成进度) 的平均，"
+    "措施的应完成进度按措施完成时限（未填的按任务时限）计算；"
+    "及时率 = 按期报送的月度进展 ÷ 应报送次数（每个牵头任务、每个含本单位牵头措施的任务每月各报送一次）；"
+    "指标达成率 = 牵头任务的指标中最新实际值达到目标的 ÷ 已报实际值的。"
+    "尚无指标实际值时（如只牵头措施的单位），按 0.5 ÷ 0.8 与 0.3 ÷ 0.8 折算。"
 )
 
 
@@ -97,8 +103,10 @@ DEFAULT_PERIOD_WEIGHTS = {
     "problems": Decimal(20),
 }
 PERIOD_FORMULA_TEXT = (
-    "季度得分 = 100 × Σ(权重 × 分项) ÷ Σ权重。分项：完成度 = 季末各牵头任务 min(1, 实际进度 ÷ 应完成进度) 的平均；"
-    "及时率 = 本季度按期报送的月度进展 ÷ 应报送次数；督办响应率 = 本季度下发的督办单中在回复期限内回复的 ÷ 下发数；"
+    "季度得分 = 100 × Σ(权重 × 分项) ÷ Σ权重。分项：完成度 = 季末各牵头任务和牵头的具体措施（所在任务非本单位牵头，"
+    "应完成进度按措施完成时限计算）min(1, 实际进度 ÷ 应完成进度) 的平均；"
+    "及时率 = 本季度按期报送的月度进展 ÷ 应报送次数（牵头任务和含本单位牵头措施的任务每月各一次）；"
+    "督办响应率 = 本季度对牵头任务下发的督办单中在回复期限内回复的 ÷ 下发数；"
     "问题销号率 = 整改时限在季末前（无时限的按季末）的问题中按时销号的 ÷ 问题数。"
     "某分项本季度没有考核对象（如未被督办）时不计入，其权重也不计入分母。"
 )

@@ -712,7 +712,7 @@ def plan_assessment(request, plan_id: int):
     quarters = [(f"{plan.year}Q{q}", f"第{'一二三四'[q - 1]}季度") for q in range(1, 5)]
     return render(
         request,
-        "plans/assessment.html",
+        "plans/assessment_page.html",
         {
             "plan": plan,
             "scores": scores,

@@ -138,6 +138,7 @@ def test_quarterly_components_follow_the_documented_formula(q1_story, official_p
     }
     assert lz.counts == {
         "tasks": 1,
+        "measures": 0,
         "reports_due": 3,
         "reports_on_time": 1,
         "notices": 2,
@@ -153,6 +154,112 @@ def test_quarterly_components_follow_the_documented_formula(q1_story, official_p
     assert (county.components, county.score) == (lz.components, lz.score)
     # 甘州区 only supports a city task: no county row of its own.
     assert ("county", "甘州区") not in results
+
+
+@pytest.fixture
+def measure_only_story(official_plan, cast):
+    """甘州区市场监管局 leads no task, only the first measure of task 2 (led by 市营商局), due 2025-06-30; it
+    reports on that measure on time in January (20%) and March (40%), not in February."""
+    from yingshang.core.models import Department
+    from yingshang.plans.services import record_progress, update_measure_assignment
+
+    gz_market = Department.objects.get(function_key="market", region__code="620702")
+    task = official_plan.tasks.get(number="2")
+    measure = task.measures.order_by("order", "id").first()
+    update_measure_assignment(
+        measure=measure,
+        by=cast.city_admin,
+        lead_departments=[gz_market],
+        co_departments=[],
+        deadline=dt.date(2025, 6, 30),
+    )
+    for percent, day in ((20, "2025-01-20"), (40, "2025-03-20")):
+        record_progress(
+            task=task,
+            by=cast.gz_staff,
+            percent=Decimal(percent),
+            text="措施进展",
+            now=at(day),
+            measure=measure,
+        )
+    expected = expected_progress(
+        start=dt.date(2025, 1, 1),
+        deadline=dt.date(2025, 6, 30),
+        today=dt.date(2025, 3, 31),
+        calendar=WorkCalendar.build(),
+    )
+    return gz_market.short_name or gz_market.name, min(
+        Decimal(1), (40 / expected).quantize(Decimal("0.0001"))
+    )
+
+
+@pytest.mark.django_db
+def test_department_leading_only_a_measure_gets_a_monthly_score(official_plan, measure_only_story):
+    from yingshang.plans.assessment import department_scores
+
+    name, completion = measure_only_story
+    assert completion < 1
+    scores = {s.department: s for s in department_scores(official_plan, as_of=dt.date(2025, 3, 31))}
+    gz = scores[name]
+    assert (gz.tasks, gz.measures, gz.reports_due, gz.reports_on_time, gz.targets_read) == (0, 1, 3, 2, 0)
+    assert (gz.score.completion, gz.score.timeliness, gz.score.attainment) == (
+        completion,
+        Decimal("0.6667"),
+        None,
+    )
+    # No target reading: 0.5 and 0.3 scaled by 0.8.
+    assert gz.score.total == (
+        100 * (Decimal("0.5") * completion + Decimal("0.3") * Decimal("0.6667")) / Decimal("0.8")
+    ).quantize(Decimal("0.01"))
+    # The task's own lead is scored on the task, not on the measure it handed over.
+    assert scores["市营商局"].measures == 0
+
+
+@pytest.mark.django_db
+def test_department_leading_only_a_measure_gets_a_quarterly_score(official_plan, measure_only_story):
+    from yingshang.plans.assessment import quarterly_results
+
+    name, completion = measure_only_story
+    results = {
+        (r.subject_kind, r.subject_name): r
+        for r in quarterly_results(official_plan, year=2025, quarter=1, weights=WEIGHTS)
+    }
+    gz = results[("department", name)]
+    assert gz.components == {
+        "completion": completion,
+        "timeliness": Decimal("0.6667"),
+        "supervision": None,
+        "problems": None,
+    }
+    assert gz.counts == {
+        "tasks": 0,
+        "measures": 1,
+        "reports_due": 3,
+        "reports_on_time": 2,
+        "notices": 0,
+        "notices_answered": 0,
+        "problems": 0,
+        "problems_closed": 0,
+    }
+    assert gz.score == ((40 * completion + 20 * Decimal("0.6667")) * 100 / 60).quantize(Decimal("0.01"))
+    # 甘州区 now has a county row: its department's measure.
+    assert results[("county", "甘州区")].components == gz.components
+
+
+@pytest.mark.django_db
+def test_assessment_page_shows_measure_leads_and_the_formula(
+    official_plan, measure_only_story, cast, client_for
+):
+    from django.urls import reverse
+
+    name, _ = measure_only_story
+    page = (
+        client_for(cast.city_admin)
+        .get(reverse("plans:assessment", args=[official_plan.pk]), {"as_of": "2025-03-31"})
+        .content.decode()
+    )
+    assert "牵头的具体措施（所在任务非本单位牵头）" in page
+    assert f'{name}</td><td data-label="牵头任务／措施">0 项任务、1 项措施</td>' in page
 
 
 @pytest.mark.django_db
