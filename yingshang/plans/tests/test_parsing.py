@@ -408,6 +408,27 @@ def test_hechi_2024_lead_and_co_units_in_tortoise_brackets():
     assert plan.targets == ()
 
 
+def test_fangxian_2023_county_lead_and_responsible_units_in_one_annotation():
+    # A county plan (房县); 责任单位 after 牵头单位 in the same bracket are the co-units.
+    plan = parse_plan(read_fixture("fangxian-2023-excerpt.txt"))
+
+    assert plan.title == "以控制成本为核心优化营商环境的具体措施"
+    assert [(t.number, t.title, t.lead_units, t.co_units, len(t.measures)) for t in plan.tasks] == [
+        ("1", "深化政务服务标准化建设", ("县行政审批局",), ("县直各有关单位", "各乡镇人民政府"), 5),
+        (
+            "2",
+            "推行政务服务承诺制",
+            ("县行政审批局", "县市场监管局", "县发改局"),
+            ("县直各有关单位", "各乡镇人民政府"),
+            2,
+        ),
+        ("3", "大力推行“首席服务员", (), (), 0),  # the stored copy ends inside this heading
+    ]
+    assert {t.section for t in plan.tasks} == {"更大力度降低制度性交易成本"}
+    # "510"模式 and document numbers (〔2022〕52号) are not targets.
+    assert plan.targets == ()
+
+
 def test_xining_2022_sub_items_are_tasks_and_counts_are_not_targets():
     plan = parse_plan(read_fixture("xining-2022-excerpt.txt"))
 
