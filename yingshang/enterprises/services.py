@@ -312,7 +312,8 @@ def _write_batch(batch: list[importing.ParsedRow], *, by, dry_run: bool, report:
         if qualification_rows:
             _replace_qualifications(qualification_rows, source)
         record_changes(changes, actor=by, reason=f"批量导入 {source}"[:500], at=now)
-        changed_codes = [c.object_id for c in changes if c.action == "enterprise.import_update"]
+        # New enterprises are matched too (precise push reaches them before the next publication).
+        changed_codes = [c.object_id for c in changes]
         if changed_codes:
             _rematch_policies_on_commit(Enterprise.objects.filter(credit_code__in=changed_codes)
                                         .values_list("id", flat=True))

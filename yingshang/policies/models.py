@@ -224,14 +224,12 @@ class EnterpriseDeclaration(models.Model):
 
 
 class PolicyMatch(models.Model):
-    """The stored result of matching one enterprise to one clause (met or unknown), with its explanation."""
+    """The stored result of matching one enterprise to one clause (met or unknown); explained on read."""
 
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="policy_matches")
     clause = models.ForeignKey(Clause, on_delete=models.CASCADE, related_name="matches")
     status = models.CharField("结果", max_length=10, choices=MatchStatus.choices)
     estimated_max_yuan = models.BigIntegerField("预计最高金额（元）", null=True, blank=True)
-    conditions = models.JSONField("逐项判断", default=list)
-    hints = models.JSONField("待补充", default=list)
     decidable_from_registry = models.BooleanField("可由登记数据判定", default=False)
     computed_at = models.DateTimeField("计算时间")
     notified_at = models.DateTimeField("推送时间", null=True, blank=True)

@@ -183,7 +183,7 @@ def live_matches(facts: matching.EnterpriseFacts, *, today: dt.date, clauses: li
     names = rule_names() if names is None else names
     results = []
     for clause in clauses:
-        benefits = _benefit_dicts(clause)
+        benefits = benefit_dicts(clause)
         if matching.quick_status(clause.rules, facts, today=today, clause_id=clause.pk) == matching.NOT_MET:
             result = matching.MatchResult(matching.NOT_MET, (), clause._estimated_max_yuan)
         else:
@@ -195,7 +195,7 @@ def live_matches(facts: matching.EnterpriseFacts, *, today: dt.date, clauses: li
     return results
 
 
-def _benefit_dicts(clause: Clause) -> list[dict]:
+def benefit_dicts(clause: Clause) -> list[dict]:
     """The clause's benefits as dicts, computed once per loaded clause object."""
     cached = clause.__dict__.get("_benefit_dicts")  # getattr with a default is slow on a missing attribute
     if cached is None:
@@ -203,6 +203,22 @@ def _benefit_dicts(clause: Clause) -> list[dict]:
         clause._benefit_dicts = cached
         clause._estimated_max_yuan = matching.estimate_max_benefit(cached)
     return cached
+
+
+def explain_matches(enterprise: Enterprise, matches: Iterable[PolicyMatch], *, today: dt.date,
+                    names: dict | None = None) -> list[tuple[PolicyMatch, matching.MatchResult]]:
+    """Stored matches of one enterprise with each condition explained from its current facts (computed on read).
+
+    A stored row holds the decision (status, amount); the explanation is the per-pair engine's, so a page reads
+    the same whichever path (publication, profile change, import) stored the row.
+    """
+    matches = list(matches)
+    if not matches:
+        return []
+    facts = enterprise_facts(enterprise)
+    names = rule_names() if names is None else names
+    return [(match, matching.evaluate_clause(match.clause.rules, benefit_dicts(match.clause), facts, today=today,
+                                             clause_id=match.clause_id, names=names)) for match in matches]
 
 
 # -- ledger (兑现台账) and evaluation (评估) -------------------------------------------------------------

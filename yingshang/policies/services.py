@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import itertools
 import re
 import uuid
 from collections.abc import Mapping, Sequence
@@ -16,6 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from yingshang.core.audit import record_change, snapshot
+from yingshang.core.bulk import insert_rows
 from yingshang.core.errors import BusinessRuleError, ConflictError, InvalidUpload
 from yingshang.core.models import Department, Region
 from yingshang.core.selectors import load_work_calendar
@@ -486,63 +488,40 @@ def _push(enterprise: Enterprise, clause: Clause, result: matching.MatchResult, 
     return sent
 
 
-def refresh_enterprise_matches(enterprise: Enterprise, *, now: dt.datetime, push: bool = True,
-                               clauses: list[Clause] | None = None, names: dict | None = None) -> dict[str, int]:
-    """Recompute one enterprise against every active clause (after its profile changed); push new matches.
-
-    `clauses` and `names` let a batch load the active clauses and their vocabulary once for many enterprises.
-    """
-    facts = selectors.enterprise_facts(enterprise)
-    live = selectors.live_matches(facts, today=now.date(), clauses=clauses, names=names)
-    keep = {m.clause.pk: m for m in live if m.result.status != matching.NOT_MET}
-    with transaction.atomic():
-        PolicyMatch.objects.filter(enterprise=enterprise).exclude(clause_id__in=list(keep)).delete()
-        existing = {m.clause_id: m for m in PolicyMatch.objects.filter(enterprise=enterprise)}
-        for clause_id, match in keep.items():
-            row = existing.get(clause_id) or PolicyMatch(enterprise=enterprise, clause_id=clause_id)
-            row.status = match.result.status
-            row.estimated_max_yuan = match.result.estimated_max_yuan
-            row.conditions = [c.to_dict() for c in match.result.conditions]
-            row.hints = match.result.hints
-            row.decidable_from_registry = match.result.decidable_from_registry
-            row.computed_at = now
-            row.save()
-    pushed = 0
-    if push:
-        users = _members([enterprise.pk]).get(enterprise.pk, [])
-        for match in keep.values():
-            if match.result.status == matching.MET:
-                pushed += _push(enterprise, match.clause, match.result, users)
-    return {"met": sum(m.result.status == matching.MET for m in keep.values()),
-            "unknown": sum(m.result.status == matching.UNKNOWN for m in keep.values()), "pushed": pushed}
+def refresh_enterprise_matches(enterprise: Enterprise, *, now: dt.datetime, push: bool = True) -> dict[str, int]:
+    """Recompute one enterprise against every active clause (after its profile changed); push new matches."""
+    totals = refresh_enterprises_matches([enterprise.pk], now=now, push=push)
+    return {key: totals[key] for key in ("met", "unknown", "pushed")}
 
 
-REMATCH_CHUNK = 500
+REMATCH_CHUNK = 2000
 
 
 def refresh_enterprises_matches(enterprise_ids: Sequence[int], *, now: dt.datetime, push: bool = True,
                                 chunk_size: int = REMATCH_CHUNK) -> dict[str, int]:
-    """Re-match many enterprises at once (after a registry import): the same result as one task per enterprise.
+    """Re-match many enterprises at once (after a registry import or a profile change) with the vectorised engine.
 
-    Steps: 1. de-duplicate the ids; 2. load the active clauses and the rule vocabulary once; 3. walk the ids in
-    chunks, reading each chunk's enterprises with one query; 4. recompute and push each enterprise exactly as
-    `refresh_enterprise_matches` does (its own transaction; the notification dedupe key keeps pushes single).
-    Enterprises deleted in the meantime are skipped.
+    Steps: 1. de-duplicate the ids; 2. load the active clauses once; 3. per chunk, read only those enterprises'
+    facts as columns (`selectors.load_fact_table(ids)`) and evaluate every clause over them
+    (`matching.evaluate_many`, the engine of the full re-match); 4. write the chunk's rows in bulk and push the
+    new matches once (`_store_matches`). Enterprises deleted or deregistered in the meantime lose their matches.
     """
     ids = sorted({int(pk) for pk in enterprise_ids})
     totals = {"enterprises": 0, "met": 0, "unknown": 0, "pushed": 0}
     if not ids:
         return totals
     clauses = selectors.active_clauses()
-    names = selectors.rule_names()
-    for start in range(0, len(ids), max(1, chunk_size)):
-        chunk = ids[start:start + max(1, chunk_size)]
-        for enterprise in Enterprise.objects.filter(pk__in=chunk).select_related("region", "zone", "industry"
-                                                                                  ).order_by("pk"):
-            result = refresh_enterprise_matches(enterprise, now=now, push=push, clauses=clauses, names=names)
-            totals["enterprises"] += 1
-            for key in ("met", "unknown", "pushed"):
-                totals[key] += result[key]
+    names = selectors.rule_names() if push else None
+    size = max(1, chunk_size)
+    for start in range(0, len(ids), size):
+        chunk = ids[start:start + size]
+        table = selectors.load_fact_table(chunk)
+        outcomes = matching.evaluate_many({c.pk: c.rules for c in clauses}, table, today=now.date())
+        result = _store_matches(table=table, outcomes=outcomes, clauses=clauses, now=now, push=push, names=names,
+                                scope={"enterprise_id__in": chunk})
+        totals["enterprises"] += len(table)
+        for key in ("met", "unknown", "pushed"):
+            totals[key] += result[key]
     return totals
 
 
@@ -551,33 +530,71 @@ def refresh_clause_matches(clauses: Sequence[Clause], *, now: dt.datetime, push:
     """Set-based re-match of every enterprise against `clauses` (on publish); push newly met enterprises."""
     table = selectors.load_fact_table() if table is None else table
     outcomes = matching.evaluate_many({c.pk: c.rules for c in clauses}, table, today=now.date())
-    totals = {"met": 0, "unknown": 0, "pushed": 0}
     names = selectors.rule_names() if push else None
+    result = _store_matches(table=table, outcomes=outcomes, clauses=list(clauses), now=now, push=push, names=names,
+                            scope={"clause_id__in": [c.pk for c in clauses]})
+    return {key: result[key] for key in ("met", "unknown", "pushed")}
+
+
+def _store_matches(*, table: matching.FactTable, outcomes: Mapping[int, matching.BulkOutcome],
+                   clauses: Sequence[Clause], now: dt.datetime, push: bool, names: dict | None,
+                   scope: Mapping[str, Any]) -> dict[str, int]:
+    """Make the stored matches within `scope` equal to `outcomes`, in bulk; push matches that are new.
+
+    The one writer of `PolicyMatch`, so a row reads the same whichever path wrote it (explanations are computed
+    on read, `selectors.explain_matches`). Steps: 1. the wanted rows, keyed (enterprise, clause); 2. the stored
+    rows in scope; 3. in one transaction delete rows that are gone or changed, insert new and changed ones
+    (keeping when they were pushed), stamp `computed_at` on the rest; 4. push met rows not pushed before, to
+    enterprises with verified users only, each reason explained by the per-pair engine; mark them pushed.
+    """
+    # 1.
+    wanted: dict[tuple[int, int], tuple[str, int | None, bool]] = {}
     for clause in clauses:
         outcome = outcomes[clause.pk]
-        benefits = [b.as_dict() for b in clause.benefits.all()]
-        estimated = matching.estimate_max_benefit(benefits)
+        selectors.benefit_dicts(clause)
         decidable = matching.registry_decidable(clause.rules)
-        rows = [PolicyMatch(enterprise_id=int(table.ids[row]), clause=clause, status=status,
-                            estimated_max_yuan=estimated, conditions=[], hints=[],
-                            decidable_from_registry=decidable, computed_at=now)
-                for indices, status in ((outcome.met, MatchStatus.MET), (outcome.unknown, MatchStatus.UNKNOWN))
-                for row in indices.tolist()]
-        with transaction.atomic():
-            PolicyMatch.objects.filter(clause=clause).delete()
-            PolicyMatch.objects.bulk_create(rows, batch_size=5000)
-        totals["met"] += len(outcome.met)
-        totals["unknown"] += len(outcome.unknown)
-        if not push:
-            continue
-        met_ids = [int(table.ids[row]) for row in outcome.met.tolist()]
-        members = _members(met_ids)
-        for enterprise in Enterprise.objects.filter(pk__in=list(members)).select_related("region", "zone"):
-            result = matching.evaluate_clause(clause.rules, benefits, selectors.enterprise_facts(enterprise),
-                                              today=now.date(), clause_id=clause.pk, names=names)
+        for status, rows in ((MatchStatus.MET, outcome.met), (MatchStatus.UNKNOWN, outcome.unknown)):
+            value = (str(status), clause._estimated_max_yuan, decidable)
+            wanted.update(dict.fromkeys(zip(table.ids[rows].tolist(), itertools.repeat(clause.pk)), value))
+    # 2.
+    stored = {(enterprise_id, clause_id): (pk, (status, amount, decidable), notified_at)
+              for pk, enterprise_id, clause_id, status, amount, decidable, notified_at
+              in PolicyMatch.objects.filter(**scope).values_list(
+                  "pk", "enterprise_id", "clause_id", "status", "estimated_max_yuan", "decidable_from_registry",
+                  "notified_at").iterator(chunk_size=10_000)}
+    stale = [row[0] for key, row in stored.items() if wanted.get(key) != row[1]]
+    fresh = [{"enterprise_id": key[0], "clause_id": key[1], "status": value[0], "estimated_max_yuan": value[1],
+              "decidable_from_registry": value[2], "computed_at": now,
+              "notified_at": stored[key][2] if key in stored else None}
+             for key, value in wanted.items() if key not in stored or stored[key][1] != value]
+    # 3.
+    with transaction.atomic():
+        for start in range(0, len(stale), 900):
+            PolicyMatch.objects.filter(pk__in=stale[start:start + 900]).delete()
+        PolicyMatch.objects.filter(**scope).update(computed_at=now)
+        insert_rows(PolicyMatch, fresh)
+    totals = {"met": sum(v[0] == MatchStatus.MET for v in wanted.values()),
+              "unknown": sum(v[0] == MatchStatus.UNKNOWN for v in wanted.values()), "pushed": 0}
+    if not push:
+        return totals
+    # 4.
+    unsent = [key for key, value in wanted.items()
+              if value[0] == MatchStatus.MET and (key not in stored or stored[key][2] is None)]
+    members = _members({enterprise_id for enterprise_id, _ in unsent})
+    by_enterprise: dict[int, list[int]] = {}
+    for enterprise_id, clause_id in unsent:
+        if enterprise_id in members:
+            by_enterprise.setdefault(enterprise_id, []).append(clause_id)
+    clause_of = {c.pk: c for c in clauses}
+    for enterprise in Enterprise.objects.filter(pk__in=list(by_enterprise)).select_related("region", "zone"):
+        facts = selectors.enterprise_facts(enterprise)
+        for clause_id in sorted(by_enterprise[enterprise.pk]):
+            clause = clause_of[clause_id]
+            result = matching.evaluate_clause(clause.rules, selectors.benefit_dicts(clause), facts,
+                                              today=now.date(), clause_id=clause_id, names=names)
             if result.status == matching.MET:
                 totals["pushed"] += _push(enterprise, clause, result, members[enterprise.pk])
-        PolicyMatch.objects.filter(clause=clause, status=MatchStatus.MET, enterprise_id__in=list(members)).update(
+        PolicyMatch.objects.filter(enterprise=enterprise, clause_id__in=by_enterprise[enterprise.pk]).update(
             notified_at=now)
     return totals
 

@@ -623,8 +623,10 @@ def guide_detail(request, assignment_id: int):
         else:
             messages.success(request, "已记录。")
             return redirect("policies:guide_detail", assignment.pk)
-    matches = PolicyMatch.objects.filter(enterprise=assignment.enterprise, status="met").select_related("clause")
-    return render(request, "policies/guide_detail.html", {
+    stored = (PolicyMatch.objects.filter(enterprise=assignment.enterprise, status="met")
+              .select_related("clause").prefetch_related("clause__benefits").order_by("clause_id"))
+    matches = selectors.explain_matches(assignment.enterprise, stored, today=timezone.localdate())
+    return render(request, "policies/guide_assignment.html", {
         "assignment": assignment, "contacts": assignment.contacts.select_related("recorded_by"), "form": form,
         "matches": matches}, status=400 if form.errors else 200)
 
