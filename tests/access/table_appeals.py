@@ -112,6 +112,7 @@ CASES = {
     "appeals:ledger": [Case(expect(allow=LEDGER, otherwise=FORBIDDEN))],
     "appeals:ledger_export": [Case(expect(allow=LEDGER, otherwise=FORBIDDEN))],
     "appeals:metrics": [Case(expect(allow=METRICS, otherwise=FORBIDDEN))],
+    "appeals:metrics_export": [Case(expect(allow=METRICS, otherwise=FORBIDDEN))],
     "appeals:hot": [Case(expect(allow=METRICS, otherwise=FORBIDDEN))],
     "appeals:assessment": [Case(expect(allow=METRICS, otherwise=FORBIDDEN))],
     "appeals:assessment_export": [Case(expect(allow=METRICS, otherwise=FORBIDDEN))],

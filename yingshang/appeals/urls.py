@@ -25,6 +25,7 @@ urlpatterns = [
     path("ledger/", views.ledger, name="ledger"),
     path("ledger/export.xlsx", views.ledger_export, name="ledger_export"),
     path("metrics/", views.metrics_page, name="metrics"),
+    path("metrics/export.xlsx", views.metrics_export, name="metrics_export"),
     path("hot/", views.hot_topics, name="hot"),
     path("assessment/", views.assessment_page, name="assessment"),
     path("assessment/export.xlsx", views.assessment_export, name="assessment_export"),

@@ -468,45 +468,93 @@ def _month(value: str) -> dt.date:
         return timezone.localdate().replace(day=1)
 
 
-@permission_required("appeal.metrics")
-def metrics_page(request):
-    """三率 and the other metrics per department and county, with formulas, targets and anomaly flags."""
+def _metric_rows(counts_by_unit: dict, names: dict, *, order: str, bursts: dict | None = None) -> list[dict]:
+    """One table row per unit of `names` (the caller's scope) that has counts this month."""
+    rows = []
+    for pk, counts in sorted(counts_by_unit.items(), key=lambda item: -getattr(item[1], order)):
+        if pk not in names:
+            continue
+        burst = (bursts or {}).get(pk)
+        flags = [metrics.satisfaction_gap_flag(counts),
+                 f"{burst[0]} 条评价集中在 {burst[1]:%m-%d %H:%M} 起 10 分钟内" if burst else ""]
+        rows.append({"name": names[pk], "counts": counts, "rates": metrics.rates(counts), "flags": [f for f in flags if f]})
+    return rows
+
+
+def _requester_type(request) -> str:
+    value = request.GET.get("requester_type", "")
+    return value if value in RequesterType.values else ""
+
+
+def _metrics(request, *, requester_type: str) -> dict:
+    """The month's metrics in the user's scope: totals split by requester type (企业/个人), then per department and
+    per county for `requester_type` ("" = all)."""
     now, month = _now(), _month(request.GET.get("month", ""))
-    if request.method == "POST":
-        services.refresh_monthly_stats(month, now=now)
-        messages.success(request, "已按最新数据重新计算。")
-        return redirect(f"{request.path}?month={month:%Y-%m}")
     if selectors.stats_computed_at(month) is None:
         services.refresh_monthly_stats(month, now=now)
-    departments = {d.pk: d for d in _departments_for(request.user)}
-    by_department = selectors.monthly_counts(month, by="department", now=now)
-    by_region = selectors.monthly_counts(month, by="region", now=now)
+    departments = {d.pk: d.name for d in _departments_for(request.user)}
     region_scope = request.user.scope_region if request.user.role == Role.COUNTY_ADMIN else None
-    regions = {r.pk: r for r in Region.objects.exclude(kind="zone")}
+    regions = {None: "市本级/未定", **{r.pk: r.name for r in Region.objects.exclude(kind="zone")}}
+    if region_scope is not None:
+        regions = {region_scope.pk: region_scope.name}
     bursts = selectors.rating_bursts(month)
-    department_rows = [
-        {"name": departments[pk].name, "counts": counts, "rates": metrics.rates(counts),
-         "flags": [f for f in (metrics.satisfaction_gap_flag(counts),
-                               f"{bursts[pk][0]} 条评价集中在 {bursts[pk][1]:%m-%d %H:%M} 起 10 分钟内"
-                               if pk in bursts else "") if f]}
-        for pk, counts in sorted(by_department.items(), key=lambda item: -item[1].dispatched)
-        if pk in departments]
-    region_rows = [
-        {"name": regions[pk].name if pk in regions else "市本级/未定", "counts": counts, "rates": metrics.rates(counts),
-         "flags": [f for f in (metrics.satisfaction_gap_flag(counts),) if f]}
-        for pk, counts in sorted(by_region.items(), key=lambda item: -item[1].received)
-        if region_scope is None or pk == region_scope.pk]
-    total = metrics.Counts()
-    for row in (region_rows if region_scope else [{"counts": c} for c in by_region.values()]):
-        total = total + row["counts"]
+    split = []  # (label, requester_type, totals, rates) for 全部 / 企业 / 个人
+    tables = {}
+    for value, label in (("", "全部"), *RequesterType.choices):
+        by_region = selectors.monthly_counts(month, by="region", now=now, requester_type=value)
+        total = metrics.Counts()
+        for pk, counts in by_region.items():
+            if pk in regions:
+                total = total + counts
+        split.append({"label": label, "requester_type": value, "counts": total, "rates": metrics.rates(total)})
+        if value == requester_type:
+            by_department = selectors.monthly_counts(month, by="department", now=now, requester_type=value)
+            tables = {"按承办单位": _metric_rows(by_department, departments, order="dispatched", bursts=bursts),
+                      "按县区": _metric_rows(by_region, regions, order="received")}
+    total = split[0]["counts"]
+    rates = metrics.rates(total)
     exclusion_flag = metrics.concentrated_exclusions(
-        {row["name"]: row["counts"].refused + row["counts"].merged for row in region_rows})
-    return render(request, "appeals/metrics.html", {
-        "month": month, "formulas": metrics.FORMULAS, "version": metrics.FORMULA_VERSION, "total": total,
-        "total_rates": metrics.rates(total), "department_rows": department_rows, "region_rows": region_rows,
-        "exclusion_flag": exclusion_flag, "computed_at": selectors.stats_computed_at(month),
-        "targets": [(f, metrics.rates(total)[f.key], metrics.meets_target(f.key, metrics.rates(total)[f.key]))
-                    for f in metrics.FORMULAS if f.target]})
+        {row["name"]: row["counts"].refused + row["counts"].merged for row in tables["按县区"]})
+    return {
+        "month": month, "requester_type": requester_type, "requester_types": RequesterType.choices,
+        "formulas": metrics.FORMULAS, "version": metrics.FORMULA_VERSION, "total": total, "total_rates": rates,
+        "split": split, "tables": tables, "exclusion_flag": exclusion_flag,
+        "computed_at": selectors.stats_computed_at(month),
+        "targets": [(f, rates[f.key], metrics.meets_target(f.key, rates[f.key])) for f in metrics.FORMULAS if f.target]}
+
+
+@permission_required("appeal.metrics")
+def metrics_page(request):
+    """三率 and the other metrics per department and county, with formulas, targets, the requester-type split and
+    anomaly flags."""
+    if request.method == "POST":
+        month = _month(request.GET.get("month", ""))
+        services.refresh_monthly_stats(month, now=_now())
+        messages.success(request, "已按最新数据重新计算。")
+        return redirect(f"{request.path}?month={month:%Y-%m}")
+    return render(request, "appeals/metrics_report.html", {
+        **_metrics(request, requester_type=_requester_type(request)), "query": request.GET.urlencode()})
+
+
+@permission_required("appeal.metrics")
+def metrics_export(request):
+    """The metrics page as a workbook: every rate per department and county for 全部/企业/个人, then the formulas."""
+    month = _month(request.GET.get("month", ""))
+    headers = ["诉求人类型", "类别", "单位", "受理", "派单", "不予受理", "并单", "超期未答复",
+               *[f"{f.name}（%）" for f in metrics.FORMULAS], "提示", "口径版本"]
+    rows = []
+    for value, label in (("", "全部"), *RequesterType.choices):
+        data = _metrics(request, requester_type=value)
+        for title, table in data["tables"].items():
+            for row in table:
+                c = row["counts"]
+                rows.append([label, title, row["name"], c.received, c.dispatched, c.refused, c.merged, c.overdue_open,
+                             *[round(row["rates"][f.key] * 100, 2) if row["rates"][f.key] is not None else ""
+                               for f in metrics.FORMULAS], "；".join(row["flags"]), metrics.FORMULA_VERSION])
+    rows.append([])
+    rows.append(["指标", "公式（口径）", "行动方案目标"])
+    rows.extend([f.name, f.text, f"≥ {f.target:.0%}" if f.target else ""] for f in metrics.FORMULAS)
+    return _xlsx(write_xlsx(headers, rows, sheet_title="诉求指标"), f"诉求指标-{month:%Y%m}.xlsx")
 
 
 @permission_required("appeal.metrics")
@@ -533,8 +581,7 @@ def formulas(request):
 def _assessment(request) -> dict:
     """The month's assessment tables in the user's scope (departments, then counties)."""
     now, month = _now(), _month(request.GET.get("month", ""))
-    requester_type = request.GET.get("requester_type", "")
-    requester_type = requester_type if requester_type in RequesterType.values else ""
+    requester_type = _requester_type(request)
     if selectors.stats_computed_at(month) is None:
         services.refresh_monthly_stats(month, now=now)
     departments = {d.pk: d.name for d in _departments_for(request.user)}
