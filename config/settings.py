@@ -177,6 +177,18 @@ else:
 
     raise ImproperlyConfigured(f"CACHE_URL 无法识别：{CACHE_URL!r}（可用 redis://…、database 或 memory）")
 
+# E-mail (policy push through DjangoEmailAdapter). Production: SMTP from EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,
+# EMAIL_HOST_PASSWORD and EMAIL_USE_TLS / EMAIL_USE_SSL; development prints messages on the console; tests use
+# Django's in-memory outbox.
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@yingshang.local")
+if PRODUCTION or os.environ.get("EMAIL_HOST"):
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {
+        "host": os.environ.get("EMAIL_HOST", "localhost"), "port": int(os.environ.get("EMAIL_PORT", "25")),
+        "username": os.environ.get("EMAIL_HOST_USER", ""), "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_flag("EMAIL_USE_TLS"), "use_ssl": env_flag("EMAIL_USE_SSL"), "timeout": 30}}}
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+
 # Uploads: the largest file the platform accepts (import spreadsheets, attachments).
 MAX_UPLOAD_BYTES = int(os.environ.get("YINGSHANG_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
