@@ -182,6 +182,8 @@ class Appeal(models.Model):
     address = models.CharField("地点", max_length=200, blank=True)
     latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
+    media_url = models.URLField("图片链接", max_length=1000, blank=True,
+                                help_text="Open311 客户端随诉求提交的 http/https 链接（只保存链接，不下载）")
     contact_name = models.CharField("联系人", max_length=50, blank=True)
     contact_phone = models.CharField("联系电话", max_length=20, blank=True)
     anonymous = models.BooleanField("匿名", default=False)

@@ -16,13 +16,15 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from yingshang.appeals import catalogue, services
 from yingshang.appeals.choices import AppealStatus, Channel, RequesterType, Urgency
-from yingshang.appeals.models import Appeal, AppealCategory, AppealEvent, Open311Client
+from yingshang.appeals.models import Appeal, AppealAttachment, AppealCategory, AppealEvent, Open311Client
 from yingshang.core.audit import record_change
 from yingshang.core.errors import BusinessRuleError
 from yingshang.core.workcalendar import SHANGHAI
@@ -165,7 +167,24 @@ def open311_status(status: str) -> str:
     return "closed" if status in CLOSED else "open"
 
 
-def _request_out(appeal: Appeal, *, extensions: bool) -> dict:
+def _attachments() -> Prefetch:
+    """Only what media_url needs: the ids and purpose of each appeal's attachments, oldest first."""
+    return Prefetch("attachments", queryset=AppealAttachment.objects.only("id", "appeal_id", "purpose").order_by("id"))
+
+
+def _media_url(request, appeal: Appeal, *, own: bool) -> str:
+    """GeoReport v2 `media_url` (see OPEN311.md, Privacy): the link an Open311 client posted with its own request;
+    otherwise the first 诉求材料 attachment through the access-checked download view (signed-in users who may see
+    the appeal; never a /media/ address); "" when there is neither."""
+    if own and appeal.media_url:
+        return appeal.media_url
+    attachment = next((a for a in appeal.attachments.all() if a.purpose == "appeal"), None)
+    if attachment is None:
+        return ""
+    return request.build_absolute_uri(reverse("appeals:attachment", args=[appeal.pk, attachment.pk]))
+
+
+def _request_out(request, appeal: Appeal, *, extensions: bool) -> dict:
     own = appeal.channel == Channel.OPEN311
     closed = appeal.status in CLOSED
     notes = appeal.reply_text if appeal.reply_text and own else appeal.get_status_display()
@@ -180,7 +199,8 @@ def _request_out(appeal: Appeal, *, extensions: bool) -> dict:
         "updated_datetime": _iso((appeal.archived_at or appeal.closed_at) if closed else appeal.updated_at),
         "expected_datetime": _iso(appeal.due_at), "address": appeal.address if own else "", "address_id": "",
         "zipcode": "", "lat": str(appeal.latitude) if own and appeal.latitude is not None else "",
-        "long": str(appeal.longitude) if own and appeal.longitude is not None else "", "media_url": "",
+        "long": str(appeal.longitude) if own and appeal.longitude is not None else "",
+        "media_url": _media_url(request, appeal, own=own),
     }
     if extensions:
         out["extended_attributes"] = {
@@ -204,7 +224,8 @@ def _date(value: str, name: str) -> dt.datetime | None:
 
 def _query(request) -> tuple[list[Appeal], bool]:
     extensions = _param(request, "extensions") == "true"
-    qs = Appeal.objects.select_related("category", "handling_department", "duplicate_of").order_by("-received_at")
+    qs = (Appeal.objects.select_related("category", "handling_department", "duplicate_of")
+          .prefetch_related(_attachments()).order_by("-received_at"))
     ids = [i.strip() for i in _param(request, "service_request_id").split(",") if i.strip()]
     if ids:  # overrides every other parameter
         return list(qs.filter(tracking_number__in=ids[:MAX_REQUESTS])), extensions
@@ -258,7 +279,7 @@ def requests_view(request, fmt: str):
     def build():
         _check_jurisdiction(request)
         appeals, extensions = _query(request)
-        return render(fmt, "service_requests", [_request_out(a, extensions=extensions) for a in appeals])
+        return render(fmt, "service_requests", [_request_out(request, a, extensions=extensions) for a in appeals])
 
     return _handle(fmt, build)
 
@@ -267,11 +288,11 @@ def request_detail(request, request_id: str, fmt: str):
     def build():
         _check_jurisdiction(request)
         appeal = (Appeal.objects.select_related("category", "handling_department", "duplicate_of")
-                  .filter(tracking_number=request_id).first())
+                  .prefetch_related(_attachments()).filter(tracking_number=request_id).first())
         if appeal is None:
             raise Open311Error(404, f"service_request_id {request_id} not found")
         return render(fmt, "service_requests",
-                      [_request_out(appeal, extensions=_param(request, "extensions") == "true")])
+                      [_request_out(request, appeal, extensions=_param(request, "extensions") == "true")])
 
     return _handle(fmt, build)
 
@@ -354,9 +375,6 @@ def _post_request(request, fmt: str) -> HttpResponse:
         enterprise = Enterprise.objects.filter(credit_code=str(attributes["credit_code"]).upper()).first()
     extras = [f"{name}：{attributes[key]}" for key, name in (("enterprise_name", "企业"), ("amount_10k", "金额（万元）"),
                                                             ("debtor_type", "欠款方类型")) if key in attributes]
-    media_url = _param(request, "media_url")
-    if media_url:
-        extras.append(f"图片：{media_url}")
     full_description = description + (f"\n【{'；'.join(extras)}】" if extras else "")
     name = " ".join(p for p in (_param(request, "last_name"), _param(request, "first_name")) if p)
     with transaction.atomic():
@@ -365,7 +383,7 @@ def _post_request(request, fmt: str) -> HttpResponse:
             urgency=str(attributes.get("urgency") or Urgency.NORMAL),
             requester_type=str(attributes.get("requester_type") or RequesterType.ENTERPRISE), enterprise=enterprise,
             address=address or address_id, latitude=lat or None, longitude=long or None, contact_name=name,
-            contact_phone=_param(request, "phone"),
+            contact_phone=_param(request, "phone"), media_url=_param(request, "media_url"),
             policy_clause_id=_whole(attributes["policy_clause_id"]) if "policy_clause_id" in attributes else None,
             now=timezone.now())
         record_change(actor=None, action="appeal.open311_post", obj=appeal, after={"client": client.name})

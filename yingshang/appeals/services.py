@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
@@ -276,6 +277,28 @@ def _parse_coordinate(value, *, field: str, label: str, bound: int) -> Decimal |
     return number.quantize(Decimal("0.000001"))
 
 
+MAX_MEDIA_URL = 1000
+
+
+def _media_url(value: str) -> str:
+    """A link to media posted with an appeal (Open311 `media_url`): http/https only, with a host, ≤ MAX_MEDIA_URL."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    if len(value) > MAX_MEDIA_URL:
+        raise BusinessRuleError(f"图片链接过长（{len(value)} 个字符），不超过 {MAX_MEDIA_URL} 个字符。", field="media_url")
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise BusinessRuleError("图片链接中不能有空白或控制字符。", field="media_url")
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 — raises ValueError for a port outside 0–65535
+    except ValueError as exc:
+        raise BusinessRuleError("图片链接不是有效的网址。", field="media_url") from exc
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise BusinessRuleError("图片链接应以 http:// 或 https:// 开头并包含域名。", field="media_url")
+    return value
+
+
 @transaction.atomic
 def file_appeal(*, by, channel: str, category: AppealCategory, description: str, now: dt.datetime,
                 title: str = "", urgency: str = Urgency.NORMAL, requester_type: str = RequesterType.ENTERPRISE,
@@ -283,7 +306,7 @@ def file_appeal(*, by, channel: str, category: AppealCategory, description: str,
                 contact_name: str = "", contact_phone: str = "", anonymous: bool = False,
                 attachments: Sequence[Upload] = (), visit: Visit | None = None, external_id: str = "",
                 client_key: str = "", policy_clause_id: int | None = None, policy_clause_title: str = "",
-                approval_item: str = "", recorded_by=None) -> Appeal:
+                approval_item: str = "", recorded_by=None, media_url: str = "") -> Appeal:
     """Receive an appeal (受理) from any channel; returns the existing one for a repeated client_key."""
     if client_key:
         existing = Appeal.objects.filter(channel=channel, client_key=client_key[:64]).first()
@@ -324,6 +347,7 @@ def file_appeal(*, by, channel: str, category: AppealCategory, description: str,
         raise BusinessRuleError("政策条款编号应为正整数。", field="policy_clause_id")
     latitude = _parse_coordinate(latitude, field="lat", label="纬度", bound=90)
     longitude = _parse_coordinate(longitude, field="long", label="经度", bound=180)
+    media_url = _media_url(media_url)
     checked = check_uploads(attachments)
     if region is None and enterprise is not None:
         region = enterprise.region
@@ -332,7 +356,7 @@ def file_appeal(*, by, channel: str, category: AppealCategory, description: str,
         tracking_number=new_tracking_number(now), token=secrets.token_hex(16), channel=channel,
         requester_type=requester_type, enterprise=enterprise, category=category, kind=category.kind,
         urgency=urgency, title=title, description=description, region=region, address=(address or "")[:200],
-        latitude=latitude, longitude=longitude, contact_name=(contact_name or "").strip()[:50],
+        latitude=latitude, longitude=longitude, media_url=media_url, contact_name=(contact_name or "").strip()[:50],
         contact_phone=contact_phone, anonymous=anonymous,
         submitted_by=by if getattr(by, "pk", None) and getattr(by, "role", "") == Role.ENTERPRISE else None,
         recorded_by=recorded_by if recorded_by is not None else (
