@@ -437,6 +437,17 @@ CASES = {
             label="不存在的编号",
         ),
     ],
+    "plans:measure_form": [
+        Case(
+            expect(allow={"city_admin"}, otherwise=FORBIDDEN),
+            kwargs=lambda w: {"measure_id": w.lz_measure.pk},
+        ),
+        Case(
+            expect(not_found={"city_admin"}, otherwise=FORBIDDEN),
+            kwargs=lambda w: {"measure_id": 987654321},
+            label="不存在的编号",
+        ),
+    ],
     "plans:evidence": [
         Case(
             _page(SEES[key], ()),

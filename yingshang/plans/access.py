@@ -131,6 +131,22 @@ def get_plan_for_editing(user, plan_id: int):
     return plan
 
 
+def get_measure_for_editing(user, measure_id: int):
+    """A measure (具体措施) of a plan the user may see, to correct its departments: needs plan.import (404 if
+    invisible, 403 if visible only)."""
+    from yingshang.plans.models import Plan, PlanMeasure
+
+    measure = get_object_or_404(
+        PlanMeasure.objects.filter(task__plan__in=Plan.objects.visible_to(user)).select_related(
+            "task", "task__plan"
+        ),
+        pk=measure_id,
+    )
+    if not user.can("plan.import"):
+        raise PermissionDenied("您没有维护行动方案的权限。")
+    return measure
+
+
 def get_task_for_user(user, task_id: int):
     """A task within the user's scope (404 for missing and not-yours)."""
     from yingshang.plans.models import PlanTask

@@ -35,6 +35,7 @@ urlpatterns = [
     ),
     path("assessment-weights/", views.assessment_weights, name="assessment_weights"),
     path("measures/<int:measure_id>/", views.measure_edit, name="measure_edit"),
+    path("measures/<int:measure_id>/form/", views.measure_form, name="measure_form"),
     path("evidence/<int:evidence_id>/", views.evidence_download, name="evidence"),
     path("tasks/<int:task_id>/", views.task_detail, name="task"),
     path("tasks/<int:task_id>/edit/", views.task_edit, name="task_edit"),

@@ -13,7 +13,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from yingshang.core.errors import BusinessRuleError
 from yingshang.core.models import Department
@@ -21,7 +21,7 @@ from yingshang.core.permissions import permission_required
 from yingshang.plans import access, assessment, documents, selectors, services
 from yingshang.plans.choices import Comparator, IssueStatus, Light, NoticeStatus, PlanStatus, TaskStatus
 from yingshang.plans.forms import PlanUploadForm, ProgressForm
-from yingshang.plans.models import IssueItem, Plan, PlanMeasure, PlanTask, SupervisionNotice
+from yingshang.plans.models import IssueItem, Plan, PlanTask, SupervisionNotice
 
 # The plans app's own templates (yingshang/plans/templates/plans/): task pages with measure departments.
 TASK_TEMPLATE = "plans/task_page.html"
@@ -177,12 +177,7 @@ def task_edit(request, task_id: int):
 @permission_required("plan.import")
 def measure_edit(request, measure_id: int):
     """Give a measure its own lead/co departments and deadline (none selected: it inherits the task's)."""
-    measure = get_object_or_404(
-        PlanMeasure.objects.filter(task__plan__in=Plan.objects.visible_to(request.user)).select_related(
-            "task", "task__plan"
-        ),
-        pk=measure_id,
-    )
+    measure = access.get_measure_for_editing(request.user, measure_id)
     post = request.POST
     return _review_action(
         request,
@@ -195,6 +190,24 @@ def measure_edit(request, measure_id: int):
             deadline=_date(post.get("deadline"), "完成时限"),
         ),
     )
+
+
+@require_GET
+@permission_required("plan.import")
+def measure_form(request, measure_id: int):
+    """A measure's department pickers: the review page loads them (htmx) when the measure is opened, which keeps
+    the page small; without scripts, its link opens them as a page of their own."""
+    measure = access.get_measure_for_editing(request.user, measure_id)
+    context = {
+        "measure": measure,
+        "departments": _departments(),
+        "lead_ids": set(measure.lead_departments.values_list("pk", flat=True)),
+        "co_ids": set(measure.co_departments.values_list("pk", flat=True)),
+    }
+    template = (
+        "plans/_measure_form.html" if request.headers.get("HX-Request") else "plans/measure_form_page.html"
+    )
+    return render(request, template, context)
 
 
 @login_required

@@ -31,6 +31,32 @@ def test_city_admin_uploads_the_seed_and_lands_on_the_review_page(cast, client_f
     assert "优化市场准入准营环境" in page and "补贴性职业技能培训" in page
 
 
+def test_review_page_loads_measure_pickers_on_demand(draft_plan, cast, client_for):
+    from yingshang.core.models import Department
+
+    client = client_for(cast.city_admin)
+    measure = draft_plan.tasks.get(number="2").measures.order_by("order", "id").first()
+    market = Department.objects.get(function_key="market", region__code="620700")
+    measure.lead_departments.set([market])
+    departments = Department.objects.filter(is_active=True).count()
+    tasks = draft_plan.tasks.count()
+
+    page = client.get(reverse("plans:review", args=[draft_plan.pk])).content.decode()
+    form_url = reverse("plans:measure_form", args=[measure.pk])
+    # Only the task pickers are on the page (lead and co per task); each measure has a link loaded by htmx.
+    assert page.count('<select name="lead"') == page.count('<select name="co"') == tasks
+    assert f'hx-get="{form_url}" hx-trigger="toggle once"' in page
+    assert f'<a href="{form_url}">修改措施责任单位</a>' in page
+
+    fragment = client.get(form_url, headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in fragment and fragment.count("<option") == 2 * departments
+    assert f'<option value="{market.pk}" selected>' in fragment
+    assert reverse("plans:measure_edit", args=[measure.pk]) in fragment
+    # Without scripts the link opens the same form as a page of its own.
+    full = client.get(form_url).content.decode()
+    assert "<h1>措施责任单位</h1>" in full and measure.text in full
+
+
 def test_bad_upload_shows_the_message_with_a_4xx_and_saves_nothing(cast, client_for):
     response = client_for(cast.city_admin).post(
         reverse("plans:import"), {"file": SimpleUploadedFile("plan.txt", "你好世界".encode())}
