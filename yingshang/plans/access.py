@@ -13,6 +13,9 @@ does not hand the county office the city's task).
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
@@ -37,14 +40,25 @@ def require_plan_user(user) -> None:
         raise PermissionDenied("您的角色无权访问任务台账。")
 
 
+def _plan_users_only(scope_filter: Callable[..., Q | None]) -> Callable[..., Q | None]:
+    """The opening every scope filter shares: nothing for anonymous, inactive or non-plan users, all for a superuser."""
+
+    @functools.wraps(scope_filter)
+    def opening(user) -> Q | None:
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return None
+        if user.is_superuser:
+            return Q()
+        if not is_plan_user(user):
+            return None
+        return scope_filter(user)
+
+    return opening
+
+
+@_plan_users_only
 def task_scope_filter(user) -> Q | None:
     """A Q over PlanTask for the user's data scope, or None when the user sees no task at all."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return None
-    if user.is_superuser:
-        return Q()
-    if not is_plan_user(user):
-        return None
     scope = user.data_scope
     if scope == DataScope.ALL:
         return Q()
@@ -81,16 +95,11 @@ def task_scope_filter(user) -> Q | None:
     )
 
 
+@_plan_users_only
 def plan_scope_filter(user) -> Q | None:
     """A Q over Plan for the user (see the module docstring), or None when the user sees no plan."""
     from yingshang.plans.models import PlanTask
 
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return None
-    if user.is_superuser:
-        return Q()
-    if not is_plan_user(user):
-        return None
     region = user.scope_region
     in_region = Q() if region is None else Q(region__isnull=True) | Q(region__kind="city") | Q(region=region)
     if user.can("plan.import"):

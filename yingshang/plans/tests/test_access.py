@@ -123,3 +123,21 @@ def test_evidence_is_served_only_to_those_who_see_the_task(official_plan, cast, 
     assert own.status_code == 200 and b"".join(own.streaming_content) == b"%PDF-1.4 minutes"
     assert "attachment" in own["Content-Disposition"]
     assert client_for(cast.gz_staff).get(f"/plans/evidence/{evidence.pk}/").status_code == 404
+
+
+def test_both_scope_filters_share_the_opening_checks(cast, django_user_model):
+    from django.contrib.auth.models import AnonymousUser
+    from django.db.models import Q
+
+    from yingshang.plans.access import plan_scope_filter, task_scope_filter
+
+    inactive = cast.city_staff
+    inactive.is_active = False
+    superuser = django_user_model.objects.create_superuser(username="root", password="Root-pass-2025")
+    for scope_filter in (task_scope_filter, plan_scope_filter):
+        assert scope_filter(AnonymousUser()) is None
+        assert scope_filter(inactive) is None
+        assert scope_filter(cast.operator) is None  # 12345 话务员: no part in the task ledger
+        assert scope_filter(superuser) == Q()
+    assert task_scope_filter(cast.leader) == Q()
+    assert task_scope_filter.__name__ == "task_scope_filter"
