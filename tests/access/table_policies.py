@@ -67,6 +67,14 @@ CASES = {
     "policies:calculator": [Case(expect(allow=SIGNED_IN, anonymous=ALLOW))],
     # My policies: only a verified enterprise user has an enterprise to match; everyone else has none (404).
     "policies:mine": [Case(expect(allow=OWNERS, otherwise=NOT_FOUND))],
+    # 推送设置: enterprise users of a verified enterprise, their own preferences only (no object id to guess).
+    "policies:push_preferences": [
+        Case(expect(allow=OWNERS, otherwise=NOT_FOUND)),
+        Case(expect(allow=OWNERS, otherwise=NOT_FOUND), method="post", data=lambda world: {"action": "opt_out"},
+             label="opt_out"),
+        Case(expect(allow=OWNERS, otherwise=NOT_FOUND), method="post",
+             data=lambda world: {"action": "save", "sms": "on", "phone": "13800138000"}, label="save"),
+    ],
     "policies:applications": [Case(expect(allow=SIGNED_IN))],
     "policies:manage": [Case(expect(allow=POLICY_ADMIN_VIEW, otherwise=FORBIDDEN))],
     "policies:import": [Case(expect(allow=DRAFTERS, otherwise=FORBIDDEN))],

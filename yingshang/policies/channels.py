@@ -120,3 +120,14 @@ def adapter_for(channel: str) -> PushAdapter:
         raise ChannelError(f"未配置推送渠道“{channel}”")
     entry = configured[channel]
     return import_string(entry["class"])(**entry.get("options", {}))
+
+
+def mask_address(address: str) -> str:
+    """A phone number or e-mail address shown back to its owner without exposing it whole (138****8000, o***@x.cn)."""
+    address = (address or "").strip()
+    if "@" in address:
+        local, _, domain = address.partition("@")
+        return f"{local[:1]}***@{domain}"
+    if len(address) >= 7:
+        return f"{address[:3]}****{address[-4:]}"
+    return "*" * len(address)

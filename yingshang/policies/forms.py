@@ -201,6 +201,19 @@ class DeclarationForm(forms.Form):
     tax_paid_10k = forms.DecimalField(label="上年纳税额（万元）", required=False, min_value=0)
 
 
+class PushPreferenceForm(forms.Form):
+    """推送设置: SMS/e-mail besides in-app messages; an address left empty keeps the stored one (shown masked)."""
+
+    sms = forms.BooleanField(label="短信推送", required=False)
+    email = forms.BooleanField(label="邮件推送", required=False)
+    phone = forms.CharField(label="接收短信的手机号", max_length=20, required=False,
+                            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+                            help_text="留空则沿用已保存的号码")
+    email_address = forms.CharField(label="接收邮件的地址", max_length=254, required=False,
+                                    widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+                                    help_text="留空则沿用已保存的地址")
+
+
 class DecisionForm(forms.Form):
     action = forms.ChoiceField(choices=[("accept", "受理"), ("return", "退回补正"), ("approve", "通过"),
                                         ("reject", "不予通过")])

@@ -474,6 +474,20 @@ def set_push_preferences(*, user, sms: bool, email: bool, phone: str = "", email
     return preference
 
 
+@transaction.atomic
+def opt_out_of_push(*, user) -> PushPreference | None:
+    """退订: stop SMS and e-mail pushes (in-app messages stay); the stored addresses are kept for opting back in."""
+    preference = PushPreference.objects.filter(user=user).first()
+    if preference is None or not (preference.sms or preference.email):
+        return preference
+    before = snapshot(preference, ["sms", "email"])
+    preference.sms = preference.email = False
+    preference.save(update_fields=["sms", "email", "updated_at"])
+    record_change(actor=user, action="policy.push_opt_out", obj=preference, before=before,
+                  after=snapshot(preference, ["sms", "email"]))
+    return preference
+
+
 def _push(enterprise: Enterprise, clause: Clause, result: matching.MatchResult, users: list) -> int:
     """Tell an enterprise's users it qualifies, and why; the dedupe key makes a second push a no-op."""
     reasons = "；".join(f"{c.label}：{c.fact}（{c.source}）" for c in result.conditions if c.outcome == "met")

@@ -13,6 +13,7 @@ urlpatterns = [
     path("clauses/<int:clause_id>/confirm/", views.confirm_automatic, name="confirm"),
     path("calculator/", views.calculator, name="calculator"),
     path("mine/", views.my_policies, name="mine"),
+    path("mine/push/", views.push_preferences, name="push_preferences"),
     path("applications/", views.application_list, name="applications"),
     path("applications/<int:application_id>/", views.application_detail, name="application"),
     path("applications/<int:application_id>/action/", views.application_action, name="application_action"),

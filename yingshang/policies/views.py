@@ -20,7 +20,17 @@ from yingshang.accounts.models import User
 from yingshang.core.errors import BusinessRuleError
 from yingshang.core.permissions import permission_required
 from yingshang.enterprises.models import Enterprise, Industry
-from yingshang.policies import access, exports, forms, interpretation, matching, search, selectors, services
+from yingshang.policies import (
+    access,
+    channels,
+    exports,
+    forms,
+    interpretation,
+    matching,
+    search,
+    selectors,
+    services,
+)
 from yingshang.policies.choices import (
     ApplicationStatus,
     DeliveryMode,
@@ -35,6 +45,7 @@ from yingshang.policies.models import (
     PolicyApplication,
     PolicyDocument,
     PolicyMatch,
+    PushPreference,
 )
 from yingshang.policies.rules import describe_rules
 from yingshang.policies.taxonomy import CHARACTERISTIC_INDUSTRIES
@@ -189,6 +200,38 @@ def my_policies(request):
         "enterprise": enterprise, "enterprises": access.enterprises_for_user(request.user), "met": met,
         "unknown": unknown, "hints": hints, "form": form, "applied": applied, "guide": guide,
         "total_yuan": sum(m.result.estimated_max_yuan or 0 for m in met)}, status=400 if form.errors else 200)
+
+
+@login_required
+def push_preferences(request):
+    """推送设置: an enterprise user's SMS/e-mail push channels besides in-app messages, and opting out."""
+    enterprise = access.get_own_enterprise_for_user(request.user)
+    preference = PushPreference.objects.filter(user=request.user).first()
+    form = forms.PushPreferenceForm(request.POST or None, initial={
+        "sms": preference.sms if preference else False, "email": preference.email if preference else False})
+    if request.method == "POST" and request.POST.get("action") == "opt_out":
+        services.opt_out_of_push(user=request.user)
+        messages.success(request, "已退订短信和邮件推送，站内消息照常接收。")
+        return redirect("policies:push_preferences")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.set_push_preferences(
+                user=request.user, sms=data["sms"], email=data["email"],
+                phone=data["phone"] or (preference.phone if preference else ""),
+                email_address=data["email_address"] or (preference.email_address if preference else ""))
+        except BusinessRuleError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "推送设置已保存。")
+            return redirect("policies:push_preferences")
+    shown = {"phone": channels.mask_address(preference.phone or request.user.phone) if preference else
+             channels.mask_address(request.user.phone or ""),
+             "email_address": channels.mask_address((preference.email_address if preference else "")
+                                                    or request.user.email)}
+    return render(request, "policies/push_preferences.html", {
+        "enterprise": enterprise, "form": form, "preference": preference, "shown": shown},
+        status=400 if form.errors else 200)
 
 
 def _int(value) -> int | None:
