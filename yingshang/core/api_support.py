@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
+from django.http.request import RawPostDataException
 from django.utils import timezone
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -115,6 +116,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def on_unauthenticated(request, exc):
         return api.create_response(request, {"detail": "未登录或令牌无效。", "code": "unauthenticated", "errors": []},
                                    status=401)
+
+    @api.exception_handler(RawPostDataException)
+    def on_body_already_read(request, exc):
+        # A multipart form sent to an operation that reads a JSON body: the form was parsed (NUL check) first.
+        return api.create_response(request, {"detail": "请求体格式与接口不符：此接口需要 JSON 请求体。",
+                                             "code": "unsupported_body", "errors": []}, status=415)
 
     @api.exception_handler(HttpError)
     def on_http_error(request, exc: HttpError):

@@ -25,9 +25,11 @@ class RequestIdMiddleware:
 
 
 class RejectNulBytesMiddleware:
-    """A NUL byte in the query string or a form field is never legitimate; PostgreSQL refuses it with an error.
+    """A NUL byte in the query string, a form field or a JSON body is never legitimate; PostgreSQL refuses it in text.
 
-    Answer 400 with a Chinese message before any view or database sees it.
+    Answer 400 with a Chinese message before any view or database sees it. JSON bodies are checked for a raw NUL and
+    for the escape `\\u0000` (not for a literal backslash followed by "u0000"); multipart forms for their text
+    fields (uploaded files may of course contain NUL bytes).
     """
 
     def __init__(self, get_response):
@@ -36,11 +38,24 @@ class RejectNulBytesMiddleware:
     def __call__(self, request):
         if "\x00" in request.path or any("\x00" in v for values in request.GET.lists() for v in values[1]):
             return _bad_request(request)
-        content_type = request.META.get("CONTENT_TYPE", "")
-        if request.method == "POST" and content_type.startswith("application/x-www-form-urlencoded") and any(
-                "\x00" in v for values in request.POST.lists() for v in values[1]):
+        if request.method in ("POST", "PUT", "PATCH") and _body_has_nul(request):
             return _bad_request(request)
         return self.get_response(request)
+
+
+# "\u0000" preceded by an even number of backslashes (zero included): an escaped NUL, not an escaped backslash.
+_JSON_NUL_ESCAPE = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
+
+
+def _body_has_nul(request) -> bool:
+    content_type = request.META.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
+    if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        # A malformed or oversized body raises here as it would in the view; Django answers it with a 400.
+        return any("\x00" in v for values in request.POST.lists() for v in values[1] if isinstance(v, str))
+    if content_type == "application/json" or content_type.endswith("+json"):
+        body = request.body
+        return b"\x00" in body or _JSON_NUL_ESCAPE.search(body) is not None
+    return False
 
 
 def _bad_request(request):
