@@ -15,6 +15,7 @@ PROJECTION_METHODS = {
     "level": "近月线性趋势（最小二乘）外推",
     "cumulative": "年初至今累计按月均速度外推",
 }
+INDEX_CODE = "ease_index"  # the catalogue's indicator standing for the 便利度指数 itself (its values are the index)
 TOLERANCE_SHARE = 0.1  # 有风险: the forecast misses by at most 10% of the indicator's best–worst span
 
 
@@ -32,6 +33,7 @@ class TargetRow:
     indicator: Indicator
     region: Region
     target_label: str
+    target_threshold: float
     target_count: int
     current: float | None
     current_meets: bool | None
@@ -62,15 +64,16 @@ def target_rows(*, period: str, region: Region) -> list[TargetRow]:
                                                       period__gte=f"{year}-01", period__lte=period, no_data=False)
                                               .values_list("indicator_id", "period", "value")):
         points[indicator_id].append((int(value_period[5:]), float(value)))
+    # Oldest first: the last snapshot is the month shown (the model's default order is newest first).
     snapshots = list(IndexSnapshot.objects.filter(region=region, period__gte=f"{year}-01", period__lte=period)
-                     .values_list("period", "index_score", "indicator_scores"))
+                     .order_by("period").values_list("period", "index_score", "indicator_scores"))
     index_points = [(int(p[5:]), s) for p, s, _ in snapshots if s is not None]
     latest_scores = snapshots[-1][2] if snapshots and snapshots[-1][0] == period else {}
     rows = []
     for indicator_id, indicator_targets in targets.items():
         indicator = indicators[indicator_id]
         primary = selectors.primary_target(indicator_targets, direction=indicator.direction)
-        series = index_points if indicator.code == "ease_index" else sorted(points.get(indicator_id, []))
+        series = index_points if indicator.code == INDEX_CODE else sorted(points.get(indicator_id, []))
         cumulative = indicator.aggregation == "cumulative"
         current = series[-1][1] if series else None
         forecast = scoring.project_year_end(series, cumulative=cumulative)
@@ -79,7 +82,9 @@ def target_rows(*, period: str, region: Region) -> list[TargetRow]:
                                       tolerance=TOLERANCE_SHARE * abs(best - worst))
         score = (latest_scores.get(indicator.code) or {}).get("score")
         rows.append(TargetRow(code=indicator.code, name=indicator.name, unit=indicator.unit, indicator=indicator,
-                              region=region, target_label=primary.label, target_count=len(indicator_targets),
+                              region=region, target_label=primary.label,
+                              target_threshold=scoring.target_threshold(primary.spec, direction=indicator.direction),
+                              target_count=len(indicator_targets),
                               current=None if current is None else round(current, 2),
                               current_meets=scoring.meets_target(current, primary.spec, direction=indicator.direction),
                               forecast=None if forecast is None else round(forecast, 2),
@@ -106,6 +111,11 @@ class Overview:
     targets: list[TargetRow]
     worst: list[dict]
     alerts: list[Alert]
+
+    @property
+    def index_target(self) -> TargetRow | None:
+        """The plan's target for the 便利度指数 itself (e.g. 力争≥90分), if the plan states one."""
+        return next((row for row in self.targets if row.code == INDEX_CODE), None)
 
 
 def overview(*, period: str, user) -> Overview:
@@ -139,6 +149,7 @@ def overview(*, period: str, user) -> Overview:
 def charts(view: Overview) -> dict:
     """ECharts options for the overview: index trend, county ranking, county radar."""
     dimension_names = [d.name for d in view.dimensions]
+    target = view.index_target
     return {
         "trend": {
             "tooltip": {"trigger": "axis"}, "grid": {"left": 40, "right": 16, "top": 24, "bottom": 32},
@@ -146,7 +157,8 @@ def charts(view: Overview) -> dict:
             "yAxis": {"type": "value", "min": 0, "max": 100},
             "series": [{"type": "line", "name": "便利度指数", "smooth": True,
                         "data": [None if s is None else round(s, 1) for _, s in view.trend],
-                        "markLine": {"data": [{"yAxis": 90, "name": "目标 90"}]}}],
+                        **({"markLine": {"symbol": "none", "label": {"formatter": f"目标 {target.target_label}"},
+                                         "data": [{"yAxis": target.target_threshold}]}} if target else {})}],
         },
         "ranking": {
             "tooltip": {}, "grid": {"left": 90, "right": 24, "top": 16, "bottom": 24},
@@ -160,10 +172,15 @@ def charts(view: Overview) -> dict:
             "radar": {"indicator": [{"name": name, "max": 100} for name in dimension_names], "radius": "60%"},
             "series": [{"type": "radar", "data": [
                 {"name": s.region.name,
-                 "value": [round(s.dimension_scores.get(d.code) or 0, 1) for d in view.dimensions]}
+                 # ECharts draws "-" as a gap: a dimension without data is not a zero.
+                 "value": [_rounded(s.dimension_scores.get(d.code)) for d in view.dimensions]}
                 for s in ([view.city] if view.city else []) + view.counties]}],
         },
     }
+
+
+def _rounded(score: float | None) -> float | str:
+    return "-" if score is None else round(score, 1)
 
 
 def heat_class(score: float | None) -> str:

@@ -1,8 +1,8 @@
 """Demo data for monitoring: a clearly synthetic, deterministic run of values for the city and each county from
 January of the plan year to the last complete month, on the plan the plans demo imported (one source of truth),
 with reviewed submissions, one correction after publication, a satisfaction survey with answers, the latest
-month's computed indicators from the platform's own data, the index and alerts. Idempotent: a second run adds
-nothing."""
+month's computed indicators from the platform's own data, the index and alerts, one lagging indicator turned
+into a 督办. Idempotent: a second run adds nothing."""
 
 from __future__ import annotations
 
@@ -64,9 +64,11 @@ def load_demo(*, stdout, seed: int, today: dt.date | None = None) -> None:
         computed = services.refresh_computed_values(period=last, now=now)
         services.recompute_index(now=now)
         alerts = services.generate_alerts(period=last, now=now)
+        supervised = _supervise_lagging(alerts, now)
     stdout.write(f"  营商监测：{IndicatorValue.objects.filter(period__gte=first).count()} 个数值（{first} 至 {last}，"
                  f"合成数据；{last} 的 {computed} 个自动计算指标取自平台数据），"
-                 f"方案《{plan.title if plan else '无'}》目标关联 {linked} 个，预警 {len(alerts)} 条。")
+                 f"方案《{plan.title if plan else '无'}》目标关联 {linked} 个，预警 {len(alerts)} 条"
+                 f"（{supervised}）。")
 
 
 def _plan_of_the_plans_demo(stdout, seed: int, *, year: int):
@@ -179,6 +181,23 @@ def _survey(seed: int, last: str) -> None:
                                                now=dt.datetime(year, month, 10, 9, tzinfo=TZ) + dt.timedelta(hours=number))
     survey_services.close_survey(survey=survey, by=by, now=dt.datetime(year, month, 27, 17, tzinfo=TZ))
     survey_services.publish_satisfaction(survey=survey, by=by, now=dt.datetime(year, month, 28, 9, tzinfo=TZ))  # every month has a 28th
+
+
+def _supervise_lagging(alerts, now: dt.datetime) -> str:
+    """The city office turns the 破产案件结案率 alert (shaped to lag) into a 督办 on the plan task owning its target."""
+    from yingshang.accounts.models import User
+    from yingshang.core.errors import BusinessRuleError
+
+    alert = next((a for a in alerts if a.indicator is not None and a.indicator.code == "insolvency_closure_rate"
+                  and a.kind in ("off_track", "below_target")), None)
+    by = User.objects.filter(username="shiji").first()
+    if alert is None or by is None:
+        return "未转督办"
+    try:
+        services.escalate_alert(alert=alert, by=by, now=now)
+    except BusinessRuleError as exc:
+        return f"转督办未成功：{exc.message}"
+    return f"“{alert.indicator.name}”已转督办"
 
 
 def _revision(now: dt.datetime, last: str) -> None:

@@ -289,6 +289,13 @@ class IndicatorValue(models.Model):
         shown = "无数据" if self.no_data else f"{self.value}"
         return f"{self.indicator} {self.region} {self.period}: {shown}"
 
+    @property
+    def shown_value(self) -> str:
+        """The value as reported, without the column's trailing zeros (65.0200 → 65.02); 无数据 for no data."""
+        if self.no_data or self.value is None:
+            return "无数据"
+        return format(self.value.normalize(), "f")
+
 
 class IndexSnapshot(models.Model):
     """The computed 便利度指数 of one region for one month, with every score and input behind it."""

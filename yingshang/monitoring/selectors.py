@@ -26,6 +26,15 @@ def responsible_department(function_key: str, region: Region) -> Department | No
             or departments.filter(region__kind="city").first())
 
 
+def department_names_by_function() -> dict[str, str]:
+    """The city-level department answering for each function key (e.g. court → 张掖市中级人民法院), for display."""
+    names: dict[str, str] = {}
+    for key, name in (Department.objects.filter(is_active=True, region__kind="city").exclude(function_key="")
+                      .order_by("path").values_list("function_key", "name")):
+        names.setdefault(key, name)
+    return names
+
+
 def reporting_regions(department: Department) -> list[Region]:
     """Regions a department reports for: its county, or the city plus counties without such a department."""
     if department.region.kind != "city":

@@ -594,7 +594,14 @@ def revise_value(*, value: IndicatorValue, raw_value: object, no_data: bool, rea
                   after={"value": None if new.no_data else str(new.value)}, reason=reason,
                   region_code=value.region.code, department_path=value.department.path if value.department else "")
     if value.submission_id and value.submission.status == SubmissionStatus.APPROVED:
-        Submission.objects.filter(pk=value.submission_id).update(status=SubmissionStatus.SUBMITTED)
+        submission = value.submission
+        _transition(submission, SubmissionStatus.SUBMITTED)
+        submission.status = SubmissionStatus.SUBMITTED
+        submission.save(update_fields=["status"])
+        record_change(actor=by, action="monitoring.submission.reopen", obj=submission,
+                      before={"status": SubmissionStatus.APPROVED}, after={"status": submission.status},
+                      reason=reason, region_code=submission.department.region.code,
+                      department_path=submission.department.path)
     if was_published:
         shown = "无数据" if new.no_data else f"{selectors.plain(new.value)}{indicator.unit}"
         raise_alert(kind=AlertKind.REVISED_AFTER_PUBLICATION, indicator=indicator, region=value.region,
@@ -614,6 +621,17 @@ def approve_value(*, value: IndicatorValue, by, now: dt.datetime) -> IndicatorVa
     _publish(value, by=by, now=now)
     record_change(actor=by, action="monitoring.value.approve", obj=value,
                   after={"value": None if value.no_data else str(value.value)}, region_code=value.region.code)
+    submission = value.submission
+    if (submission is not None and submission.status == SubmissionStatus.SUBMITTED
+            and not submission.values.filter(is_current=True, is_published=False).exists()):
+        # The correction was the submission's only pending figure: it is approved again, not left 待审核.
+        _transition(submission, SubmissionStatus.APPROVED)
+        submission.status, submission.reviewed_by, submission.reviewed_at = SubmissionStatus.APPROVED, by, now
+        submission.review_note = "更正已审核发布"
+        submission.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
+        record_change(actor=by, action="monitoring.submission.review", obj=submission,
+                      before={"status": SubmissionStatus.SUBMITTED}, after={"status": submission.status},
+                      region_code=submission.department.region.code, department_path=submission.department.path)
     return value
 
 

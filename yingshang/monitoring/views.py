@@ -59,15 +59,15 @@ def dashboard_view(request):
     """驾驶舱: the city's index and trend, targets, worst indicators, county comparison."""
     period = _period(request)
     if period is None:
-        return render(request, "monitoring/dashboard.html", {"empty": True, "periods": []},
+        return render(request, "monitoring/pages/dashboard.html", {"empty": True, "periods": []},
                       status=400 if request.GET.get("period") else 200)
     view = dashboard.overview(period=period, user=request.user)
     heat = [{"snapshot": s, "cells": [(d, s.dimension_scores.get(d.code), dashboard.heat_class(
         s.dimension_scores.get(d.code))) for d in view.dimensions]}
         for s in ([view.city] if view.city else []) + view.counties]
-    return render(request, "monitoring/dashboard.html", {
+    return render(request, "monitoring/pages/dashboard.html", {
         "view": view, "charts": dashboard.charts(view), "heat": heat, "periods": _periods(), "period": period,
-        "target_count": len(view.targets)})
+        "target_count": len(view.targets), "index_code": dashboard.INDEX_CODE})
 
 
 @permission_required("monitoring.view")
@@ -89,10 +89,10 @@ def dimension_detail(request, code: str):
             if not indicator.in_index:
                 continue
             cells = [((s.indicator_scores.get(indicator.code) or {}).get("score"),
-                      (s.indicator_scores.get(indicator.code) or {}).get("value")) for s in snapshots]
-            rows.append({"indicator": indicator, "cells": [(score, value, dashboard.heat_class(score))
-                                                           for score, value in cells]})
-    return render(request, "monitoring/dimension.html", {"dimension": dimension, "period": period,
+                      (s.indicator_scores.get(indicator.code) or {}).get("value"), s.region) for s in snapshots]
+            rows.append({"indicator": indicator, "cells": [(score, value, dashboard.heat_class(score), region)
+                                                           for score, value, region in cells]})
+    return render(request, "monitoring/pages/dimension.html", {"dimension": dimension, "period": period,
                                                           "period_label": label(period), "snapshots": snapshots,
                                                           "rows": rows})
 
@@ -106,9 +106,11 @@ def indicator_list(request):
     year = int(raw) if raw.isascii() and raw.isdigit() and len(raw) == 4 else default
     targets = selectors.targets_by_indicator(year)
     indicators = list(Indicator.objects.select_related("topic__dimension").order_by("sort_order"))
-    rows = [{"indicator": i, "targets": targets.get(i.pk, [])} for i in indicators]
+    owners = selectors.department_names_by_function()
+    rows = [{"indicator": i, "targets": targets.get(i.pk, []), "owner": owners.get(i.function_key, "未配置")}
+            for i in indicators]
     unmatched = services.unmatched_plan_targets() if request.user.can("monitoring.configure") else []
-    return render(request, "monitoring/indicators.html", {"rows": rows, "year": year, "unmatched": unmatched})
+    return render(request, "monitoring/pages/indicators.html", {"rows": rows, "year": year, "unmatched": unmatched})
 
 
 @permission_required("monitoring.configure")
@@ -139,9 +141,10 @@ def indicator_detail(request, code: str):
              "series": [{"type": "line", "name": "全市", "data": [(s.get(indicator.code) or {}).get("value")
                                                                  for _, s in series]}]}
     rows = [{"snapshot": s, "data": s.indicator_scores.get(indicator.code) or {}} for s in snapshots]
-    return render(request, "monitoring/indicator.html", {
+    return render(request, "monitoring/pages/indicator.html", {
         "indicator": indicator, "period": period, "period_label": label(period), "targets": targets,
-        "rows": rows, "parameters": parameters[:5], "chart": chart})
+        "rows": rows, "parameters": parameters[:5], "chart": chart,
+        "owner": selectors.department_names_by_function().get(indicator.function_key, "")})
 
 
 @permission_required("monitoring.view")
@@ -154,8 +157,9 @@ def indicator_values(request, code: str, region_code: str):
     values = list(IndicatorValue.objects.visible_to(request.user).filter(indicator=indicator, region=region)
                   .select_related("entered_by", "department", "published_by", "submission", "replaces")
                   .order_by("-period", "-id")[:200])
-    return render(request, "monitoring/values.html", {"indicator": indicator, "region": region, "values": values,
-                                                       "can_review": request.user.can("monitoring.review")})
+    return render(request, "monitoring/pages/values.html", {"indicator": indicator, "region": region, "values": values,
+                                                       "can_review": request.user.can("monitoring.review"),
+                                                       "can_submit": request.user.can("monitoring.submit")})
 
 
 @permission_required("monitoring.view")
@@ -182,13 +186,21 @@ def round_open(request):
     return redirect("monitoring:round", collection_round.pk)
 
 
-def _form_rows(collection_round, department):
+def _form_rows(collection_round, department, posted=None):
+    """The web form's rows; after a refused POST each row keeps what was typed (value, 无数据, 说明)."""
     indicators = selectors.due_indicators(function_key=department.function_key, period=collection_round.period)
     regions = selectors.reporting_regions(department)
     current = {(v.indicator_id, v.region_id): v for v in IndicatorValue.objects.filter(
         period=collection_round.period, is_current=True, indicator__in=indicators, region__in=regions)}
-    return [{"indicator": i, "region": r, "current": current.get((i.pk, r.pk)),
-             "field": f"{i.code}__{r.code}"} for i in indicators for r in regions]
+    posted = posted or {}
+    rows = []
+    for indicator in indicators:
+        for region in regions:
+            field = f"{indicator.code}__{region.code}"
+            rows.append({"indicator": indicator, "region": region, "current": current.get((indicator.pk, region.pk)),
+                         "field": field, "value": posted.get(f"{field}__value", ""),
+                         "no_data": bool(posted.get(f"{field}__no_data")), "note": posted.get(f"{field}__note", "")})
+    return rows
 
 
 @permission_required("monitoring.view")
@@ -228,9 +240,10 @@ def round_detail(request, round_id: int):
     submissions = (Submission.objects.visible_to(request.user).filter(round=collection_round)
                    .select_related("department__region", "submitted_by"))
     owing = services.departments_owing(collection_round) if request.user.can("monitoring.review") else []
-    return render(request, "monitoring/round.html", {
+    return render(request, "monitoring/pages/round.html", {
         "round": collection_round, "department": department, "submission": submission,
-        "form_rows": _form_rows(collection_round, department) if department else [], "errors": errors,
+        "form_rows": _form_rows(collection_round, department, request.POST if errors else None) if department else [],
+        "errors": errors,
         "posted": request.POST, "submissions": submissions, "owing": owing,
         "editable": submission is None or submission.status in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)},
         status=status)

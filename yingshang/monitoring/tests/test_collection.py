@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from yingshang.core.errors import BusinessRuleError, InvalidUpload
-from yingshang.core.models import Department, Notification, Region
+from yingshang.core.models import AuditEvent, Department, Notification, Region
 from yingshang.monitoring import services, workbook
 from yingshang.monitoring.models import Alert, IndicatorValue, Submission
 from yingshang.monitoring.services import SubmittedRow
@@ -122,8 +122,13 @@ def test_revision_after_publication_keeps_old_value_and_raises_an_alert(catalogu
     assert alert.message == "张掖市2025年3月“企业开办时间”在发布后被更正：0.8 → 1.1工作日（原因：补录线下业务）"
     assert alert.department == cast.city_staff.department
     assert Notification.objects.filter(recipient=cast.city_staff, title="监测预警：发布后修改数据").count() == 1
+    submission.refresh_from_db()
+    assert submission.status == "submitted"  # the correction waits for the city office
     services.approve_value(value=new, by=cast.city_admin, now=at(2025, 4, 21))
     assert IndicatorValue.objects.published().get(indicator__code="startup_time").value == Decimal("1.1")
+    submission.refresh_from_db()
+    assert (submission.status, submission.review_note) == ("approved", "更正已审核发布")
+    assert AuditEvent.objects.filter(action="monitoring.submission.reopen", object_id=str(submission.pk)).count() == 1
 
 
 def test_excel_template_round_trip_and_version_check(catalogue, cast):

@@ -44,6 +44,16 @@ def test_demo_uses_the_plans_demo_plan_for_this_year_and_is_idempotent(cast):
     assert IndexSnapshot.objects.filter(period=last).count() == 7
     assert Alert.objects.filter(kind="missing_data", period=last).exists()
     assert Alert.objects.filter(kind="revised").count() == 1
+    # The lagging 破产案件结案率 went to task supervision (督办) on the plan task owning its target.
+    from yingshang.plans.models import SupervisionNotice
+
+    supervised = Alert.objects.get(status="supervised")
+    assert supervised.indicator.code == "insolvency_closure_rate"
+    notice = SupervisionNotice.objects.get(pk=int(supervised.supervision_ref))
+    assert "破产案件结案率" in notice.reason and "已转督办" in out.getvalue()
+    # The corrected submission is approved again once its correction is published (not left 待审核).
+    revised = IndicatorValue.objects.get(revision_reason__startswith="演示：", is_current=True)
+    assert revised.is_published and revised.submission.status == "approved"
     assert Survey.objects.get().period == last
     assert not IndicatorValue.objects.filter(period__lt=first).exists()
     assert f"方案《{plan.title}》" in out.getvalue()

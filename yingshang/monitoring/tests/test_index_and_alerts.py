@@ -71,6 +71,11 @@ def test_target_rows_forecast_and_status(official_plan):
     assert (insolvency.forecast, insolvency.status, insolvency.target_count) == (75.33, "off_track", 2)  # slope 0.5, intercept 69.33
     assert rows["hotline_handling_rate"].status == "no_data"
     assert len(rows) == 39  # 41 targets; 破产案件结案率 and 审限内结案率 are each stated twice
+    # The month shown is the latest: its score sits beside the value, and the index row reads the index itself.
+    march = IndexSnapshot.objects.get(region__code="620700", period="2025-03")
+    assert filing.score == march.indicator_scores["online_filing_rate"]["score"] is not None
+    index_row = rows["ease_index"]
+    assert (index_row.current, index_row.target_threshold) == (round(march.index_score, 2), 90.0)
 
 
 def test_alerts_for_lagging_targets_score_drops_and_missing_data(official_plan, cast):
@@ -89,6 +94,19 @@ def test_alerts_for_lagging_targets_score_drops_and_missing_data(official_plan, 
     assert drop.department.name == "甘州区人民法院"
     assert Notification.objects.filter(recipient=cast.gz_staff, title="监测预警：截止未报数据").count() == 1
     assert services.generate_alerts(period="2025-03", now=at(2025, 4, 21)) == []  # deduplicated
+
+
+def test_rank_fall_of_two_places_raises_an_alert_for_the_county(catalogue, cast):
+    # 2025-02: 甘州区 first of three counties; 2025-03: last (a fall of two places).
+    for code, february, march in (("620702", 70, 40), ("620723", 60, 65), ("620724", 50, 55)):
+        publish("online_filing_rate", code, "2025-02", february)
+        publish("online_filing_rate", code, "2025-03", march)
+    services.recompute_index(now=at(2025, 4, 20))
+    alerts = services.generate_alerts(period="2025-03", now=at(2025, 4, 20))
+    falls = [a for a in alerts if a.kind == "rank_fall"]
+    assert [(a.region.code, a.message) for a in falls] == [
+        ("620702", "甘州区便利度指数排名由第 1 位降至第 3 位（2025年3月）。")]
+    assert services.generate_alerts(period="2025-03", now=at(2025, 4, 21)) == []
 
 
 def test_escalation_uses_the_plans_supervision_service_or_says_it_is_missing(official_plan, cast):

@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from yingshang.monitoring import services
-from yingshang.monitoring.models import IndicatorValue
+from yingshang.monitoring import dashboard, services
+from yingshang.monitoring.models import IndexSnapshot, IndicatorValue
 
 from .conftest import at, publish
 
@@ -59,6 +59,57 @@ def test_drill_down_reaches_the_submitted_values_and_their_provenance(scored, ca
     assert "谁报的、何时、来源" in detail and "≥75%" in detail
     values = client.get("/monitoring/indicators/online_filing_rate/620702/").content.decode()
     assert "2025-03" in values and "53" in values and "网页填报" in values
+
+
+def test_every_number_on_the_way_down_is_a_link_to_the_next_level(scored, cast, client_for):
+    client = client_for(cast.leader)
+    dashboard_page = client.get("/monitoring/?period=2025-03").content.decode()
+    # A heat-table score opens its dimension; a target's current value opens who reported it.
+    assert 'href="/monitoring/dimensions/legal/?period=2025-03#r-620702"' in dashboard_page
+    assert 'href="/monitoring/indicators/online_filing_rate/620700/"' in dashboard_page
+    dimension_page = client.get("/monitoring/dimensions/legal/?period=2025-03").content.decode()
+    assert 'id="r-620702"' in dimension_page
+    assert 'href="/monitoring/indicators/online_filing_rate/620702/"' in dimension_page
+    indicator_page = client.get("/monitoring/indicators/online_filing_rate/?period=2025-03").content.decode()
+    assert 'href="/monitoring/indicators/online_filing_rate/620723/">73%</a>' in indicator_page
+
+
+def test_dashboard_states_the_plans_index_target_and_scores_beside_targets(scored, cast, client_for):
+    page = client_for(cast.leader).get("/monitoring/?period=2025-03").content.decode()
+    march = IndexSnapshot.objects.select_related("region").get(region__code="620700", period="2025-03")
+    target = next(row for row in dashboard.target_rows(period="2025-03", region=march.region) if row.code == "ease_index")
+    assert f"方案目标 {target.target_label}" in page and target.target_threshold == 90.0
+    assert '"yAxis": 90.0' in page  # the trend's target line comes from the plan
+    score = march.indicator_scores["online_filing_rate"]["score"]
+    assert f'<td data-label="得分">{score:.1f}</td>' in page
+
+
+def test_catalogue_and_indicator_name_the_responsible_department_in_chinese(scored, cast, client_for):
+    client = client_for(cast.leader)
+    catalogue_page = client.get("/monitoring/indicators/").content.decode()
+    assert '<td data-label="责任部门">张掖市中级人民法院<br>' in catalogue_page and ">court<" not in catalogue_page
+    detail = client.get("/monitoring/indicators/online_filing_rate/?period=2025-03").content.decode()
+    assert "（责任部门：张掖市中级人民法院；" in detail
+
+
+def test_values_page_shows_plain_numbers_and_offers_correction_only_to_who_may_correct(scored, cast, client_for):
+    leader_page = client_for(cast.leader).get("/monitoring/indicators/online_filing_rate/620702/").content.decode()
+    assert "53%" in leader_page and "53.0000" not in leader_page
+    assert "/revise/" not in leader_page
+    assert "/revise/" in client_for(cast.city_admin).get("/monitoring/indicators/online_filing_rate/620702/").content.decode()
+
+
+def test_a_refused_web_form_keeps_what_was_typed(catalogue, cast, client_for, monkeypatch):
+    monkeypatch.setattr("django.utils.timezone.now", lambda: at(2025, 4, 3))
+    collection_round = services.open_round(period="2025-03")
+    form = {"startup_time__620702__value": "abc", "ip_pledge_financing__620702__no_data": "on",
+            "ip_pledge_financing__620702__note": "本月未统计"}
+    response = client_for(cast.gz_staff).post(f"/monitoring/rounds/{collection_round.pk}/", form)
+    page = response.content.decode()
+    assert response.status_code == 400 and IndicatorValue.objects.count() == 0
+    assert 'name="startup_time__620702__value" inputmode="decimal"' in page and 'value="abc"' in page
+    assert 'aria-label="知识产权质押融资额 甘州区 无数据" checked>' in page
+    assert 'value="本月未统计"' in page
 
 
 def test_web_form_submission_then_review_then_recompute(catalogue, cast, client_for, monkeypatch):
