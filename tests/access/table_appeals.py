@@ -118,6 +118,8 @@ CASES = {
     "appeals:assessment_export": [Case(expect(allow=METRICS, otherwise=FORBIDDEN))],
     "appeals:formulas": [Case(expect(allow=LEDGER, otherwise=FORBIDDEN))],
     "appeals:configuration": [Case(expect(allow={"city_admin"}, otherwise=FORBIDDEN))],
+    "appeals:catalogue": [Case(expect(allow={"city_admin"}, otherwise=FORBIDDEN))],
+    "appeals:catalogue_export": [Case(expect(allow={"city_admin"}, otherwise=FORBIDDEN))],
     # The appeal page: by handling department, county, filing enterprise; ids that do not exist are 404 too.
     "appeals:detail": [*(_visible(name) for name in SEES),
                        Case(expect(not_found=CAST), kwargs=_missing, label="不存在的编号")],

@@ -1,23 +1,18 @@
 """Django admin for the appeal loop's configuration: categories, the dispatch catalogue, SLA rules, Open311 keys.
 
-Appeals themselves change only through services (events and audit), so they are read-only here.
+Appeals themselves change only through services (events and audit), so they are read-only here; the dispatch
+catalogue (派单目录) is edited on the city page `appeals:catalogue` (dated lines, validated, audited).
 """
 
 from django.contrib import admin
 
-from yingshang.appeals.models import Appeal, AppealCategory, DispatchRoute, Open311Client, SlaRule
-
-
-class DispatchRouteInline(admin.TabularInline):
-    model = DispatchRoute
-    extra = 0
+from yingshang.appeals.models import Appeal, AppealCategory, Open311Client, SlaRule
 
 
 @admin.register(AppealCategory)
 class AppealCategoryAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "kind", "group", "function_key", "is_active", "sort_order")
     list_filter = ("kind", "is_active")
-    inlines = [DispatchRouteInline]
 
     def save_model(self, request, obj, form, change):
         from yingshang.appeals.selectors import clear_catalogue

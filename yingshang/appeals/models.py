@@ -50,19 +50,28 @@ class AppealCategory(models.Model):
 
 
 class DispatchRoute(models.Model):
-    """A line of the dispatch catalogue (派单目录): in this region, this category goes to this function."""
+    """A line of the dispatch catalogue (派单目录): from a date (and until one), in this region, this category goes to
+    this department (or, for the seeded lines, to this function's department in the region)."""
 
     category = models.ForeignKey(AppealCategory, verbose_name="类别", on_delete=models.CASCADE, related_name="routes")
     region = models.ForeignKey(Region, verbose_name="区划", null=True, blank=True, on_delete=models.CASCADE,
                                related_name="+", help_text="留空表示全市通用")
-    function_key = models.CharField("承办职能", max_length=40)
+    function_key = models.CharField("承办职能", max_length=40, blank=True)
+    department = models.ForeignKey(Department, verbose_name="承办单位", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", help_text="指定承办单位；留空则按承办职能在区划内查找")
+    effective_from = models.DateField("生效日期", default=dt.date(2000, 1, 1))
+    effective_until = models.DateField("失效日期", null=True, blank=True, help_text="含当日；留空表示长期有效")
 
     class Meta:
         verbose_name = verbose_name_plural = "派单目录"
-        constraints = [models.UniqueConstraint(fields=["category", "region"], name="dispatch_route_once")]
+        constraints = [models.UniqueConstraint(fields=["category", "region", "effective_from"],
+                                               name="dispatch_route_once_per_start")]
 
     def __str__(self) -> str:
-        return f"{self.category} → {self.function_key}"
+        return f"{self.category} → {self.department or self.function_key}（{self.effective_from} 起）"
+
+    def valid_on(self, day: dt.date) -> bool:
+        return self.effective_from <= day and (self.effective_until is None or day <= self.effective_until)
 
 
 class SlaRule(models.Model):

@@ -15,4 +15,5 @@ NAV_ITEMS = (
     NavItem("走访登记", "appeals:visits", "appeal.record_visit", order=30),
     NavItem("工单导入", "appeals:import", "appeal.import", order=31),
     NavItem("类别与时限", "appeals:configuration", "appeal.configure", order=32),
+    NavItem("派单目录", "appeals:catalogue", "appeal.configure", order=33),
 )

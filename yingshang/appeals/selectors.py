@@ -32,7 +32,8 @@ class Catalogue:
 
     categories: dict[str, AppealCategory]  # code → category (active only)
     regions: dict[str, Region]  # GB/T 2260 code → region
-    routes: dict[tuple[int, int | None], str]  # (category id, region id or None) → function key
+    # (category id, region id or None) → [(from, until or None, function key, department id or None)], by start
+    routes: dict[tuple[int, int | None], list[tuple[dt.date, dt.date | None, str, int | None]]]
     departments: dict[tuple[int, str], int]  # (region id, function key) → first active department id
     city_id: int | None
     zone_parents: dict[int, int]  # zone region id → its county id
@@ -57,12 +58,28 @@ def catalogue(*, fresh: bool = False) -> Catalogue:
     snapshot = Catalogue(
         categories={c.code: c for c in AppealCategory.objects.filter(is_active=True)},
         regions={r.code: r for r in region_objects},
-        routes={(r.category_id, r.region_id): r.function_key for r in DispatchRoute.objects.all()},
+        routes=_routes(),
         departments=departments, city_id=next((pk for pk, kind, _ in regions if kind == RegionKind.CITY), None),
         zone_parents={pk: parent for pk, kind, parent in regions if kind == RegionKind.ZONE and parent},
         loaded_at=time.monotonic())
     _catalogue[:] = [snapshot]
     return snapshot
+
+
+def _routes() -> dict[tuple[int, int | None], list[tuple[dt.date, dt.date | None, str, int | None]]]:
+    routes: dict = defaultdict(list)
+    for category_id, region_id, start, end, key, department_id in (
+            DispatchRoute.objects.order_by("effective_from").values_list(
+                "category_id", "region_id", "effective_from", "effective_until", "function_key", "department_id")):
+        routes[(category_id, region_id)].append((start, end, key, department_id))
+    return dict(routes)
+
+
+def _route_on(lines, day: dt.date) -> tuple[str, int | None] | None:
+    for start, end, key, department_id in lines or ():
+        if start <= day and (end is None or day <= end):
+            return key, department_id
+    return None
 
 
 def clear_catalogue() -> None:
@@ -78,26 +95,39 @@ def category_rules() -> list[tuple[str, list[str], int]]:
     return [(c.code, list(c.keywords or []), c.pk) for c in catalogue().categories.values()]
 
 
-def route_department_id(*, category: AppealCategory, region: Region | None) -> int | None:
-    """The handling department the dispatch catalogue (派单目录) gives for a category in a region.
+def route_department_id(*, category: AppealCategory, region: Region | None, on: dt.date) -> int | None:
+    """The handling department the dispatch catalogue (派单目录) gives for a category in a region on a day.
 
-    1. A route for (category, region), else the city-wide route, else the category's default function.
-    2. That function's department in the region (a zone: its own committee, else its county), else the city's.
+    1. The line valid on `on` for (category, region), else the city-wide line valid that day.
+    2. A line naming a department gives it; otherwise its function (or, with no line, the category's default
+       function) is looked up: in the region (a zone: its own committee, else its county), else in the city.
     3. Failing everything, the city's business-environment bureau (市营商局) decides.
     """
     snapshot = catalogue()
     region_id = region.pk if region else None
-    key = (snapshot.routes.get((category.pk, region_id)) or snapshot.routes.get((category.pk, None))
-           or category.function_key)
+    line = _route_on(snapshot.routes.get((category.pk, region_id)), on) or _route_on(
+        snapshot.routes.get((category.pk, None)), on)
+    if line is not None and line[1] is not None:
+        return line[1]
+    key = (line[0] if line else "") or category.function_key
     for place in (region_id, snapshot.zone_parents.get(region_id), snapshot.city_id):
         if place is not None and (place, key) in snapshot.departments:
             return snapshot.departments[(place, key)]
     return snapshot.departments.get((snapshot.city_id, "business_env"))
 
 
-def route_department(*, category: AppealCategory, region: Region | None) -> Department | None:
-    department_id = route_department_id(category=category, region=region)
+def route_department(*, category: AppealCategory, region: Region | None, on: dt.date) -> Department | None:
+    department_id = route_department_id(category=category, region=region, on=on)
     return Department.objects.filter(pk=department_id).first() if department_id else None
+
+
+def dispatch_catalogue(*, on: dt.date | None = None) -> QuerySet[DispatchRoute]:
+    """The catalogue's lines with their history (every line, or only those valid on `on`), for the page and export."""
+    lines = DispatchRoute.objects.select_related("category", "region", "department").order_by(
+        "category__sort_order", "category__code", "region__code", "effective_from")
+    if on is not None:
+        lines = lines.filter(Q(effective_until__isnull=True) | Q(effective_until__gte=on), effective_from__lte=on)
+    return lines
 
 
 @dataclass(frozen=True)

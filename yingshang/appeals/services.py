@@ -43,6 +43,7 @@ from yingshang.appeals.models import (
     AppealCoHandler,
     AppealEvent,
     AppealLink,
+    DispatchRoute,
     ExtensionRequest,
     Rating,
     Revisit,
@@ -395,7 +396,8 @@ def _suggest(appeal: Appeal) -> None:
         category = selectors.catalogue().categories.get(suggestion.category_code, appeal.category)
         appeal.suggestion_source = f"{suggestion.source}:{suggestion.evidence}"[:40]
     appeal.suggested_category = category
-    appeal.suggested_department_id = selectors.route_department_id(category=category, region=appeal.region)
+    appeal.suggested_department_id = selectors.route_department_id(
+        category=category, region=appeal.region, on=timezone.localtime(appeal.received_at).date())
 
 
 # -- dispatch (派单) -------------------------------------------------------------------------------------
@@ -1159,3 +1161,99 @@ def publish_sla_rule(*, by, values: dict, effective_from: dt.date, now: dt.datet
                          "effective_from": rule.effective_from, "category": category.code if category else "",
                          **key})
     return rule
+
+
+# -- dispatch catalogue (派单目录) ------------------------------------------------------------------------------
+
+def _period(start: dt.date, end: dt.date | None) -> str:
+    return f"{start:%Y-%m-%d} 至 {end:%Y-%m-%d}" if end else f"{start:%Y-%m-%d} 起长期"
+
+
+def _route_state(route: DispatchRoute) -> dict:
+    return {"category": route.category.code, "region": route.region.code if route.region_id else "",
+            "department": route.department_id, "function_key": route.function_key,
+            "effective_from": route.effective_from.isoformat(),
+            "effective_until": route.effective_until.isoformat() if route.effective_until else None}
+
+
+@transaction.atomic
+def add_dispatch_route(*, by, category: AppealCategory, region_code: str, department_id: int,
+                       effective_from: dt.date, effective_until: dt.date | None = None) -> DispatchRoute:
+    """Add a dated line to the dispatch catalogue (派单目录). An open-ended line of the same category and region that
+    started earlier ends the day before; any other overlap is refused, so every day has at most one line."""
+    from yingshang.appeals.selectors import clear_catalogue
+    from yingshang.core.models import Region, RegionKind
+
+    region = None
+    if region_code:
+        region = Region.objects.filter(code=region_code).first()
+        if region is None or region.kind == RegionKind.CITY or not _in_city(region):
+            raise BusinessRuleError(f"区划“{region_code}”不在本市范围内（应为本市的县区或开发区代码，全市通用请留空）。",
+                                    field="region")
+    department = Department.objects.filter(pk=department_id, is_active=True).select_related("region").first()
+    if department is None:
+        raise BusinessRuleError(f"承办单位编号 {department_id} 不存在或已撤销。", field="department")
+    if region is not None and department.region_id not in {region.pk, region.parent_id, *_city_ids()}:
+        raise BusinessRuleError(f"承办单位“{department.name}”不属于{region.name}，也不是市直单位，不能承办该区划的诉求。",
+                                field="department")
+    if effective_until is not None and effective_until < effective_from:
+        raise BusinessRuleError("失效日期不能早于生效日期。", field="effective_until")
+    lines = DispatchRoute.objects.select_for_update().filter(category=category, region=region)
+    for line in lines:
+        ends_before = line.effective_until is not None and line.effective_until < effective_from
+        starts_after = effective_until is not None and line.effective_from > effective_until
+        if ends_before or starts_after:
+            continue
+        if line.effective_until is None and line.effective_from < effective_from:
+            before = _route_state(line)
+            line.effective_until = effective_from - dt.timedelta(days=1)
+            line.save(update_fields=["effective_until"])
+            record_change(actor=by, action="appeal.dispatch_route.close", obj=line, before=before,
+                          after=_route_state(line))
+            continue
+        raise BusinessRuleError(
+            f"与已有目录行重叠：{category.name} · {region.name if region else '全市'} → "
+            f"{line.department.name if line.department_id else line.function_key}"
+            f"（{_period(line.effective_from, line.effective_until)}）。请先调整该行的失效日期。", field="effective_from")
+    route = DispatchRoute.objects.create(category=category, region=region, department=department,
+                                         function_key=department.function_key, effective_from=effective_from,
+                                         effective_until=effective_until)
+    record_change(actor=by, action="appeal.dispatch_route.add", obj=route, after=_route_state(route))
+    transaction.on_commit(clear_catalogue)
+    return route
+
+
+@transaction.atomic
+def close_dispatch_route(route: DispatchRoute, *, by, effective_until: dt.date) -> DispatchRoute:
+    """End a catalogue line on a day (inclusive); the line stays as history."""
+    from yingshang.appeals.selectors import clear_catalogue
+
+    route = DispatchRoute.objects.select_for_update(of=("self",)).select_related("category", "region").get(pk=route.pk)
+    if effective_until < route.effective_from:
+        raise BusinessRuleError(f"失效日期不能早于该行的生效日期（{route.effective_from:%Y-%m-%d}）。",
+                                field="effective_until")
+    if route.effective_until is not None and effective_until > route.effective_until:
+        raise BusinessRuleError(f"该行已于 {route.effective_until:%Y-%m-%d} 失效，只能提前、不能延后。", field="effective_until")
+    before = _route_state(route)
+    route.effective_until = effective_until
+    route.save(update_fields=["effective_until"])
+    record_change(actor=by, action="appeal.dispatch_route.close", obj=route, before=before, after=_route_state(route))
+    transaction.on_commit(clear_catalogue)
+    return route
+
+
+def _city_ids() -> set[int]:
+    from yingshang.core.models import Region, RegionKind
+
+    return set(Region.objects.filter(kind=RegionKind.CITY).values_list("pk", flat=True))
+
+
+def _in_city(region) -> bool:
+    """A county or zone whose chain of parents reaches the city."""
+    city_ids = _city_ids()
+    seen = 0
+    while region is not None and seen < 5:
+        if region.pk in city_ids:
+            return True
+        region, seen = region.parent, seen + 1
+    return False

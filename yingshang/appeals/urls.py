@@ -31,4 +31,6 @@ urlpatterns = [
     path("assessment/export.xlsx", views.assessment_export, name="assessment_export"),
     path("formulas/", views.formulas, name="formulas"),
     path("configuration/", views.configuration, name="configuration"),
+    path("catalogue/", views.dispatch_catalogue, name="catalogue"),
+    path("catalogue/export.xlsx", views.dispatch_catalogue_export, name="catalogue_export"),
 ]

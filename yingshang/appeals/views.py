@@ -297,6 +297,10 @@ def _detail_context(request, appeal: Appeal, error: str = "") -> dict:
     can_decide_extension = bool(pending_extension) and services.can_act(user, appeal, AppealAction.APPROVE_EXTENSION) \
         and pending_extension.requested_by_id != user.pk
     dispatching = AppealAction.DISPATCH in actions or AppealAction.REDISPATCH in actions
+    if dispatching:  # the dispatch catalogue line valid today (the dispatch day), not on the day of receipt
+        appeal.suggested_department_id = selectors.route_department_id(
+            category=appeal.suggested_category or appeal.category, region=appeal.region,
+            on=timezone.localtime(now).date()) or appeal.suggested_department_id
     return {
         "appeal": appeal, "clock": clock, "actions": actions, "error": error,
         "contact_name": appeal.contact_name if shows_contact else masking.mask_name(appeal.contact_name),
@@ -657,3 +661,74 @@ def configuration(request):
     return render(request, "appeals/configuration.html", {
         "categories": AppealCategory.objects.order_by("sort_order", "code"), "rules": rules, "today": today,
         "error": error, "new_rule": SlaRuleForm(initial={"effective_from": today})}, status=status)
+
+
+# -- dispatch catalogue (派单目录) ------------------------------------------------------------------------------
+
+def _date_field(value: str, *, label: str, required: bool) -> dt.date | None:
+    if not (value or "").strip():
+        if required:
+            raise BusinessRuleError(f"请填写{label}。", field=label)
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise BusinessRuleError(f"{label}“{value}”格式应为 YYYY-MM-DD。", field=label) from exc
+
+
+def _int_field(value: str, *, label: str) -> int:
+    try:
+        number = int((value or "").strip())
+    except ValueError as exc:
+        raise BusinessRuleError(f"{label}应为编号（整数）。", field=label) from exc
+    if not 0 < number < 2**31:
+        raise BusinessRuleError(f"{label}超出范围。", field=label)
+    return number
+
+
+@permission_required("appeal.configure")
+def dispatch_catalogue(request):
+    """派单目录: the city administrator adds dated lines (category × region → department) and ends them; history stays."""
+    from yingshang.appeals.models import DispatchRoute
+
+    error, status = "", 200
+    if request.method == "POST":
+        try:
+            if request.POST.get("form") == "close":
+                route = get_object_or_404(DispatchRoute, pk=_int_field(request.POST.get("route_id"), label="目录行"))
+                until = _date_field(request.POST.get("effective_until"), label="失效日期", required=True)
+                services.close_dispatch_route(route, by=request.user, effective_until=until)
+                messages.success(request, f"目录行 #{route.pk} 于 {until:%Y-%m-%d} 失效（含当日）。")
+            else:
+                category = AppealCategory.objects.filter(
+                    pk=_int_field(request.POST.get("category"), label="类别")).first()
+                if category is None:
+                    raise BusinessRuleError("类别不存在。", field="category")
+                route = services.add_dispatch_route(
+                    by=request.user, category=category, region_code=(request.POST.get("region") or "").strip(),
+                    department_id=_int_field(request.POST.get("department"), label="承办单位"),
+                    effective_from=_date_field(request.POST.get("effective_from"), label="生效日期", required=True),
+                    effective_until=_date_field(request.POST.get("effective_until"), label="失效日期", required=False))
+                messages.success(request, f"已新增目录行 #{route.pk}，{route.effective_from:%Y-%m-%d} 起生效。")
+            return redirect("appeals:catalogue")
+        except BusinessRuleError as exc:
+            error, status = exc.message, exc.status
+    today = timezone.localdate()
+    return render(request, "appeals/dispatch_catalogue.html", {
+        "lines": selectors.dispatch_catalogue(), "today": today, "error": error, "form": request.POST,
+        "categories": AppealCategory.objects.filter(is_active=True).order_by("sort_order", "code"),
+        "regions": Region.objects.exclude(kind="city").order_by("code"),
+        "departments": Department.objects.filter(is_active=True).select_related("region").order_by("path")},
+        status=status)
+
+
+@permission_required("appeal.configure")
+def dispatch_catalogue_export(request):
+    """The dispatch catalogue with its history as a workbook."""
+    today = timezone.localdate()
+    headers = ["编号", "类别代码", "类别", "区划代码", "区划", "承办单位", "承办职能", "生效日期", "失效日期", "今日是否有效"]
+    rows = [[line.pk, line.category.code, line.category.name, line.region.code if line.region_id else "",
+             line.region.name if line.region_id else "全市通用", line.department.name if line.department_id else "",
+             line.function_key, line.effective_from, line.effective_until or "", "是" if line.valid_on(today) else ""]
+            for line in selectors.dispatch_catalogue()]
+    return _xlsx(write_xlsx(headers, rows, sheet_title="派单目录"), f"派单目录-{today:%Y%m%d}.xlsx")
