@@ -70,28 +70,59 @@ def populate(rng: random.Random) -> None:
         batch = []
         for index in range(N_ENTERPRISES):
             industry = rng.choice(INDUSTRIES)
-            batch.append(Enterprise(
-                credit_code=f"91620702BE{index:08d}", name=f"基准企业{index}", entity_type=rng.choice(
-                    ["enterprise"] * 8 + ["individual", "cooperative"]), industry_id=industry,
-                industry_section=sections[industry],
-                established_on=TODAY - dt.timedelta(days=rng.randint(30, 7000)), region_id=regions[rng.choice(
-                    COUNTIES)], employees=rng.choice([None, rng.randint(1, 400)]),
-                revenue_10k=rng.choice([None, rng.randint(10, 50000)]), size=rng.choice(sizes),
-                tags=rng.sample(TAGS, rng.choice([0, 0, 1])), credit_class=rng.choice(["", "", "A", "B", "C"])))
+            batch.append(
+                Enterprise(
+                    credit_code=f"91620702BE{index:08d}",
+                    name=f"基准企业{index}",
+                    entity_type=rng.choice(["enterprise"] * 8 + ["individual", "cooperative"]),
+                    industry_id=industry,
+                    industry_section=sections[industry],
+                    established_on=TODAY - dt.timedelta(days=rng.randint(30, 7000)),
+                    region_id=regions[rng.choice(COUNTIES)],
+                    employees=rng.choice([None, rng.randint(1, 400)]),
+                    revenue_10k=rng.choice([None, rng.randint(10, 50000)]),
+                    size=rng.choice(sizes),
+                    tags=rng.sample(TAGS, rng.choice([0, 0, 1])),
+                    credit_class=rng.choice(["", "", "A", "B", "C"]),
+                )
+            )
         Enterprise.objects.bulk_create(batch, batch_size=5000)
         ids = list(Enterprise.objects.values_list("pk", flat=True))
-        qualifications = [EnterpriseQualification(enterprise_id=pk, qualification_id=code)
-                          for pk in rng.sample(ids, len(ids) // 8) for code in rng.sample(QUALIFICATIONS, 1)]
+        qualifications = [
+            EnterpriseQualification(enterprise_id=pk, qualification_id=code)
+            for pk in rng.sample(ids, len(ids) // 8)
+            for code in rng.sample(QUALIFICATIONS, 1)
+        ]
         EnterpriseQualification.objects.bulk_create(qualifications, batch_size=5000)
         EnterpriseDeclaration.objects.bulk_create(
-            [EnterpriseDeclaration(enterprise_id=pk, rd_ratio=rng.randint(0, 8)) for pk in rng.sample(ids, len(ids) // 10)],
-            batch_size=5000)
+            [
+                EnterpriseDeclaration(enterprise_id=pk, rd_ratio=rng.randint(0, 8))
+                for pk in rng.sample(ids, len(ids) // 10)
+            ],
+            batch_size=5000,
+        )
         document = PolicyDocument.objects.create(title="基准政策", status="published")
-        clauses = Clause.objects.bulk_create([
-            Clause(document=document, position=i, title=f"条款{i}", text="基准", rules=random_rules(rng),
-                   review_status="confirmed") for i in range(N_CLAUSES)], batch_size=1000)
-        Benefit.objects.bulk_create([Benefit(clause=c, benefit_type="award", max_amount_yuan=rng.randint(1, 50) * 10_000)
-                                     for c in clauses], batch_size=1000)
+        clauses = Clause.objects.bulk_create(
+            [
+                Clause(
+                    document=document,
+                    position=i,
+                    title=f"条款{i}",
+                    text="基准",
+                    rules=random_rules(rng),
+                    review_status="confirmed",
+                )
+                for i in range(N_CLAUSES)
+            ],
+            batch_size=1000,
+        )
+        Benefit.objects.bulk_create(
+            [
+                Benefit(clause=c, benefit_type="award", max_amount_yuan=rng.randint(1, 50) * 10_000)
+                for c in clauses
+            ],
+            batch_size=1000,
+        )
 
 
 def main() -> None:
@@ -115,18 +146,25 @@ def main() -> None:
 
     # 2. Baseline: the per-pair engine in a Python loop. Its facts are read one enterprise at a time through the
     #    ORM (selectors.enterprise_facts, what the pages use), so the check below also covers the column loader.
-    sample = list(Enterprise.objects.active().select_related("region", "zone").order_by("pk")[:BASELINE_SAMPLE])
+    sample = list(
+        Enterprise.objects.active().select_related("region", "zone").order_by("pk")[:BASELINE_SAMPLE]
+    )
     sample_facts = [selectors.enterprise_facts(enterprise) for enterprise in sample]
     start = time.perf_counter()
     baseline_status: dict[tuple[int, int], str] = {}
     for facts in sample_facts:
         for clause_id, clause_rules in rules.items():
             baseline_status[facts.enterprise_id, clause_id] = matching.evaluate_clause(
-                clause_rules, [], facts, today=TODAY, clause_id=clause_id).status
+                clause_rules, [], facts, today=TODAY, clause_id=clause_id
+            ).status
     loop_seconds = time.perf_counter() - start
     load_seconds, _ = timed(selectors.load_fact_table)
     baseline = load_seconds + loop_seconds * (N_ENTERPRISES / len(sample_facts))
-    sampled = "" if len(sample_facts) == N_ENTERPRISES else f"; baseline loop timed on {len(sample_facts)} and scaled"
+    sampled = (
+        ""
+        if len(sample_facts) == N_ENTERPRISES
+        else f"; baseline loop timed on {len(sample_facts)} and scaled"
+    )
 
     # Equality: every (enterprise, clause) pair of the sample has the same status in both engines.
     def vector_status(enterprise_id: int, clause_id: int) -> str:
@@ -139,11 +177,18 @@ def main() -> None:
 
     disagreements = [pair for pair, status in baseline_status.items() if vector_status(*pair) != status]
     if disagreements:
-        raise SystemExit(f"engines disagree on {len(disagreements)} of {len(baseline_status)} pairs, e.g. "
-                         f"{disagreements[:5]}")
-    report("policy_full_rematch", ours=ours, baseline=baseline, unit="s",
-           scale=f"{N_ENTERPRISES} enterprises × {len(rules)} clauses, {met} met + {unknown} unknown pairs"
-                 f"{sampled}; {len(baseline_status)} sampled pairs identical in both engines")
+        raise SystemExit(
+            f"engines disagree on {len(disagreements)} of {len(baseline_status)} pairs, e.g. "
+            f"{disagreements[:5]}"
+        )
+    report(
+        "policy_full_rematch",
+        ours=ours,
+        baseline=baseline,
+        unit="s",
+        scale=f"{N_ENTERPRISES} enterprises × {len(rules)} clauses, {met} met + {unknown} unknown pairs"
+        f"{sampled}; {len(baseline_status)} sampled pairs identical in both engines",
+    )
 
     # The baseline's million-entry dict would make every full garbage collection in the timed loop below slow;
     # a web process never holds it, so it goes before the per-request measurement.
@@ -155,21 +200,30 @@ def main() -> None:
     timings, cpu_timings = [], []
     for enterprise in Enterprise.objects.select_related("region", "zone").order_by("?")[:60]:
         start, cpu_start = time.perf_counter(), time.process_time()
-        live = selectors.live_matches(selectors.enterprise_facts(enterprise), today=TODAY, clauses=clauses,
-                                      names=names)
+        live = selectors.live_matches(
+            selectors.enterprise_facts(enterprise), today=TODAY, clauses=clauses, names=names
+        )
         timings.append((time.perf_counter() - start) * 1000)
         cpu_timings.append((time.process_time() - cpu_start) * 1000)
         for match in live:  # the explained path agrees with the bulk engine too
             expected = vector_status(enterprise.pk, match.clause.pk)
             if match.result.status != expected:
-                raise SystemExit(f"live match disagrees for enterprise {enterprise.pk}, clause {match.clause.pk}")
+                raise SystemExit(
+                    f"live match disagrees for enterprise {enterprise.pk}, clause {match.clause.pk}"
+                )
     p95 = percentile(timings, 95)
     # On a shared machine wall time includes waiting for a core; the process CPU time shows the work itself
     # (the database server's share is not in it).
     cpu_p95 = percentile(cpu_timings, 95)
-    report("policy_one_enterprise_p95", ours=p95, baseline=50.0, unit="ms",
-           scale=f"1 enterprise × {len(clauses)} clauses, p95 of {len(timings)} (process CPU p95 {cpu_p95:.1f} ms); "
-                 "baseline = the 50 ms goal", extra={"cpu_p95_ms": cpu_p95})
+    report(
+        "policy_one_enterprise_p95",
+        ours=p95,
+        baseline=50.0,
+        unit="ms",
+        scale=f"1 enterprise × {len(clauses)} clauses, p95 of {len(timings)} (process CPU p95 {cpu_p95:.1f} ms); "
+        "baseline = the 50 ms goal",
+        extra={"cpu_p95_ms": cpu_p95},
+    )
     return None
 
 

@@ -70,8 +70,11 @@ def main() -> None:
 
     # 2. Baseline on a sample, after clearing the sample's rows (so it inserts, as on a first import).
     sample_ids = ids[:BASELINE_SAMPLE]
-    expected = sorted(PolicyMatch.objects.filter(enterprise_id__in=sample_ids).values_list(
-        "enterprise_id", "clause_id", "status", "estimated_max_yuan", "decidable_from_registry"))
+    expected = sorted(
+        PolicyMatch.objects.filter(enterprise_id__in=sample_ids).values_list(
+            "enterprise_id", "clause_id", "status", "estimated_max_yuan", "decidable_from_registry"
+        )
+    )
     PolicyMatch.objects.filter(enterprise_id__in=sample_ids).delete()
     clauses, names = selectors.active_clauses(), selectors.rule_names()
     sample = list(Enterprise.objects.filter(pk__in=sample_ids).select_related("region", "zone", "industry"))
@@ -79,17 +82,25 @@ def main() -> None:
     for enterprise in sample:
         previous_path(enterprise, now=now, clauses=clauses, names=names)
     loop, loop_cpu = time.perf_counter() - start, time.process_time() - cpu_start
-    got = sorted(PolicyMatch.objects.filter(enterprise_id__in=sample_ids).values_list(
-        "enterprise_id", "clause_id", "status", "estimated_max_yuan", "decidable_from_registry"))
+    got = sorted(
+        PolicyMatch.objects.filter(enterprise_id__in=sample_ids).values_list(
+            "enterprise_id", "clause_id", "status", "estimated_max_yuan", "decidable_from_registry"
+        )
+    )
     if got != expected:
         raise SystemExit(f"paths disagree on the sample: {len(set(got) ^ set(expected))} rows differ")
     factor = N_ENTERPRISES / len(sample)
-    report("policy_rematch_import", ours=ours, baseline=loop * factor, unit="s",
-           scale=f"{N_ENTERPRISES} enterprises × {len(clauses)} clauses, {stored} rows stored "
-                 f"({totals['met']} met + {totals['unknown']} unknown); process CPU ours {ours_cpu:.2f} s, "
-                 f"baseline {loop_cpu * factor:.1f} s; baseline timed on {len(sample)} enterprises and scaled; "
-                 f"the sample's {len(expected)} stored rows identical in both paths",
-           extra={"ours_cpu_s": ours_cpu, "baseline_cpu_s": loop_cpu * factor})
+    report(
+        "policy_rematch_import",
+        ours=ours,
+        baseline=loop * factor,
+        unit="s",
+        scale=f"{N_ENTERPRISES} enterprises × {len(clauses)} clauses, {stored} rows stored "
+        f"({totals['met']} met + {totals['unknown']} unknown); process CPU ours {ours_cpu:.2f} s, "
+        f"baseline {loop_cpu * factor:.1f} s; baseline timed on {len(sample)} enterprises and scaled; "
+        f"the sample's {len(expected)} stored rows identical in both paths",
+        extra={"ours_cpu_s": ours_cpu, "baseline_cpu_s": loop_cpu * factor},
+    )
 
 
 if __name__ == "__main__":

@@ -36,38 +36,82 @@ def build(world) -> None:
         department = staff.department
         for status, suffix in (("published", "document"), ("draft", "draft")):
             document = PolicyDocument.objects.create(
-                title=f"矩阵政策 {key} {suffix}", level="city" if key == "city" else "county",
-                region=department.region, department=department, status=status, published_on=AT.date(),
-                tags=["肉牛"], created_by=staff)
+                title=f"矩阵政策 {key} {suffix}",
+                level="city" if key == "city" else "county",
+                region=department.region,
+                department=department,
+                status=status,
+                published_on=AT.date(),
+                tags=["肉牛"],
+                created_by=staff,
+            )
             PolicyVersion.objects.create(document=document, number=1, text=f"矩阵政策 {key} {suffix} 原文")
             world[f"{key}_policy_{suffix}"] = document
             confirmed = "confirmed" if status == "published" else "pending"
             clause = Clause.objects.create(
-                document=document, position=1, title=f"{key} 申报条款", text="对符合条件的企业给予奖励10万元。",
-                rules={"tags_any": ["肉牛"]} if key == "lz" else {}, review_status=confirmed,
-                handling_department=department, materials=[{"name": "营业执照", "required": True}])
+                document=document,
+                position=1,
+                title=f"{key} 申报条款",
+                text="对符合条件的企业给予奖励10万元。",
+                rules={"tags_any": ["肉牛"]} if key == "lz" else {},
+                review_status=confirmed,
+                handling_department=department,
+                materials=[{"name": "营业执照", "required": True}],
+            )
             Benefit.objects.create(clause=clause, benefit_type="award", max_amount_yuan=100_000)
             world[f"{key}_policy_{'clause' if status == 'published' else 'draft_clause'}"] = clause
             if status == "published":
                 auto = Clause.objects.create(
-                    document=document, position=2, title=f"{key} 免申即享条款", text="免申即享奖励5万元。",
-                    rules={}, review_status="confirmed", handling_department=department, delivery_mode="automatic")
+                    document=document,
+                    position=2,
+                    title=f"{key} 免申即享条款",
+                    text="免申即享奖励5万元。",
+                    rules={},
+                    review_status="confirmed",
+                    handling_department=department,
+                    delivery_mode="automatic",
+                )
                 Benefit.objects.create(clause=auto, benefit_type="award", max_amount_yuan=50_000)
                 world[f"{key}_policy_auto_clause"] = auto
     for key in ("gz", "lz"):
         enterprise = world[f"{key}_enterprise"]
         world[f"{key}_policy_application"] = PolicyApplication.objects.create(
-            tracking_number=f"ZC-MATRIX-{key}-1", enterprise=enterprise, clause=world[f"{key}_policy_clause"],
-            year=2026, status="submitted", submitted_by=world[f"{key}_owner"], submitted_at=AT,
-            due_at=AT + dt.timedelta(days=14))
+            tracking_number=f"ZC-MATRIX-{key}-1",
+            enterprise=enterprise,
+            clause=world[f"{key}_policy_clause"],
+            year=2026,
+            status="submitted",
+            submitted_by=world[f"{key}_owner"],
+            submitted_at=AT,
+            due_at=AT + dt.timedelta(days=14),
+        )
         approved = PolicyApplication.objects.create(
-            tracking_number=f"ZC-MATRIX-{key}-2", enterprise=enterprise, clause=world[f"{key}_policy_auto_clause"],
-            year=2026, status="approved", channel="confirmed", approved_yuan=50_000,
-            submitted_by=world[f"{key}_owner"], submitted_at=AT, decided_at=AT)
+            tracking_number=f"ZC-MATRIX-{key}-2",
+            enterprise=enterprise,
+            clause=world[f"{key}_policy_auto_clause"],
+            year=2026,
+            status="approved",
+            channel="confirmed",
+            approved_yuan=50_000,
+            submitted_by=world[f"{key}_owner"],
+            submitted_at=AT,
+            decided_at=AT,
+        )
         world[f"{key}_policy_disbursement"] = Disbursement.objects.create(
-            application=approved, amount_yuan=50_000, status="approved", approved_at=AT)
+            application=approved, amount_yuan=50_000, status="approved", approved_at=AT
+        )
         world[f"{key}_policy_guide"] = GuideAssignment.objects.create(
-            enterprise=enterprise, guide=world[f"{key}_staff"], assigned_by=world[f"{key}_admin"], assigned_at=AT)
+            enterprise=enterprise,
+            guide=world[f"{key}_staff"],
+            assigned_by=world[f"{key}_admin"],
+            assigned_at=AT,
+        )
         for clause_key in ("city_policy_auto_clause", f"{key}_policy_auto_clause"):
-            PolicyMatch.objects.create(enterprise=enterprise, clause=world[clause_key], status="met",
-                                       estimated_max_yuan=50_000, decidable_from_registry=True, computed_at=AT)
+            PolicyMatch.objects.create(
+                enterprise=enterprise,
+                clause=world[clause_key],
+                status="met",
+                estimated_max_yuan=50_000,
+                decidable_from_registry=True,
+                computed_at=AT,
+            )

@@ -16,7 +16,8 @@ MAX_EXAMPLES = 25
 pytestmark = pytest.mark.usefixtures("wsgi_keeps_test_connection")
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application).include(
-    path_regex=r"^/api/v1/policies")
+    path_regex=r"^/api/v1/policies"
+)
 
 
 @pytest.fixture(params=["gz_owner", "city_admin"])
@@ -31,11 +32,21 @@ def policy(cast):
     """A published policy with one clause, so that ids in generated requests sometimes hit something real."""
     from yingshang.policies.models import Benefit, Clause, PolicyDocument
 
-    document = PolicyDocument.objects.create(title="模糊测试政策", status="published", region=cast.gz_enterprise.region,
-                                             department=cast.gz_staff.department)
-    clause = Clause.objects.create(document=document, position=1, title="模糊测试条款", text="奖励10万元。",
-                                   rules={"regions": ["620702"]}, review_status="confirmed",
-                                   handling_department=cast.gz_staff.department)
+    document = PolicyDocument.objects.create(
+        title="模糊测试政策",
+        status="published",
+        region=cast.gz_enterprise.region,
+        department=cast.gz_staff.department,
+    )
+    clause = Clause.objects.create(
+        document=document,
+        position=1,
+        title="模糊测试条款",
+        text="奖励10万元。",
+        rules={"regions": ["620702"]},
+        review_status="confirmed",
+        handling_department=cast.gz_staff.department,
+    )
     Benefit.objects.create(clause=clause, benefit_type="award", max_amount_yuan=100_000)
     return document
 
@@ -51,8 +62,12 @@ def test_policy_api_survives_generated_requests(case, bearer):
 
 def test_the_fuzzed_policy_schema_covers_every_operation():
     operations = {op.ok().label for op in schema.get_all_operations()}
-    assert {"GET /api/v1/policies", "POST /api/v1/policies/calculator", "POST /api/v1/policies/applications",
-            "PUT /api/v1/policies/push-preferences"} <= operations
+    assert {
+        "GET /api/v1/policies",
+        "POST /api/v1/policies/calculator",
+        "POST /api/v1/policies/applications",
+        "PUT /api/v1/policies/push-preferences",
+    } <= operations
 
 
 @pytest.mark.parametrize("body", ["[]", "[1, 2]", '"text"', "42", "null", "true"])

@@ -37,13 +37,23 @@ def _bomb() -> bytes:
 
 
 def _nothing_saved(before: int) -> bool:
-    return (PolicyDocument.objects.count(), Clause.objects.count(), PolicyVersion.objects.count(),
-            AuditEvent.objects.filter(action__startswith="policy.").count()) == (0, 0, 0, before)
+    return (
+        PolicyDocument.objects.count(),
+        Clause.objects.count(),
+        PolicyVersion.objects.count(),
+        AuditEvent.objects.filter(action__startswith="policy.").count(),
+    ) == (0, 0, 0, before)
 
 
 def _upload(client, name: str, content: bytes):
-    return client.post(URL, {"title": "导入测试", "level": "city",
-                             "file": SimpleUploadedFile(name, content, content_type="application/octet-stream")})
+    return client.post(
+        URL,
+        {
+            "title": "导入测试",
+            "level": "city",
+            "file": SimpleUploadedFile(name, content, content_type="application/octet-stream"),
+        },
+    )
 
 
 CASES = [
@@ -66,9 +76,12 @@ CASES = [
 
 
 @pytest.mark.parametrize(("name", "content", "reason"), CASES, ids=[c[0] for c in CASES])
-def test_hostile_policy_file_gets_a_chinese_reason_and_nothing_is_saved(cast, client_for, name, content, reason):
+def test_hostile_policy_file_gets_a_chinese_reason_and_nothing_is_saved(
+    cast, client_for, name, content, reason
+):
     content = {"bomb.docx": _bomb, "scan.pdf": _pdf, "locked.pdf": lambda: _pdf(password="secret")}.get(
-        name, lambda: content)()
+        name, lambda: content
+    )()
     before = AuditEvent.objects.filter(action__startswith="policy.").count()
 
     response = _upload(client_for(cast.city_staff), name, content)
@@ -87,25 +100,40 @@ def test_huge_file_is_refused_before_it_is_read(cast, client_for, monkeypatch):
     assert _nothing_saved(before)
 
 
-@pytest.mark.parametrize(("name", "content"), [
-    ("gbk.txt", POLICY.encode("gbk")), ("utf16.txt", POLICY.encode("utf-16")), ("utf8.txt", POLICY.encode()),
-    ("bom.txt", POLICY.encode("utf-8-sig")),
-])
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("gbk.txt", POLICY.encode("gbk")),
+        ("utf16.txt", POLICY.encode("utf-16")),
+        ("utf8.txt", POLICY.encode()),
+        ("bom.txt", POLICY.encode("utf-8-sig")),
+    ],
+)
 def test_text_in_each_supported_encoding_is_read(cast, client_for, name, content):
     response = _upload(client_for(cast.city_staff), name, content)
     assert response.status_code == 302
     document = PolicyDocument.objects.get()
-    assert [c.text for c in document.clauses.order_by("position")][0] == "一、对新认定的高新技术企业，给予一次性奖励30万元。"
+    assert [c.text for c in document.clauses.order_by("position")][
+        0
+    ] == "一、对新认定的高新技术企业，给予一次性奖励30万元。"
 
 
 @pytest.mark.parametrize("extension", [".txt", ".docx", ".pdf"])
 def test_random_bytes_never_cause_a_server_error(cast, client_for, extension):
     client = client_for(cast.city_staff)
 
-    @settings(max_examples=25, deadline=None, derandomize=True,
-              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-    @given(content=st.binary(min_size=1, max_size=4096) | st.sampled_from([b"PK\x03\x04", b"%PDF-1.4\n", b"%PDF-"])
-           .flatmap(lambda head: st.binary(max_size=2048).map(lambda tail: head + tail)))
+    @settings(
+        max_examples=25,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(
+        content=st.binary(min_size=1, max_size=4096)
+        | st.sampled_from([b"PK\x03\x04", b"%PDF-1.4\n", b"%PDF-"]).flatmap(
+            lambda head: st.binary(max_size=2048).map(lambda tail: head + tail)
+        )
+    )
     def check(content):
         documents_before = PolicyDocument.objects.count()
         response = _upload(client, f"fuzz{extension}", content)

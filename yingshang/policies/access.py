@@ -13,8 +13,9 @@ from yingshang.policies.models import Clause, Disbursement, GuideAssignment, Pol
 
 def get_document_for_user(user, document_id: int) -> PolicyDocument:
     """A document the user may read: published for everyone, drafts for policy staff in scope."""
-    return get_object_or_404(PolicyDocument.objects.visible_to(user).select_related("region", "department"),
-                             pk=document_id)
+    return get_object_or_404(
+        PolicyDocument.objects.visible_to(user).select_related("region", "department"), pk=document_id
+    )
 
 
 def get_editable_document_for_user(user, document_id: int) -> PolicyDocument:
@@ -27,8 +28,9 @@ def get_editable_document_for_user(user, document_id: int) -> PolicyDocument:
 
 def get_clause_for_user(user, clause_id: int) -> Clause:
     """A clause of a document the user may read."""
-    return get_object_or_404(Clause.objects.visible_to(user).select_related("document", "handling_department"),
-                             pk=clause_id)
+    return get_object_or_404(
+        Clause.objects.visible_to(user).select_related("document", "handling_department"), pk=clause_id
+    )
 
 
 def get_editable_clause_for_user(user, clause_id: int) -> Clause:
@@ -65,8 +67,9 @@ def get_enterprise_for_user(user, enterprise_id: int) -> Enterprise:
     Government roles without policy work (12345, inspectors) see the registry entry elsewhere but not its policy
     matches, which carry the enterprise's self-declared figures (研发占比, 纳税额).
     """
-    enterprise = get_object_or_404(Enterprise.objects.visible_to(user).select_related("region", "zone", "industry"),
-                                   pk=enterprise_id)
+    enterprise = get_object_or_404(
+        Enterprise.objects.visible_to(user).select_related("region", "zone", "industry"), pk=enterprise_id
+    )
     if user.role != Role.ENTERPRISE and not user.can("policy.view_admin"):
         raise PermissionDenied("您没有查看企业政策匹配的权限。")
     return enterprise
@@ -74,9 +77,12 @@ def get_enterprise_for_user(user, enterprise_id: int) -> Enterprise:
 
 def get_application_for_user(user, application_id: int) -> PolicyApplication:
     """An application of the user's enterprise, or in a reviewer's department/region."""
-    return get_object_or_404(PolicyApplication.objects.visible_to(user)
-                             .select_related("enterprise", "clause", "clause__document", "enterprise__region"),
-                             pk=application_id)
+    return get_object_or_404(
+        PolicyApplication.objects.visible_to(user).select_related(
+            "enterprise", "clause", "clause__document", "enterprise__region"
+        ),
+        pk=application_id,
+    )
 
 
 def get_reviewable_application_for_user(user, application_id: int) -> PolicyApplication:
@@ -90,8 +96,11 @@ def get_reviewable_application_for_user(user, application_id: int) -> PolicyAppl
 def get_disbursement_for_user(user, disbursement_id: int) -> Disbursement:
     """A payout the user may advance: within scope and with the 兑现 permission."""
     disbursement = get_object_or_404(
-        Disbursement.objects.filter(application__in=PolicyApplication.objects.visible_to(user))
-        .select_related("application", "application__clause", "application__enterprise"), pk=disbursement_id)
+        Disbursement.objects.filter(
+            application__in=PolicyApplication.objects.visible_to(user)
+        ).select_related("application", "application__clause", "application__enterprise"),
+        pk=disbursement_id,
+    )
     if not user.can("policy.disburse"):
         raise PermissionDenied("您没有登记拨付的权限。")
     return disbursement

@@ -61,7 +61,9 @@ class DjangoEmailAdapter:
 
     def send(self, *, address: str, title: str, body: str) -> str:
         try:
-            sent = send_mail(subject=title, message=body, from_email=self.from_email, recipient_list=[address])
+            sent = send_mail(
+                subject=title, message=body, from_email=self.from_email, recipient_list=[address]
+            )
         except Exception as exc:  # any backend failure (SMTP, DNS, …) is a failed attempt, retried later
             raise ChannelError(f"邮件发送失败：{type(exc).__name__}") from exc
         if sent != 1:
@@ -91,14 +93,23 @@ class FileSmsAdapter:
 class HttpSmsGatewayAdapter:
     """An SMS gateway reached over HTTPS with a bearer token (the shape most provincial gateways share)."""
 
-    def __init__(self, url: str, token: str = "", sign: str = "", template: str = "", timeout: float = 10) -> None:
+    def __init__(
+        self, url: str, token: str = "", sign: str = "", template: str = "", timeout: float = 10
+    ) -> None:
         self.url, self.token, self.sign, self.template, self.timeout = url, token, sign, template, timeout
 
     def send(self, *, address: str, title: str, body: str) -> str:
-        payload = json.dumps({"phone": address, "sign": self.sign, "template": self.template,
-                              "content": f"【{title}】{body}"[:SMS_MAX_CHARS]}, ensure_ascii=False).encode("utf-8")
-        request = urllib.request.Request(self.url, data=payload, method="POST", headers={  # noqa: S310 (configured URL)
-            "Content-Type": "application/json; charset=utf-8", "Authorization": f"Bearer {self.token}"})
+        payload = json.dumps(
+            {
+                "phone": address,
+                "sign": self.sign,
+                "template": self.template,
+                "content": f"【{title}】{body}"[:SMS_MAX_CHARS],
+            },
+            ensure_ascii=False,
+        ).encode("utf-8")
+        headers = {"Content-Type": "application/json; charset=utf-8", "Authorization": f"Bearer {self.token}"}
+        request = urllib.request.Request(self.url, data=payload, method="POST", headers=headers)  # noqa: S310
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
                 answer = json.loads(response.read(65536) or b"{}")

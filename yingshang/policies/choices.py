@@ -22,7 +22,9 @@ class DocumentStatus(models.TextChoices):
 DOCUMENT_TRANSITIONS: dict[str, frozenset[str]] = {
     DocumentStatus.DRAFT: frozenset({DocumentStatus.IN_REVIEW}),
     DocumentStatus.IN_REVIEW: frozenset({DocumentStatus.DRAFT, DocumentStatus.PUBLISHED}),
-    DocumentStatus.PUBLISHED: frozenset({DocumentStatus.REPEALED, DocumentStatus.EXPIRED, DocumentStatus.DRAFT}),
+    DocumentStatus.PUBLISHED: frozenset(
+        {DocumentStatus.REPEALED, DocumentStatus.EXPIRED, DocumentStatus.DRAFT}
+    ),
     DocumentStatus.REPEALED: frozenset(),
     DocumentStatus.EXPIRED: frozenset({DocumentStatus.DRAFT}),
 }
@@ -73,18 +75,29 @@ class ApplicationStatus(models.TextChoices):
 
 
 APPLICATION_TRANSITIONS: dict[str, frozenset[str]] = {
-    ApplicationStatus.SUBMITTED: frozenset({ApplicationStatus.UNDER_REVIEW, ApplicationStatus.RETURNED,
-                                            ApplicationStatus.APPROVED, ApplicationStatus.REJECTED,
-                                            ApplicationStatus.WITHDRAWN}),
-    ApplicationStatus.UNDER_REVIEW: frozenset({ApplicationStatus.RETURNED, ApplicationStatus.APPROVED,
-                                               ApplicationStatus.REJECTED}),
+    ApplicationStatus.SUBMITTED: frozenset(
+        {
+            ApplicationStatus.UNDER_REVIEW,
+            ApplicationStatus.RETURNED,
+            ApplicationStatus.APPROVED,
+            ApplicationStatus.REJECTED,
+            ApplicationStatus.WITHDRAWN,
+        }
+    ),
+    ApplicationStatus.UNDER_REVIEW: frozenset(
+        {ApplicationStatus.RETURNED, ApplicationStatus.APPROVED, ApplicationStatus.REJECTED}
+    ),
     ApplicationStatus.RETURNED: frozenset({ApplicationStatus.SUBMITTED, ApplicationStatus.WITHDRAWN}),
     ApplicationStatus.APPROVED: frozenset(),
     ApplicationStatus.REJECTED: frozenset(),
     ApplicationStatus.WITHDRAWN: frozenset(),
 }
-OPEN_APPLICATION_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW,
-                             ApplicationStatus.RETURNED, ApplicationStatus.APPROVED)
+OPEN_APPLICATION_STATUSES = (
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.UNDER_REVIEW,
+    ApplicationStatus.RETURNED,
+    ApplicationStatus.APPROVED,
+)
 
 
 class ApplicationChannel(models.TextChoices):

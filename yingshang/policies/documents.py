@@ -15,8 +15,13 @@ MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
 MAX_PDF_PAGES = 500
 MAX_TEXT_CHARS = 2_000_000
-_SIGNATURES = {b"PK\x03\x04": "DOCX（或其他压缩包）", b"%PDF-": "PDF", b"\xd0\xcf\x11\xe0": "旧版 Office（.doc/.xls）",
-               b"\x89PNG": "PNG 图片", b"\xff\xd8\xff": "JPEG 图片"}
+_SIGNATURES = {
+    b"PK\x03\x04": "DOCX（或其他压缩包）",
+    b"%PDF-": "PDF",
+    b"\xd0\xcf\x11\xe0": "旧版 Office（.doc/.xls）",
+    b"\x89PNG": "PNG 图片",
+    b"\xff\xd8\xff": "JPEG 图片",
+}
 
 
 def read_policy_text(data: bytes, filename: str) -> str:
@@ -36,7 +41,9 @@ def read_policy_text(data: bytes, filename: str) -> str:
         _refuse_disguised(data, expected=b"%PDF-")
         return _limited(_pdf_text(data))
     if name.endswith(".doc") or name.endswith(".wps"):
-        raise InvalidUpload("暂不支持旧版 Word（.doc/.wps）文件，请另存为 .docx 或 PDF 后上传。", field="file")
+        raise InvalidUpload(
+            "暂不支持旧版 Word（.doc/.wps）文件，请另存为 .docx 或 PDF 后上传。", field="file"
+        )
     raise InvalidUpload("只支持 TXT、DOCX 和 PDF 文件。", field="file")
 
 
@@ -49,7 +56,9 @@ def _refuse_disguised(data: bytes, *, expected: bytes | None) -> None:
     if actual is not None:
         raise InvalidUpload(f"文件内容是{actual}，与文件扩展名不符，请确认后重新上传。", field="file")
     if expected is not None:
-        raise InvalidUpload("文件内容与扩展名不符（不是有效的 DOCX 或 PDF），请确认后重新上传。", field="file")
+        raise InvalidUpload(
+            "文件内容与扩展名不符（不是有效的 DOCX 或 PDF），请确认后重新上传。", field="file"
+        )
 
 
 def _limited(text: str) -> str:
@@ -61,8 +70,13 @@ def _limited(text: str) -> str:
 def _looks_binary(text: str) -> bool:
     """Control characters other than line breaks and tabs mean the bytes were not text in this encoding."""
     sample = text[:20000]
-    controls = sum(1 for character in sample if (ord(character) < 32 and character not in "\r\n\t\f")
-                   or 0x7F <= ord(character) < 0xA0 or 0xE000 <= ord(character) <= 0xF8FF)
+    controls = sum(
+        1
+        for character in sample
+        if (ord(character) < 32 and character not in "\r\n\t\f")
+        or 0x7F <= ord(character) < 0xA0
+        or 0xE000 <= ord(character) <= 0xF8FF
+    )
     return "\x00" in sample or controls > max(3, len(sample) // 100)
 
 
@@ -83,8 +97,9 @@ def _decode(data: bytes) -> str:
         if text.strip() and not _looks_binary(text):
             return text
         break
-    raise InvalidUpload("文本文件无法识别编码或内容为空（支持 UTF-8、UTF-16 和 GBK），或者不是文本文件。",
-                        field="file")
+    raise InvalidUpload(
+        "文本文件无法识别编码或内容为空（支持 UTF-8、UTF-16 和 GBK），或者不是文本文件。", field="file"
+    )
 
 
 def _check_archive(data: bytes) -> None:
@@ -142,6 +157,9 @@ def _pdf_text(data: bytes) -> str:
     text = "\n".join(pages)
     readable = sum(1 for character in text if not character.isspace())
     if not pages or readable < MIN_CHARS_PER_PAGE * len(pages) / 2:
-        raise InvalidUpload("PDF 中几乎没有可读取的文字，可能是扫描件或图片。请上传文字版 PDF、DOCX，"
-                            "或将原文粘贴为文本导入。", field="file")
+        raise InvalidUpload(
+            "PDF 中几乎没有可读取的文字，可能是扫描件或图片。请上传文字版 PDF、DOCX，"
+            "或将原文粘贴为文本导入。",
+            field="file",
+        )
     return text

@@ -15,8 +15,10 @@ from typing import Any
 from yingshang.policies import taxonomy
 from yingshang.policies.choices import BENEFIT_TYPE_BY_LABEL, BenefitType, DeliveryMode
 
-_MARKER_RE = re.compile(r"^\s*(?:第[一二三四五六七八九十百零〇\d]+条|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]"
-                        r"|\d{1,2}\s*[.．、])\s*")
+_MARKER_RE = re.compile(
+    r"^\s*(?:第[一二三四五六七八九十百零〇\d]+条|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]"
+    r"|\d{1,2}\s*[.．、])\s*"
+)
 
 
 def clause_title(text: str, limit: int = 24) -> str:
@@ -61,8 +63,13 @@ def propose_structure(extracted: Mapping[str, Any], *, region_codes: Mapping[str
     benefit_type = BENEFIT_TYPE_BY_LABEL.get(support_types[0], BenefitType.OTHER)
     amount = extracted.get("amount_max_yuan")
     ratio = extracted.get("ratio")
-    benefit = {"benefit_type": benefit_type, "max_amount_yuan": amount if ratio is None else None,
-               "ratio": ratio, "cap_yuan": amount if ratio is not None else None, "per_year_limit_yuan": None}
+    benefit = {
+        "benefit_type": benefit_type,
+        "max_amount_yuan": amount if ratio is None else None,
+        "ratio": ratio,
+        "cap_yuan": amount if ratio is not None else None,
+        "per_year_limit_yuan": None,
+    }
     text = str(extracted.get("text", ""))
     if "免申即享" in text or "免申报" in text:
         delivery_mode = DeliveryMode.AUTOMATIC
@@ -70,8 +77,15 @@ def propose_structure(extracted: Mapping[str, Any], *, region_codes: Mapping[str
         delivery_mode = DeliveryMode.INSTANT
     else:
         delivery_mode = DeliveryMode.APPLICATION
-    return {"title": clause_title(text), "topic": extracted.get("topic") or "其他", "support_types": support_types,
-            "rules": rules, "benefits": [benefit], "delivery_mode": delivery_mode, "notes": notes}
+    return {
+        "title": clause_title(text),
+        "topic": extracted.get("topic") or "其他",
+        "support_types": support_types,
+        "rules": rules,
+        "benefits": [benefit],
+        "delivery_mode": delivery_mode,
+        "notes": notes,
+    }
 
 
 @dataclass(frozen=True)
@@ -129,17 +143,27 @@ def benefit_phrase(benefit: Mapping[str, Any]) -> str:
 
 def interpret(clauses: Sequence[ClauseFacts]) -> dict[str, list[Sentence]]:
     """The 一键解读 sections (谁能享受/能享受什么/什么时候申报/要准备什么/找谁办), each sentence cited."""
-    sections: dict[str, list[Sentence]] = {"谁能享受": [], "能享受什么": [], "什么时候申报": [], "要准备什么": [],
-                                           "找谁办": []}
+    sections: dict[str, list[Sentence]] = {
+        "谁能享受": [],
+        "能享受什么": [],
+        "什么时候申报": [],
+        "要准备什么": [],
+        "找谁办": [],
+    }
     for clause in clauses:
+
         def add(section: str, text: str, clause: ClauseFacts = clause) -> None:
             sections[section].append(Sentence(text, clause.anchor, clause.cite))
 
         who = "；".join(clause.who) if clause.who else "符合条款条件的经营主体均可"
         add("谁能享受", f"{clause.title}：{who}。")
         if clause.benefits:
-            add("能享受什么", f"{clause.title}：" + "；".join(benefit_phrase(b) for b in clause.benefits)
-                + f"（{clause.delivery_mode_label}）。")
+            add(
+                "能享受什么",
+                f"{clause.title}："
+                + "；".join(benefit_phrase(b) for b in clause.benefits)
+                + f"（{clause.delivery_mode_label}）。",
+            )
         if clause.closes_on or clause.opens_on:
             window = f"{clause.opens_on or '即日'}起至{clause.closes_on or '政策有效期内'}"
             add("什么时候申报", f"{clause.title}：申报时间为{window}。")

@@ -80,8 +80,15 @@ class ConditionResult:
     hint: str = ""
 
     def to_dict(self) -> dict[str, str]:
-        return {"key": self.key, "label": self.label, "outcome": self.outcome, "requirement": self.requirement,
-                "fact": self.fact, "source": self.source, "hint": self.hint}
+        return {
+            "key": self.key,
+            "label": self.label,
+            "outcome": self.outcome,
+            "requirement": self.requirement,
+            "fact": self.fact,
+            "source": self.source,
+            "hint": self.hint,
+        }
 
 
 @dataclass(frozen=True)
@@ -165,9 +172,15 @@ def _texts_for(names: Mapping) -> dict:
     return texts
 
 
-def evaluate_clause(rules: Mapping[str, Any], benefits: Sequence[Mapping[str, Any]], facts: EnterpriseFacts, *,
-                    today: dt.date, clause_id: int | None = None,
-                    names: Mapping[str, Mapping[str, str]] | None = None) -> MatchResult:
+def evaluate_clause(
+    rules: Mapping[str, Any],
+    benefits: Sequence[Mapping[str, Any]],
+    facts: EnterpriseFacts,
+    *,
+    today: dt.date,
+    clause_id: int | None = None,
+    names: Mapping[str, Mapping[str, str]] | None = None,
+) -> MatchResult:
     """Evaluate one clause's rules for one enterprise; every condition explained."""
     names = names or {}
     results: list[ConditionResult] = []
@@ -177,8 +190,17 @@ def evaluate_clause(rules: Mapping[str, Any], benefits: Sequence[Mapping[str, An
 
     def add(key: str, outcome: str, requirement: str, fact_name: str, fact_text: str) -> None:
         hint = FACT_LABELS[fact_name][1] if outcome == UNKNOWN else ""
-        results.append(ConditionResult(key, FIELDS[key][0], outcome, requirement, fact_text,
-                                       source(fact_name) if outcome != UNKNOWN else "暂无数据", hint))
+        results.append(
+            ConditionResult(
+                key,
+                FIELDS[key][0],
+                outcome,
+                requirement,
+                fact_text,
+                source(fact_name) if outcome != UNKNOWN else "暂无数据",
+                hint,
+            )
+        )
 
     def label(kind: str, code: str) -> str:
         named = names.get(kind, {}).get(code)
@@ -196,8 +218,14 @@ def evaluate_clause(rules: Mapping[str, Any], benefits: Sequence[Mapping[str, An
             text = texts[key] = joiner.join(label(kind, c) for c in codes)
         return text
 
-    def membership(key: str, fact_name: str, value: str | None, allowed: Sequence[str], shown: str,
-                   requirement: str | None = None) -> None:
+    def membership(
+        key: str,
+        fact_name: str,
+        value: str | None,
+        allowed: Sequence[str],
+        shown: str,
+        requirement: str | None = None,
+    ) -> None:
         requirement = joined(key, allowed) if requirement is None else requirement
         if value is None:
             add(key, UNKNOWN, requirement, fact_name, "未知")
@@ -205,8 +233,13 @@ def evaluate_clause(rules: Mapping[str, Any], benefits: Sequence[Mapping[str, An
             add(key, MET if value in allowed else NOT_MET, requirement, fact_name, shown)
 
     if "entity_types" in rules:
-        membership("entity_types", "entity_type", facts.entity_type, rules["entity_types"],
-                   ENTITY_TYPES.get(facts.entity_type or "", facts.entity_type or ""))
+        membership(
+            "entity_types",
+            "entity_type",
+            facts.entity_type,
+            rules["entity_types"],
+            ENTITY_TYPES.get(facts.entity_type or "", facts.entity_type or ""),
+        )
     if "regions" in rules:
         allowed = rules["regions"]
         requirement = joined("regions", allowed)
@@ -222,20 +255,36 @@ def evaluate_clause(rules: Mapping[str, Any], benefits: Sequence[Mapping[str, An
             add("industries", UNKNOWN, requirement, "industry_code", "未知")
         else:
             ok = industry_matches(rules["industries"], facts.industry_code, facts.industry_section)
-            add("industries", MET if ok else NOT_MET, requirement, "industry_code",
-                label("industries", facts.industry_code or facts.industry_section or ""))
+            add(
+                "industries",
+                MET if ok else NOT_MET,
+                requirement,
+                "industry_code",
+                label("industries", facts.industry_code or facts.industry_section or ""),
+            )
     if "tags_any" in rules:
         requirement = "、".join(rules["tags_any"])
         if facts.tags is None:
             add("tags_any", UNKNOWN, requirement, "tags", "未知")
         else:
             ok = bool(set(rules["tags_any"]) & facts.tags)
-            add("tags_any", MET if ok else NOT_MET, requirement, "tags", "、".join(sorted(facts.tags)) or "无")
+            add(
+                "tags_any", MET if ok else NOT_MET, requirement, "tags", "、".join(sorted(facts.tags)) or "无"
+            )
     if "sizes" in rules:
         size = facts.size if facts.size in SIZES else None  # "unknown" in the registry is unknown here too
-        membership("sizes", "size", size, rules["sizes"], SIZES.get(size or "", ""),
-                   requirement="、".join(SIZES.get(c, c) for c in rules["sizes"]))
-    for key, fact_name in (("qualifications_any", "qualifications"), ("qualifications_all", "qualifications")):
+        membership(
+            "sizes",
+            "size",
+            size,
+            rules["sizes"],
+            SIZES.get(size or "", ""),
+            requirement="、".join(SIZES.get(c, c) for c in rules["sizes"]),
+        )
+    for key, fact_name in (
+        ("qualifications_any", "qualifications"),
+        ("qualifications_all", "qualifications"),
+    ):
         if key not in rules:
             continue
         wanted = rules[key]
@@ -249,9 +298,12 @@ def evaluate_clause(rules: Mapping[str, Any], benefits: Sequence[Mapping[str, An
         shown = "、".join(label("qualifications", c) for c in sorted(facts.qualifications)) or "无相关资质"
         add(key, MET if ok else NOT_MET, requirement, fact_name, shown)
     for key, fact_name, is_min, unit in (
-        ("min_employees", "employees", True, "人"), ("max_employees", "employees", False, "人"),
-        ("min_revenue_10k", "revenue_10k", True, "万元"), ("max_revenue_10k", "revenue_10k", False, "万元"),
-        ("min_rd_ratio", "rd_ratio", True, "%"), ("min_tax_paid_10k", "tax_paid_10k", True, "万元"),
+        ("min_employees", "employees", True, "人"),
+        ("max_employees", "employees", False, "人"),
+        ("min_revenue_10k", "revenue_10k", True, "万元"),
+        ("max_revenue_10k", "revenue_10k", False, "万元"),
+        ("min_rd_ratio", "rd_ratio", True, "%"),
+        ("min_tax_paid_10k", "tax_paid_10k", True, "万元"),
     ):
         if key not in rules:
             continue
@@ -268,10 +320,17 @@ def evaluate_clause(rules: Mapping[str, Any], benefits: Sequence[Mapping[str, An
             continue
         founded = facts.established_on
         if key == "min_age_years":
-            limit, is_upper, requirement = age_cutoff(today, rules[key]), True, f"成立满{_number(rules[key])}年"
+            limit, is_upper, requirement = (
+                age_cutoff(today, rules[key]),
+                True,
+                f"成立满{_number(rules[key])}年",
+            )
         elif key == "max_age_years":
-            limit, is_upper, requirement = (age_cutoff(today, rules[key]), False,
-                                            f"成立不超过{_number(rules[key])}年")
+            limit, is_upper, requirement = (
+                age_cutoff(today, rules[key]),
+                False,
+                f"成立不超过{_number(rules[key])}年",
+            )
         elif key == "established_from":
             limit, is_upper, requirement = dt.date.fromisoformat(rules[key]), False, f"{rules[key]}以后成立"
         else:
@@ -287,8 +346,13 @@ def evaluate_clause(rules: Mapping[str, Any], benefits: Sequence[Mapping[str, An
         if facts.above_scale is None:
             add("above_scale", UNKNOWN, requirement, "above_scale", "未知")
         else:
-            add("above_scale", MET if facts.above_scale == wanted else NOT_MET, requirement, "above_scale",
-                "规模以上" if facts.above_scale else "规模以下")
+            add(
+                "above_scale",
+                MET if facts.above_scale == wanted else NOT_MET,
+                requirement,
+                "above_scale",
+                "规模以上" if facts.above_scale else "规模以下",
+            )
     if "exclude_credit_classes" in rules:
         excluded = rules["exclude_credit_classes"]
         requirement = "不属于" + "、".join(CREDIT_CLASSES.get(c, c) for c in excluded)
@@ -296,19 +360,32 @@ def evaluate_clause(rules: Mapping[str, Any], benefits: Sequence[Mapping[str, An
             add("exclude_credit_classes", UNKNOWN, requirement, "credit_class", "未知")
         else:
             shown = CREDIT_CLASSES.get(facts.credit_class, "未评价")
-            add("exclude_credit_classes", NOT_MET if facts.credit_class in excluded else MET, requirement,
-                "credit_class", shown)
+            add(
+                "exclude_credit_classes",
+                NOT_MET if facts.credit_class in excluded else MET,
+                requirement,
+                "credit_class",
+                shown,
+            )
     if rules.get("exclude_already_benefited") and clause_id is not None:
         benefited = clause_id in facts.benefited_clause_ids
-        results.append(ConditionResult("exclude_already_benefited", FIELDS["exclude_already_benefited"][0],
-                                       NOT_MET if benefited else MET, "此前未享受本条款",
-                                       "已享受过" if benefited else "未享受过", "本平台兑现记录"))
+        results.append(
+            ConditionResult(
+                "exclude_already_benefited",
+                FIELDS["exclude_already_benefited"][0],
+                NOT_MET if benefited else MET,
+                "此前未享受本条款",
+                "已享受过" if benefited else "未享受过",
+                "本平台兑现记录",
+            )
+        )
     status = combine(c.outcome for c in results)
     return MatchResult(status, tuple(results), estimate_max_benefit(benefits))
 
 
-def quick_status(rules: Mapping[str, Any], facts: EnterpriseFacts, *, today: dt.date,
-                 clause_id: int | None = None) -> str:
+def quick_status(
+    rules: Mapping[str, Any], facts: EnterpriseFacts, *, today: dt.date, clause_id: int | None = None
+) -> str:
     """The status `evaluate_clause` would give, without building explanations (the fast first pass)."""
     unknown = False
 
@@ -334,18 +411,24 @@ def quick_status(rules: Mapping[str, Any], facts: EnterpriseFacts, *, today: dt.
             return NOT_MET
     if "tags_any" in rules and not check(facts.tags, lambda v: bool(set(rules["tags_any"]) & v)):
         return NOT_MET
-    if "sizes" in rules and not check(facts.size if facts.size in SIZES else None, lambda v: v in rules["sizes"]):
+    if "sizes" in rules and not check(
+        facts.size if facts.size in SIZES else None, lambda v: v in rules["sizes"]
+    ):
         return NOT_MET
     if "qualifications_any" in rules and not check(
-            facts.qualifications, lambda v: bool(set(rules["qualifications_any"]) & v)):
+        facts.qualifications, lambda v: bool(set(rules["qualifications_any"]) & v)
+    ):
         return NOT_MET
     if "qualifications_all" in rules and not check(
-            facts.qualifications, lambda v: set(rules["qualifications_all"]) <= v):
+        facts.qualifications, lambda v: set(rules["qualifications_all"]) <= v
+    ):
         return NOT_MET
     for key, name, is_min in _NUMERIC_RULES:
         if key in rules:
             bound = float(rules[key])
-            if not check(getattr(facts, name), (lambda v, b=bound: v >= b) if is_min else (lambda v, b=bound: v <= b)):
+            if not check(
+                getattr(facts, name), (lambda v, b=bound: v >= b) if is_min else (lambda v, b=bound: v <= b)
+            ):
                 return NOT_MET
     founded = facts.established_on
     for key in ("min_age_years", "max_age_years", "established_from", "established_to"):
@@ -365,22 +448,34 @@ def quick_status(rules: Mapping[str, Any], facts: EnterpriseFacts, *, today: dt.
     if "above_scale" in rules and not check(facts.above_scale, lambda v: v == bool(rules["above_scale"])):
         return NOT_MET
     if "exclude_credit_classes" in rules and not check(
-            facts.credit_class, lambda v: v not in rules["exclude_credit_classes"]):
+        facts.credit_class, lambda v: v not in rules["exclude_credit_classes"]
+    ):
         return NOT_MET
-    if rules.get("exclude_already_benefited") and clause_id is not None and clause_id in facts.benefited_clause_ids:
+    if (
+        rules.get("exclude_already_benefited")
+        and clause_id is not None
+        and clause_id in facts.benefited_clause_ids
+    ):
         return NOT_MET
     return UNKNOWN if unknown else MET
 
 
-_NUMERIC_RULES = (("min_employees", "employees", True), ("max_employees", "employees", False),
-                  ("min_revenue_10k", "revenue_10k", True), ("max_revenue_10k", "revenue_10k", False),
-                  ("min_rd_ratio", "rd_ratio", True), ("min_tax_paid_10k", "tax_paid_10k", True))
+_NUMERIC_RULES = (
+    ("min_employees", "employees", True),
+    ("max_employees", "employees", False),
+    ("min_revenue_10k", "revenue_10k", True),
+    ("max_revenue_10k", "revenue_10k", False),
+    ("min_rd_ratio", "rd_ratio", True),
+    ("min_tax_paid_10k", "tax_paid_10k", True),
+)
 
 
 def estimate_max_benefit(benefits: Sequence[Mapping[str, Any]]) -> int | None:
     """The most an enterprise can get from a clause: the sum of each benefit's fixed maximum or cap."""
-    amounts = [benefit.get("max_amount_yuan") or benefit.get("cap_yuan") or benefit.get("per_year_limit_yuan")
-               for benefit in benefits]
+    amounts = [
+        benefit.get("max_amount_yuan") or benefit.get("cap_yuan") or benefit.get("per_year_limit_yuan")
+        for benefit in benefits
+    ]
     known = [int(a) for a in amounts if a]
     return sum(known) if known else None
 
@@ -464,46 +559,69 @@ class FactTableBuilder:
         for clause_id in facts.benefited_clause_ids:
             self.benefited.setdefault(clause_id, []).append(row)
         nan = float("nan")
-        self.rows.append((
-            facts.enterprise_id or 0,
-            _ENTITY_CODES.index(facts.entity_type) if facts.entity_type in _ENTITY_CODES else 0,
-            industry, region, zone,
-            _SIZE_CODES.index(facts.size) if facts.size in _SIZE_CODES else 0,
-            facts.established_on.toordinal() if facts.established_on else nan,
-            nan if facts.employees is None else float(facts.employees),
-            nan if facts.revenue_10k is None else float(facts.revenue_10k),
-            nan if facts.rd_ratio is None else float(facts.rd_ratio),
-            nan if facts.tax_paid_10k is None else float(facts.tax_paid_10k),
-            -1 if facts.above_scale is None else int(facts.above_scale),
-            self._bits(facts.qualifications, self._qualification), facts.qualifications is not None,
-            self._bits(facts.tags, self._tag), facts.tags is not None,
-            _CREDIT_CODES.index(facts.credit_class) if facts.credit_class in _CREDIT_CODES[1:] else 0,
-        ))
+        self.rows.append(
+            (
+                facts.enterprise_id or 0,
+                _ENTITY_CODES.index(facts.entity_type) if facts.entity_type in _ENTITY_CODES else 0,
+                industry,
+                region,
+                zone,
+                _SIZE_CODES.index(facts.size) if facts.size in _SIZE_CODES else 0,
+                facts.established_on.toordinal() if facts.established_on else nan,
+                nan if facts.employees is None else float(facts.employees),
+                nan if facts.revenue_10k is None else float(facts.revenue_10k),
+                nan if facts.rd_ratio is None else float(facts.rd_ratio),
+                nan if facts.tax_paid_10k is None else float(facts.tax_paid_10k),
+                -1 if facts.above_scale is None else int(facts.above_scale),
+                self._bits(facts.qualifications, self._qualification),
+                facts.qualifications is not None,
+                self._bits(facts.tags, self._tag),
+                facts.tags is not None,
+                _CREDIT_CODES.index(facts.credit_class) if facts.credit_class in _CREDIT_CODES[1:] else 0,
+            )
+        )
 
     def build(self) -> FactTable:
         columns = list(zip(*self.rows, strict=True)) if self.rows else [()] * 17
-        return build_table(columns, industry_codes=list(self._industry), region_codes=list(self._region),
-                           qualification_codes=list(self._qualification), tag_codes=list(self._tag),
-                           benefited={k: np.array(v, dtype=np.int64) for k, v in self.benefited.items()})
+        return build_table(
+            columns,
+            industry_codes=list(self._industry),
+            region_codes=list(self._region),
+            qualification_codes=list(self._qualification),
+            tag_codes=list(self._tag),
+            benefited={k: np.array(v, dtype=np.int64) for k, v in self.benefited.items()},
+        )
 
 
-def build_table(columns: Sequence[Sequence], *, industry_codes, region_codes, qualification_codes, tag_codes,
-                benefited) -> FactTable:
+def build_table(
+    columns: Sequence[Sequence], *, industry_codes, region_codes, qualification_codes, tag_codes, benefited
+) -> FactTable:
     """Column sequences in FactTableBuilder row order → a FactTable."""
     ids = np.asarray(columns[0], dtype=np.int64)
     return FactTable(
-        ids=ids, entity=np.asarray(columns[1], dtype=np.int8), industry=np.asarray(columns[2], dtype=np.int32),
-        industry_codes=industry_codes, region=np.asarray(columns[3], dtype=np.int32),
-        zone=np.asarray(columns[4], dtype=np.int32), region_codes=region_codes,
-        size=np.asarray(columns[5], dtype=np.int8), founded=np.asarray(columns[6], dtype=np.float64),
-        employees=np.asarray(columns[7], dtype=np.float64), revenue=np.asarray(columns[8], dtype=np.float64),
-        rd_ratio=np.asarray(columns[9], dtype=np.float64), tax_paid=np.asarray(columns[10], dtype=np.float64),
+        ids=ids,
+        entity=np.asarray(columns[1], dtype=np.int8),
+        industry=np.asarray(columns[2], dtype=np.int32),
+        industry_codes=industry_codes,
+        region=np.asarray(columns[3], dtype=np.int32),
+        zone=np.asarray(columns[4], dtype=np.int32),
+        region_codes=region_codes,
+        size=np.asarray(columns[5], dtype=np.int8),
+        founded=np.asarray(columns[6], dtype=np.float64),
+        employees=np.asarray(columns[7], dtype=np.float64),
+        revenue=np.asarray(columns[8], dtype=np.float64),
+        rd_ratio=np.asarray(columns[9], dtype=np.float64),
+        tax_paid=np.asarray(columns[10], dtype=np.float64),
         above_scale=np.asarray(columns[11], dtype=np.int8),
         qualification_bits=np.asarray(columns[12], dtype=np.uint64),
-        qualifications_known=np.asarray(columns[13], dtype=bool), qualification_codes=qualification_codes,
-        tag_bits=np.asarray(columns[14], dtype=np.uint64), tags_known=np.asarray(columns[15], dtype=bool),
-        tag_codes=tag_codes, credit=np.asarray(columns[16], dtype=np.int8),
-        row_of={int(i): row for row, i in enumerate(ids)}, benefited=benefited,
+        qualifications_known=np.asarray(columns[13], dtype=bool),
+        qualification_codes=qualification_codes,
+        tag_bits=np.asarray(columns[14], dtype=np.uint64),
+        tags_known=np.asarray(columns[15], dtype=bool),
+        tag_codes=tag_codes,
+        credit=np.asarray(columns[16], dtype=np.int8),
+        row_of={int(i): row for row, i in enumerate(ids)},
+        benefited=benefited,
     )
 
 
@@ -546,13 +664,25 @@ def _mapped(values: Sequence, index: Mapping, dtype, default: int | None = None)
     return np.array(list(map(index.__getitem__, values)), dtype=dtype) if len(values) else np.zeros(0, dtype)
 
 
-def encode_columns(*, ids: Sequence[int], entity_types: Sequence[str | None], industry_codes: Sequence[str | None],
-                   industry_sections: Sequence[str | None], region_codes: Sequence[str | None],
-                   zone_codes: Sequence[str | None], sizes: Sequence[str | None], founded: Sequence,
-                   employees: Sequence, revenue_10k: Sequence, above_scale: Sequence, tags: Sequence[tuple],
-                   credit_classes: Sequence[str | None], qualifications: Sequence[tuple[int, str]] = (),
-                   declarations: Sequence[tuple[int, Any, Any]] = (),
-                   benefited: Sequence[tuple[int, int]] = ()) -> FactTable:
+def encode_columns(
+    *,
+    ids: Sequence[int],
+    entity_types: Sequence[str | None],
+    industry_codes: Sequence[str | None],
+    industry_sections: Sequence[str | None],
+    region_codes: Sequence[str | None],
+    zone_codes: Sequence[str | None],
+    sizes: Sequence[str | None],
+    founded: Sequence,
+    employees: Sequence,
+    revenue_10k: Sequence,
+    above_scale: Sequence,
+    tags: Sequence[tuple],
+    credit_classes: Sequence[str | None],
+    qualifications: Sequence[tuple[int, str]] = (),
+    declarations: Sequence[tuple[int, Any, Any]] = (),
+    benefited: Sequence[tuple[int, int]] = (),
+) -> FactTable:
     """Raw query columns (one entry per enterprise, ids ascending) → a FactTable, without per-row objects.
 
     Same encoding as `FactTableBuilder` (which works from `EnterpriseFacts`), built column by column:
@@ -609,20 +739,34 @@ def encode_columns(*, ids: Sequence[int], entity_types: Sequence[str | None], in
         for row, clause_id, ok in zip(rows.tolist(), clause_ids, inside.tolist(), strict=True):
             if ok:
                 benefited_rows.setdefault(clause_id, []).append(row)
-    above = _mapped(above_scale, {value: -1 if value is None else int(bool(value)) for value in set(above_scale)},
-                    np.int8)
+    above = _mapped(
+        above_scale, {value: -1 if value is None else int(bool(value)) for value in set(above_scale)}, np.int8
+    )
     codes = [""] * len(set(region_index.values()))
     for code, index in region_index.items():
         if index:
             codes[index] = code
     return FactTable(
-        ids=id_array, entity=_mapped(entity_types, _ENTITY_INDEX, np.int8, default=0),
-        industry=industry, industry_codes=list(industry_index), region=region, zone=zone, region_codes=codes,
+        ids=id_array,
+        entity=_mapped(entity_types, _ENTITY_INDEX, np.int8, default=0),
+        industry=industry,
+        industry_codes=list(industry_index),
+        region=region,
+        zone=zone,
+        region_codes=codes,
         size=_mapped(sizes, _SIZE_INDEX, np.int8, default=0),
-        founded=founded_column, employees=_float_column(employees), revenue=_float_column(revenue_10k),
-        rd_ratio=rd_ratio, tax_paid=tax_paid, above_scale=above, qualification_bits=qualification_bits,
-        qualifications_known=np.ones(count, dtype=bool), qualification_codes=list(qualification_table),
-        tag_bits=tag_bits, tags_known=np.ones(count, dtype=bool), tag_codes=tag_codes,
+        founded=founded_column,
+        employees=_float_column(employees),
+        revenue=_float_column(revenue_10k),
+        rd_ratio=rd_ratio,
+        tax_paid=tax_paid,
+        above_scale=above,
+        qualification_bits=qualification_bits,
+        qualifications_known=np.ones(count, dtype=bool),
+        qualification_codes=list(qualification_table),
+        tag_bits=tag_bits,
+        tags_known=np.ones(count, dtype=bool),
+        tag_codes=tag_codes,
         credit=_mapped(credit_classes, _CREDIT_INDEX, np.int8, default=0),
         row_of=dict(zip(id_array.tolist(), range(count), strict=True)),
         benefited={k: np.array(v, dtype=np.int64) for k, v in benefited_rows.items()},
@@ -695,7 +839,9 @@ class _Evaluator:
 
         def numeric(name: str, values: np.ndarray, bound: float, is_min: bool) -> _Condition:
             with np.errstate(invalid="ignore"):
-                fails = values < bound if is_min else values > bound  # NaN compares False: unknown, not failed
+                fails = (
+                    values < bound if is_min else values > bound
+                )  # NaN compares False: unknown, not failed
             return fails, self._missing_of(name, values, np.isnan)
 
         def bits(known: np.ndarray, fails: np.ndarray) -> _Condition:
@@ -703,41 +849,68 @@ class _Evaluator:
 
         if key == "entity_types":
             wanted = tuple(value)
-            return categorical("entity", table.entity, self._lookup(
-                ("entity", wanted), len(_ENTITY_CODES), lambda i: i > 0 and _ENTITY_CODES[i] in wanted))
+            return categorical(
+                "entity",
+                table.entity,
+                self._lookup(
+                    ("entity", wanted), len(_ENTITY_CODES), lambda i: i > 0 and _ENTITY_CODES[i] in wanted
+                ),
+            )
         if key == "regions":
             wanted = tuple(value)
-            lookup = self._lookup(("region", wanted), len(table.region_codes),
-                                  lambda i: i > 0 and table.region_codes[i] in wanted)
+            lookup = self._lookup(
+                ("region", wanted),
+                len(table.region_codes),
+                lambda i: i > 0 and table.region_codes[i] in wanted,
+            )
             inside = lookup[table.region] | lookup[table.zone]
-            missing = self._missing_of("region", table.region,
-                                       lambda column: (column == 0) & (table.zone == 0))
+            missing = self._missing_of(
+                "region", table.region, lambda column: (column == 0) & (table.zone == 0)
+            )
             return (~inside if missing is None else ~inside & ~missing), missing
         if key == "industries":
             wanted = tuple(value)
-            return categorical("industry", table.industry, self._lookup(
-                ("industry", wanted), len(table.industry_codes),
-                lambda i: i > 0 and industry_matches(wanted, *table.industry_codes[i])))
+            return categorical(
+                "industry",
+                table.industry,
+                self._lookup(
+                    ("industry", wanted),
+                    len(table.industry_codes),
+                    lambda i: i > 0 and industry_matches(wanted, *table.industry_codes[i]),
+                ),
+            )
         if key == "tags_any":
             mask = np.uint64(_mask(value, table.tag_codes))
             return bits(table.tags_known, (table.tag_bits & mask) == 0)
         if key == "sizes":
             wanted = tuple(value)
-            return categorical("size", table.size, self._lookup(
-                ("size", wanted), len(_SIZE_CODES), lambda i: i > 0 and _SIZE_CODES[i] in wanted))
+            return categorical(
+                "size",
+                table.size,
+                self._lookup(
+                    ("size", wanted), len(_SIZE_CODES), lambda i: i > 0 and _SIZE_CODES[i] in wanted
+                ),
+            )
         if key in ("qualifications_any", "qualifications_all"):
             mask_value = _mask(value, table.qualification_codes)
             held = table.qualification_bits & np.uint64(mask_value)
             if key == "qualifications_any":
                 fails = held == 0
-            elif mask_value == 0 or len([c for c in value if c in table.qualification_codes]) < len(set(value)):
+            elif mask_value == 0 or len([c for c in value if c in table.qualification_codes]) < len(
+                set(value)
+            ):
                 fails = np.ones(len(table), dtype=bool)  # someone must hold a code nobody holds
             else:
                 fails = held != np.uint64(mask_value)
             return bits(table.qualifications_known, fails)
-        columns = {"min_employees": ("employees", True), "max_employees": ("employees", False),
-                   "min_revenue_10k": ("revenue", True), "max_revenue_10k": ("revenue", False),
-                   "min_rd_ratio": ("rd_ratio", True), "min_tax_paid_10k": ("tax_paid", True)}
+        columns = {
+            "min_employees": ("employees", True),
+            "max_employees": ("employees", False),
+            "min_revenue_10k": ("revenue", True),
+            "max_revenue_10k": ("revenue", False),
+            "min_rd_ratio": ("rd_ratio", True),
+            "min_tax_paid_10k": ("tax_paid", True),
+        }
         if key in columns:
             name, is_min = columns[key]
             return numeric(name, getattr(table, name), float(value), is_min)
@@ -756,9 +929,19 @@ class _Evaluator:
             return (fails if missing is None else fails & ~missing), missing
         if key == "exclude_credit_classes":
             excluded = tuple(value)
-            return categorical("credit", table.credit, self._lookup(
-                ("credit", excluded), len(_CREDIT_CODES), lambda i: i > 0 and _CREDIT_CODES[i] not in excluded))
-        return None, None  # exclude_already_benefited is per clause (below); unknown keys never pass validation
+            return categorical(
+                "credit",
+                table.credit,
+                self._lookup(
+                    ("credit", excluded),
+                    len(_CREDIT_CODES),
+                    lambda i: i > 0 and _CREDIT_CODES[i] not in excluded,
+                ),
+            )
+        return (
+            None,
+            None,
+        )  # exclude_already_benefited is per clause (below); unknown keys never pass validation
 
     def clause(self, rules: Mapping[str, Any], clause_id: int | None) -> BulkOutcome:
         count = len(self.table)
@@ -769,9 +952,16 @@ class _Evaluator:
             if condition_bad is not None:
                 bad = condition_bad.copy() if bad is None else np.logical_or(bad, condition_bad, out=bad)
             if condition_unknown is not None:
-                unknown = condition_unknown.copy() if unknown is None else np.logical_or(
-                    unknown, condition_unknown, out=unknown)
-        if rules.get("exclude_already_benefited") and clause_id is not None and clause_id in self.table.benefited:
+                unknown = (
+                    condition_unknown.copy()
+                    if unknown is None
+                    else np.logical_or(unknown, condition_unknown, out=unknown)
+                )
+        if (
+            rules.get("exclude_already_benefited")
+            and clause_id is not None
+            and clause_id in self.table.benefited
+        ):
             bad = np.zeros(count, dtype=bool) if bad is None else bad
             bad[self.table.benefited[clause_id]] = True
         if bad is None:
@@ -779,11 +969,14 @@ class _Evaluator:
         decided_ok = np.logical_not(bad, out=bad)
         if unknown is None:
             return BulkOutcome(met=np.flatnonzero(decided_ok), unknown=np.zeros(0, dtype=np.int64))
-        return BulkOutcome(met=np.flatnonzero(decided_ok & ~unknown), unknown=np.flatnonzero(decided_ok & unknown))
+        return BulkOutcome(
+            met=np.flatnonzero(decided_ok & ~unknown), unknown=np.flatnonzero(decided_ok & unknown)
+        )
 
 
-def evaluate_many(clauses: Mapping[int, Mapping[str, Any]], table: FactTable, *, today: dt.date
-                  ) -> dict[int, BulkOutcome]:
+def evaluate_many(
+    clauses: Mapping[int, Mapping[str, Any]], table: FactTable, *, today: dt.date
+) -> dict[int, BulkOutcome]:
     """Every clause (id → rules) against every enterprise in `table`: met and unknown rows per clause."""
     evaluator = _Evaluator(table, today)
     return {clause_id: evaluator.clause(rules, clause_id) for clause_id, rules in clauses.items()}

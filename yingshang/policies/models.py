@@ -75,15 +75,18 @@ class PolicyDocument(models.Model):
     document_number = models.CharField("文号", max_length=100, blank=True)
     issuer = models.CharField("发文机关", max_length=200, blank=True)
     level = models.CharField("层级", max_length=12, choices=PolicyLevel.choices, default=PolicyLevel.CITY)
-    region = models.ForeignKey(Region, verbose_name="适用区域", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+")
-    department = models.ForeignKey(Department, verbose_name="起草部门", null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        Region, verbose_name="适用区域", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name="起草部门", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     published_on = models.DateField("发布日期", null=True, blank=True)
     effective_on = models.DateField("施行日期", null=True, blank=True)
     expires_on = models.DateField("有效期至", null=True, blank=True, db_index=True)
-    status = models.CharField("状态", max_length=12, choices=DocumentStatus.choices, default=DocumentStatus.DRAFT,
-                              db_index=True)
+    status = models.CharField(
+        "状态", max_length=12, choices=DocumentStatus.choices, default=DocumentStatus.DRAFT, db_index=True
+    )
     source_file = models.FileField("原文文件", upload_to="policies/sources/%Y/%m/", blank=True)
     source_url = models.URLField("原文链接", max_length=500, blank=True)
     summary = models.TextField("摘要", blank=True)
@@ -91,8 +94,9 @@ class PolicyDocument(models.Model):
     tags = models.JSONField("适用特色产业", default=list, blank=True)
     is_example = models.BooleanField("示例数据", default=False)
     current_version = models.PositiveIntegerField("当前版本", default=1)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
@@ -115,8 +119,9 @@ class PolicyVersion(models.Model):
     number = models.PositiveIntegerField("版本号")
     text = models.TextField("正文")
     note = models.CharField("修订说明", max_length=300, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField("时间", auto_now_add=True)
 
     class Meta:
@@ -151,19 +156,24 @@ class Clause(models.Model):
     rules = models.JSONField("申报条件（结构化）", default=dict, blank=True)
     rules_version = models.PositiveIntegerField("条件版本", default=1)
     extraction = models.JSONField("机器解读结果", default=dict, blank=True)
-    review_status = models.CharField("人工确认", max_length=10, choices=ReviewStatus.choices,
-                                     default=ReviewStatus.PENDING)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    review_status = models.CharField(
+        "人工确认", max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reviewed_at = models.DateTimeField("确认时间", null=True, blank=True)
-    delivery_mode = models.CharField("兑现方式", max_length=12, choices=DeliveryMode.choices,
-                                     default=DeliveryMode.APPLICATION)
+    delivery_mode = models.CharField(
+        "兑现方式", max_length=12, choices=DeliveryMode.choices, default=DeliveryMode.APPLICATION
+    )
     application_opens_on = models.DateField("申报开始", null=True, blank=True)
     application_closes_on = models.DateField("申报截止", null=True, blank=True)
-    materials = models.JSONField("申报材料", default=list, blank=True,
-                                 help_text='[{"name": "营业执照", "required": true}]')
-    handling_department = models.ForeignKey(Department, verbose_name="受理部门", null=True, blank=True,
-                                            on_delete=models.PROTECT, related_name="+")
+    materials = models.JSONField(
+        "申报材料", default=list, blank=True, help_text='[{"name": "营业执照", "required": true}]'
+    )
+    handling_department = models.ForeignKey(
+        Department, verbose_name="受理部门", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     contact = models.CharField("咨询电话", max_length=100, blank=True)
     service_days = models.PositiveIntegerField("承诺办理时限（工作日）", null=True, blank=True)
     allows_missing_materials = models.BooleanField("容缺受理", default=True)
@@ -202,18 +212,28 @@ class Benefit(models.Model):
         return f"{self.clause} · {self.get_benefit_type_display()}"
 
     def as_dict(self) -> dict:
-        return {"type": self.benefit_type, "max_amount_yuan": self.max_amount_yuan, "ratio": self.ratio,
-                "cap_yuan": self.cap_yuan, "per_year_limit_yuan": self.per_year_limit_yuan}
+        return {
+            "type": self.benefit_type,
+            "max_amount_yuan": self.max_amount_yuan,
+            "ratio": self.ratio,
+            "cap_yuan": self.cap_yuan,
+            "per_year_limit_yuan": self.per_year_limit_yuan,
+        }
 
 
 class EnterpriseDeclaration(models.Model):
     """Facts an enterprise declares itself (企业自报) that the registry lacks: R&D share, tax paid."""
 
     enterprise = models.OneToOneField(Enterprise, on_delete=models.CASCADE, related_name="policy_declaration")
-    rd_ratio = models.DecimalField("研发费用占营业收入比例（%）", max_digits=6, decimal_places=2, null=True,
-                                   blank=True)
-    tax_paid_10k = models.DecimalField("上年纳税额（万元）", max_digits=14, decimal_places=2, null=True, blank=True)
-    declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    rd_ratio = models.DecimalField(
+        "研发费用占营业收入比例（%）", max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    tax_paid_10k = models.DecimalField(
+        "上年纳税额（万元）", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     declared_at = models.DateTimeField("填报时间", auto_now=True)
 
     class Meta:
@@ -251,12 +271,14 @@ class PolicyApplicationQuerySet(models.QuerySet):
         if user.is_superuser:
             return self
         if user.role == Role.ENTERPRISE:
-            return self.filter(enterprise__memberships__user=user,
-                               enterprise__memberships__status=MembershipStatus.VERIFIED)
+            return self.filter(
+                enterprise__memberships__user=user, enterprise__memberships__status=MembershipStatus.VERIFIED
+            )
         if not (user.can("policy.review_application") or user.can("policy.view_admin")):
             return self.none()
-        scope = _government_scope(user, department_field="clause__handling_department",
-                                  region_field="enterprise__region")
+        scope = _government_scope(
+            user, department_field="clause__handling_department", region_field="enterprise__region"
+        )
         return self if scope is None else self.filter(scope)
 
 
@@ -266,10 +288,16 @@ class PolicyApplication(models.Model):
     tracking_number = models.CharField("受理编号", max_length=30, unique=True)
     enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="policy_applications")
     clause = models.ForeignKey(Clause, on_delete=models.PROTECT, related_name="applications")
-    channel = models.CharField("渠道", max_length=10, choices=ApplicationChannel.choices,
-                               default=ApplicationChannel.APPLIED)
-    status = models.CharField("状态", max_length=14, choices=ApplicationStatus.choices,
-                              default=ApplicationStatus.SUBMITTED, db_index=True)
+    channel = models.CharField(
+        "渠道", max_length=10, choices=ApplicationChannel.choices, default=ApplicationChannel.APPLIED
+    )
+    status = models.CharField(
+        "状态",
+        max_length=14,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.SUBMITTED,
+        db_index=True,
+    )
     year = models.PositiveIntegerField("申报年度")
     prefill = models.JSONField("登记信息（只读）", default=dict)
     answers = models.JSONField("企业填写", default=dict, blank=True)
@@ -279,13 +307,15 @@ class PolicyApplication(models.Model):
     missing_materials = models.JSONField("容缺材料", default=list, blank=True)
     promised_on = models.DateField("承诺补齐日期", null=True, blank=True)
     decision_reason = models.CharField("审核意见", max_length=500, blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     submitted_at = models.DateTimeField("提交时间")
     due_at = models.DateTimeField("审核期限", null=True, blank=True, db_index=True)
     decided_at = models.DateTimeField("办结时间", null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = PolicyApplicationQuerySet.as_manager()
 
@@ -294,9 +324,11 @@ class PolicyApplication(models.Model):
         ordering = ["-submitted_at", "-id"]
         constraints = [
             # One live application per enterprise, clause and year: a second is a duplicate.
-            models.UniqueConstraint(fields=["enterprise", "clause", "year"],
-                                    condition=~Q(status__in=["rejected", "withdrawn"]),
-                                    name="policy_application_once_per_year"),
+            models.UniqueConstraint(
+                fields=["enterprise", "clause", "year"],
+                condition=~Q(status__in=["rejected", "withdrawn"]),
+                name="policy_application_once_per_year",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -306,7 +338,9 @@ class PolicyApplication(models.Model):
 class ApplicationMaterial(models.Model):
     """A file uploaded with an application (申报材料), checked for type and size."""
 
-    application = models.ForeignKey(PolicyApplication, on_delete=models.CASCADE, related_name="material_files")
+    application = models.ForeignKey(
+        PolicyApplication, on_delete=models.CASCADE, related_name="material_files"
+    )
     name = models.CharField("材料名称", max_length=100)
     file = models.FileField("文件", upload_to="policies/materials/%Y/%m/")
     original_name = models.CharField("原文件名", max_length=200)
@@ -326,8 +360,9 @@ class ApplicationEvent(models.Model):
 
     application = models.ForeignKey(PolicyApplication, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField("时间")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     actor_label = models.CharField("操作人", max_length=150, blank=True)
     from_status = models.CharField("原状态", max_length=14, blank=True)
     to_status = models.CharField("新状态", max_length=14)
@@ -344,10 +379,17 @@ class ApplicationEvent(models.Model):
 class Disbursement(models.Model):
     """A payout (兑现) for an approved application: approved → instructed → paid, with expected dates."""
 
-    application = models.OneToOneField(PolicyApplication, on_delete=models.PROTECT, related_name="disbursement")
+    application = models.OneToOneField(
+        PolicyApplication, on_delete=models.PROTECT, related_name="disbursement"
+    )
     amount_yuan = models.BigIntegerField("金额（元）")
-    status = models.CharField("状态", max_length=12, choices=DisbursementStatus.choices,
-                              default=DisbursementStatus.APPROVED, db_index=True)
+    status = models.CharField(
+        "状态",
+        max_length=12,
+        choices=DisbursementStatus.choices,
+        default=DisbursementStatus.APPROVED,
+        db_index=True,
+    )
     approved_at = models.DateTimeField("批准时间")
     expected_instructed_on = models.DateField("预计下达拨付指令", null=True, blank=True)
     instructed_at = models.DateTimeField("下达拨付指令时间", null=True, blank=True)
@@ -371,7 +413,9 @@ class PolicyRating(models.Model):
     stage = models.CharField("评价环节", max_length=10, choices=RatingStage.choices)
     score = models.PositiveSmallIntegerField("评分")
     comment = models.CharField("意见", max_length=500, blank=True)
-    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     rated_at = models.DateTimeField("时间", auto_now=True)
 
     class Meta:
@@ -389,16 +433,24 @@ class GuideAssignment(models.Model):
     """A named gold-medal guide (金牌导办) assigned to an enterprise."""
 
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="policy_guides")
-    guide = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="guided_enterprises")
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    guide = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="guided_enterprises"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     assigned_at = models.DateTimeField("指派时间")
     ended_at = models.DateTimeField("结束时间", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "金牌导办"
-        constraints = [models.UniqueConstraint(fields=["enterprise"], condition=Q(ended_at__isnull=True),
-                                               name="one_active_guide_per_enterprise")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise"],
+                condition=Q(ended_at__isnull=True),
+                name="one_active_guide_per_enterprise",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.guide} → {self.enterprise}"
@@ -411,8 +463,9 @@ class GuideContact(models.Model):
     at = models.DateTimeField("时间")
     channel = models.CharField("方式", max_length=10, choices=ContactChannel.choices)
     note = models.CharField("内容", max_length=500)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "导办联系记录"
@@ -450,8 +503,9 @@ class SearchEntry(models.Model):
 class PushPreference(models.Model):
     """A user's push channels (推送渠道偏好): in-app messages always; SMS and e-mail only when opted in."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                related_name="policy_push_preference")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="policy_push_preference"
+    )
     sms = models.BooleanField("短信推送", default=False)
     email = models.BooleanField("邮件推送", default=False)
     phone = models.CharField("接收短信的手机号", max_length=20, blank=True)
@@ -469,14 +523,17 @@ class PushDelivery(models.Model):
     """One push over one external channel (短信/邮件), with its status and attempts; unique per dedupe key."""
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    notification = models.ForeignKey("core.Notification", null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    notification = models.ForeignKey(
+        "core.Notification", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     channel = models.CharField("渠道", max_length=8, choices=PushChannel.choices)
     address = models.CharField("发送地址", max_length=254)
     title = models.CharField("标题", max_length=200)
     body = models.TextField("内容")
     dedupe_key = models.CharField(max_length=220, unique=True)
-    status = models.CharField("状态", max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    status = models.CharField(
+        "状态", max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
     attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
     last_error = models.CharField("最近错误", max_length=500, blank=True)
     provider_reference = models.CharField("服务商回执", max_length=100, blank=True)

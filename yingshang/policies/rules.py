@@ -23,7 +23,12 @@ from typing import Any
 RULES_SCHEMA_VERSION = 1
 
 SIZES = {"large": "大型", "medium": "中型", "small": "小型", "micro": "微型"}
-ENTITY_TYPES = {"enterprise": "企业", "individual": "个体工商户", "cooperative": "农民专业合作社", "other": "其他"}
+ENTITY_TYPES = {
+    "enterprise": "企业",
+    "individual": "个体工商户",
+    "cooperative": "农民专业合作社",
+    "other": "其他",
+}
 CREDIT_CLASSES = {"A": "A 类", "B": "B 类", "C": "C 类（失信）", "D": "D 类（严重失信）"}
 
 # key → (Chinese label, kind). Kinds: codes (list of str), number, bool, date.
@@ -49,8 +54,12 @@ FIELDS: dict[str, tuple[str, str]] = {
     "exclude_credit_classes": ("排除的信用等级", "codes"),
     "exclude_already_benefited": ("已享受本条款的不再享受", "bool"),
 }
-_RANGES = (("min_age_years", "max_age_years"), ("min_employees", "max_employees"),
-           ("min_revenue_10k", "max_revenue_10k"), ("established_from", "established_to"))
+_RANGES = (
+    ("min_age_years", "max_age_years"),
+    ("min_employees", "max_employees"),
+    ("min_revenue_10k", "max_revenue_10k"),
+    ("established_from", "established_to"),
+)
 _INDUSTRY_CODE_RE = re.compile(r"^(?:[A-T]|\d{2,4})$")
 _REGION_CODE_RE = re.compile(r"^\d{6,12}$|^zone:.+$")
 
@@ -121,7 +130,9 @@ def validate_rules(raw: dict[str, Any], vocabulary: RuleVocabulary | None = None
     _check_codes(rules, vocabulary, problems)
     for low, high in _RANGES:
         if low in rules and high in rules and rules[low] > rules[high]:
-            problems.append(f"条件互相矛盾：{FIELDS[low][0]}（{rules[low]}）大于{FIELDS[high][0]}（{rules[high]}）")
+            problems.append(
+                f"条件互相矛盾：{FIELDS[low][0]}（{rules[low]}）大于{FIELDS[high][0]}（{rules[high]}）"
+            )
     if "min_rd_ratio" in rules and rules["min_rd_ratio"] > 100:
         problems.append("研发费用占比下限不能超过 100%")
     if rules.get("above_scale") is True and rules.get("sizes") == ["micro"]:
@@ -165,8 +176,11 @@ def validate_benefit(raw: dict[str, Any]) -> dict[str, Any]:
     """Check one benefit (兑现内容): amounts are whole yuan ≥ 0, a ratio is in (0, 1], a cap needs a ratio."""
     problems: list[str] = []
     result: dict[str, Any] = {}
-    for key, label in (("max_amount_yuan", "最高金额（元）"), ("cap_yuan", "封顶金额（元）"),
-                       ("per_year_limit_yuan", "每年上限（元）")):
+    for key, label in (
+        ("max_amount_yuan", "最高金额（元）"),
+        ("cap_yuan", "封顶金额（元）"),
+        ("per_year_limit_yuan", "每年上限（元）"),
+    ):
         value = raw.get(key)
         if value in (None, ""):
             result[key] = None
@@ -206,7 +220,9 @@ def describe_rules(rules: dict[str, Any], names: dict[str, dict[str, str]] | Non
 
     sentences: list[str] = []
     if rules.get("regions"):
-        sentences.append("注册（或入驻）在" + "、".join(label("regions", c) for c in rules["regions"]) + "的主体")
+        sentences.append(
+            "注册（或入驻）在" + "、".join(label("regions", c) for c in rules["regions"]) + "的主体"
+        )
     if rules.get("entity_types"):
         sentences.append("主体类型为" + "、".join(ENTITY_TYPES.get(c, c) for c in rules["entity_types"]))
     if rules.get("industries"):
@@ -216,19 +232,32 @@ def describe_rules(rules: dict[str, Any], names: dict[str, dict[str, str]] | Non
     if rules.get("sizes"):
         sentences.append("企业规模为" + "、".join(SIZES.get(c, c) for c in rules["sizes"]) + "企业")
     if rules.get("qualifications_any"):
-        sentences.append("具备" + "或".join(label("qualifications", c) for c in rules["qualifications_any"]) + "资质")
+        sentences.append(
+            "具备" + "或".join(label("qualifications", c) for c in rules["qualifications_any"]) + "资质"
+        )
     if rules.get("qualifications_all"):
-        sentences.append("同时具备" + "、".join(label("qualifications", c) for c in rules["qualifications_all"]))
-    bounds = (("min_age_years", "成立满{}年"), ("max_age_years", "成立不超过{}年"),
-              ("min_employees", "从业人员不少于{}人"), ("max_employees", "从业人员不超过{}人"),
-              ("min_revenue_10k", "营业收入不低于{}万元"), ("max_revenue_10k", "营业收入不超过{}万元"),
-              ("min_rd_ratio", "研发费用占营业收入比例不低于{}%"), ("min_tax_paid_10k", "上年纳税不少于{}万元"),
-              ("established_from", "{}以后成立"), ("established_to", "{}以前成立"))
+        sentences.append(
+            "同时具备" + "、".join(label("qualifications", c) for c in rules["qualifications_all"])
+        )
+    bounds = (
+        ("min_age_years", "成立满{}年"),
+        ("max_age_years", "成立不超过{}年"),
+        ("min_employees", "从业人员不少于{}人"),
+        ("max_employees", "从业人员不超过{}人"),
+        ("min_revenue_10k", "营业收入不低于{}万元"),
+        ("max_revenue_10k", "营业收入不超过{}万元"),
+        ("min_rd_ratio", "研发费用占营业收入比例不低于{}%"),
+        ("min_tax_paid_10k", "上年纳税不少于{}万元"),
+        ("established_from", "{}以后成立"),
+        ("established_to", "{}以前成立"),
+    )
     sentences.extend(template.format(rules[key]) for key, template in bounds if key in rules)
     if rules.get("above_scale") is True:
         sentences.append("为规模以上企业")
     if rules.get("exclude_credit_classes"):
-        sentences.append("信用等级不是" + "、".join(rules["exclude_credit_classes"]) + "类（失信主体不能享受）")
+        sentences.append(
+            "信用等级不是" + "、".join(rules["exclude_credit_classes"]) + "类（失信主体不能享受）"
+        )
     if rules.get("exclude_already_benefited"):
         sentences.append("此前未享受过本条款支持")
     return sentences

@@ -25,7 +25,9 @@ from yingshang.policies.choices import DeliveryMode, PolicyLevel
 from yingshang.policies.models import Clause, PolicyDocument, SearchEntry
 
 _WORD_RE = re.compile(r"[\w\u4e00-\u9fff]+")
-_STOP_WORDS = frozenset(["的", "了", "和", "与", "及", "或", "对", "在", "给予", "按", "为", "是", "有", "等", "政策", "企业"])
+_STOP_WORDS = frozenset(
+    ["的", "了", "和", "与", "及", "或", "对", "在", "给予", "按", "为", "是", "有", "等", "政策", "企业"]
+)
 
 
 @cache
@@ -70,21 +72,29 @@ class SqliteFtsBackend(SearchBackend):
     def replace(self, entries: Sequence[SearchEntry]) -> None:
         self.remove([entry.pk for entry in entries])
         with connection.cursor() as cursor:
-            cursor.executemany("INSERT INTO policies_search_fts(rowid, segmented) VALUES (%s, %s)",
-                               [(entry.pk, entry.segmented) for entry in entries])
+            cursor.executemany(
+                "INSERT INTO policies_search_fts(rowid, segmented) VALUES (%s, %s)",
+                [(entry.pk, entry.segmented) for entry in entries],
+            )
 
     def remove(self, entry_ids: Sequence[int]) -> None:
         if not entry_ids:
             return
         with connection.cursor() as cursor:
-            cursor.executemany("DELETE FROM policies_search_fts WHERE rowid = %s", [(pk,) for pk in entry_ids])
+            cursor.executemany(
+                "DELETE FROM policies_search_fts WHERE rowid = %s", [(pk,) for pk in entry_ids]
+            )
 
     def matching_ids(self, groups: list[list[str]], candidates: Iterable[int]) -> list[int]:
         expression = " AND ".join(
-            "(" + " OR ".join('"' + word.replace('"', "") + '"' for word in group) + ")" for group in groups)
+            "(" + " OR ".join('"' + word.replace('"', "") + '"' for word in group) + ")" for group in groups
+        )
         with connection.cursor() as cursor:
-            cursor.execute("SELECT rowid FROM policies_search_fts WHERE policies_search_fts MATCH %s "
-                           "ORDER BY bm25(policies_search_fts)", [expression])
+            cursor.execute(
+                "SELECT rowid FROM policies_search_fts WHERE policies_search_fts MATCH %s "
+                "ORDER BY bm25(policies_search_fts)",
+                [expression],
+            )
             ranked = [row[0] for row in cursor.fetchall()]
         allowed = set(candidates)
         return [pk for pk in ranked if pk in allowed]
@@ -98,8 +108,9 @@ class PostgresBackend(SearchBackend):
         """Rows are deleted with their SearchEntry."""
 
     def matching_ids(self, groups: list[list[str]], candidates: Iterable[int]) -> list[int]:
-        tsquery = " & ".join("(" + " | ".join("'" + word.replace("'", "") + "'" for word in group) + ")"
-                             for group in groups)
+        tsquery = " & ".join(
+            "(" + " | ".join("'" + word.replace("'", "") + "'" for word in group) + ")" for group in groups
+        )
         candidate_ids = list(candidates)
         if not candidate_ids:
             return []
@@ -107,7 +118,9 @@ class PostgresBackend(SearchBackend):
             cursor.execute(
                 "SELECT id FROM policies_searchentry WHERE to_tsvector('simple', segmented) @@ to_tsquery('simple', %s)"
                 " AND id = ANY(%s) ORDER BY ts_rank(to_tsvector('simple', segmented), to_tsquery('simple', %s)) DESC,"
-                " id", [tsquery, candidate_ids, tsquery])
+                " id",
+                [tsquery, candidate_ids, tsquery],
+            )
             return [row[0] for row in cursor.fetchall()]
 
 
@@ -122,7 +135,9 @@ class LikeBackend(SearchBackend):
 
     def matching_ids(self, groups: list[list[str]], candidates: Iterable[int]) -> list[int]:
         result = []
-        for pk, segmented in SearchEntry.objects.filter(pk__in=list(candidates)).values_list("pk", "segmented"):
+        for pk, segmented in SearchEntry.objects.filter(pk__in=list(candidates)).values_list(
+            "pk", "segmented"
+        ):
             words = set(segmented.split())
             if all(words & set(group) for group in groups):
                 result.append(pk)
@@ -142,16 +157,31 @@ def index_document(document: PolicyDocument) -> int:
     if document.status != "published":
         return 0
     region_code = document.region.code if document.region_id else ""
-    entries = [SearchEntry(document=document, title=document.title,
-                           body=f"{document.title}\n{document.document_number}\n{document.summary}",
-                           segmented=segment_for_index(f"{document.title} {document.issuer} {document.summary}"),
-                           level=document.level, region_code=region_code)]
+    entries = [
+        SearchEntry(
+            document=document,
+            title=document.title,
+            body=f"{document.title}\n{document.document_number}\n{document.summary}",
+            segmented=segment_for_index(f"{document.title} {document.issuer} {document.summary}"),
+            level=document.level,
+            region_code=region_code,
+        )
+    ]
     for clause in document.clauses.filter(review_status="confirmed"):
-        entries.append(SearchEntry(
-            document=document, clause=clause, title=clause.title, body=clause.text,
-            segmented=segment_for_index(f"{clause.title} {clause.text} {' '.join(clause.support_types)}"),
-            topic=clause.topic, support_types=",".join(clause.support_types), level=document.level,
-            delivery_mode=clause.delivery_mode, region_code=region_code))
+        entries.append(
+            SearchEntry(
+                document=document,
+                clause=clause,
+                title=clause.title,
+                body=clause.text,
+                segmented=segment_for_index(f"{clause.title} {clause.text} {' '.join(clause.support_types)}"),
+                topic=clause.topic,
+                support_types=",".join(clause.support_types),
+                level=document.level,
+                delivery_mode=clause.delivery_mode,
+                region_code=region_code,
+            )
+        )
     SearchEntry.objects.bulk_create(entries)
     created = list(SearchEntry.objects.filter(document=document))
     backend().replace(created)
@@ -163,7 +193,7 @@ def highlight(text: str, words: Iterable[str], *, width: int = 80) -> SafeString
     words = sorted({w for w in words if w}, key=len, reverse=True)
     first = min((text.find(w) for w in words if w in text), default=0)
     start = max(0, first - width // 3)
-    piece = text[start:start + width]
+    piece = text[start : start + width]
     escaped = html.escape(piece)
     if words:
         pattern = re.compile("|".join(re.escape(html.escape(w)) for w in words))
@@ -185,8 +215,12 @@ class SearchFilters:
 
     @classmethod
     def from_mapping(cls, data) -> SearchFilters:
-        return cls(**{name: str(data.get(name, "") or "").strip()[:100]
-                      for name in ("q", "topic", "support_type", "level", "delivery_mode")})
+        return cls(
+            **{
+                name: str(data.get(name, "") or "").strip()[:100]
+                for name in ("q", "topic", "support_type", "level", "delivery_mode")
+            }
+        )
 
 
 @dataclass
@@ -220,12 +254,20 @@ def search_policies(filters: SearchFilters, *, limit: int = 50) -> SearchResult:
     if groups:
         ids = backend().matching_ids(groups, entries.values_list("pk", flat=True))
     else:
-        ids = list(entries.filter(clause__isnull=False).order_by("-document__published_on", "pk")
-                   .values_list("pk", flat=True))
-    rows = SearchEntry.objects.filter(pk__in=ids).values_list("pk", "topic", "support_types", "level",
-                                                              "delivery_mode")
-    facet_counts: dict[str, Counter] = {"topic": Counter(), "support_type": Counter(), "level": Counter(),
-                                        "delivery_mode": Counter()}
+        ids = list(
+            entries.filter(clause__isnull=False)
+            .order_by("-document__published_on", "pk")
+            .values_list("pk", flat=True)
+        )
+    rows = SearchEntry.objects.filter(pk__in=ids).values_list(
+        "pk", "topic", "support_types", "level", "delivery_mode"
+    )
+    facet_counts: dict[str, Counter] = {
+        "topic": Counter(),
+        "support_type": Counter(),
+        "level": Counter(),
+        "delivery_mode": Counter(),
+    }
     for _, topic, support_types, level, mode in rows:
         if topic:
             facet_counts["topic"][topic] += 1
@@ -235,11 +277,23 @@ def search_policies(filters: SearchFilters, *, limit: int = 50) -> SearchResult:
         if mode:
             facet_counts["delivery_mode"][mode] += 1
     labels = {"level": dict(PolicyLevel.choices), "delivery_mode": dict(DeliveryMode.choices)}
-    facets = {name: [(value, labels.get(name, {}).get(value, value), count)
-                     for value, count in counter.most_common()] for name, counter in facet_counts.items()}
+    facets = {
+        name: [
+            (value, labels.get(name, {}).get(value, value), count) for value, count in counter.most_common()
+        ]
+        for name, counter in facet_counts.items()
+    }
     page_ids = ids[:limit]
     loaded = SearchEntry.objects.select_related("document", "clause").in_bulk(page_ids)
     words = [word for group in groups for word in group]
-    hits = [SearchHit(entry=loaded[pk], snippet=highlight(loaded[pk].body, words), clause=loaded[pk].clause,
-                      document=loaded[pk].document) for pk in page_ids if pk in loaded]
+    hits = [
+        SearchHit(
+            entry=loaded[pk],
+            snippet=highlight(loaded[pk].body, words),
+            clause=loaded[pk].clause,
+            document=loaded[pk].document,
+        )
+        for pk in page_ids
+        if pk in loaded
+    ]
     return SearchResult(hits=hits, total=len(ids), facets=facets, terms=groups)

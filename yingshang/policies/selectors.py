@@ -54,9 +54,9 @@ def _current(qualifications):
 def benefited_clause_ids(enterprise_ids: Iterable[int]) -> dict[int, set[int]]:
     """Clauses each enterprise has already been approved for (已享受)."""
     result: dict[int, set[int]] = defaultdict(set)
-    rows = PolicyApplication.objects.filter(enterprise_id__in=list(enterprise_ids),
-                                            status=ApplicationStatus.APPROVED).values_list("enterprise_id",
-                                                                                           "clause_id")
+    rows = PolicyApplication.objects.filter(
+        enterprise_id__in=list(enterprise_ids), status=ApplicationStatus.APPROVED
+    ).values_list("enterprise_id", "clause_id")
     for enterprise_id, clause_id in rows:
         result[enterprise_id].add(clause_id)
     return result
@@ -66,30 +66,51 @@ def enterprise_facts(enterprise: Enterprise) -> matching.EnterpriseFacts:
     """Everything the engine may use about one enterprise, with where each fact came from."""
     declaration = EnterpriseDeclaration.objects.filter(enterprise=enterprise).first()
     qualifications = _current(EnterpriseQualification.objects.filter(enterprise=enterprise)).values_list(
-        "qualification_id", "source")
+        "qualification_id", "source"
+    )
     held = dict(qualifications)
     declared = f"企业自报（{declaration.declared_at:%Y-%m-%d}）" if declaration else ""
-    sources = {name: _source(enterprise, name) for name in
-               ("entity_type", "industry_code", "region_code", "established_on", "employees", "revenue_10k",
-                "above_scale", "tags", "credit_class")}
+    sources = {
+        name: _source(enterprise, name)
+        for name in (
+            "entity_type",
+            "industry_code",
+            "region_code",
+            "established_on",
+            "employees",
+            "revenue_10k",
+            "above_scale",
+            "tags",
+            "credit_class",
+        )
+    }
     sources["industry_code"] = _source(enterprise, "industry")
     sources["region_code"] = _source(enterprise, "region")
-    sources["size"] = f"按工信部联企业〔2011〕300号划型：{enterprise.size_reason}" if enterprise.size_reason else \
-        "经营主体库（规模划型）"
+    sources["size"] = (
+        f"按工信部联企业〔2011〕300号划型：{enterprise.size_reason}"
+        if enterprise.size_reason
+        else "经营主体库（规模划型）"
+    )
     sources["qualifications"] = "、".join(sorted({s for s in held.values() if s})) or "经营主体库（资质名单）"
     sources["rd_ratio"] = declared
     sources["tax_paid_10k"] = declared
     sources["credit_class"] = _source(enterprise, "credit_class", "信用分级分类监管结果")
     return matching.EnterpriseFacts(
-        enterprise_id=enterprise.pk, entity_type=enterprise.entity_type, industry_code=enterprise.industry_id,
+        enterprise_id=enterprise.pk,
+        entity_type=enterprise.entity_type,
+        industry_code=enterprise.industry_id,
         industry_section=enterprise.industry_section or None,
         region_code=enterprise.region.code if enterprise.region_id else None,
         zone_code=enterprise.zone.code if enterprise.zone_id else None,
-        size=enterprise.size if enterprise.size != "unknown" else None, established_on=enterprise.established_on,
-        employees=enterprise.employees, revenue_10k=_float(enterprise.revenue_10k),
+        size=enterprise.size if enterprise.size != "unknown" else None,
+        established_on=enterprise.established_on,
+        employees=enterprise.employees,
+        revenue_10k=_float(enterprise.revenue_10k),
         rd_ratio=_float(declaration.rd_ratio) if declaration else None,
         tax_paid_10k=_float(declaration.tax_paid_10k) if declaration else None,
-        above_scale=enterprise.above_scale, qualifications=frozenset(held), tags=frozenset(enterprise.tags or []),
+        above_scale=enterprise.above_scale,
+        qualifications=frozenset(held),
+        tags=frozenset(enterprise.tags or []),
         credit_class=enterprise.credit_class or "",
         benefited_clause_ids=frozenset(benefited_clause_ids([enterprise.pk]).get(enterprise.pk, set())),
         sources=sources,
@@ -121,13 +142,45 @@ def load_fact_table(enterprise_ids: Iterable[int] | None = None) -> matching.Fac
     if enterprise_ids is not None:
         enterprises = enterprises.filter(pk__in=list(enterprise_ids))
     region_codes = dict(Region.objects.values_list("pk", "code"))
-    rows = _fetch_all(enterprises.order_by("pk").annotate(
-        founded_text=Cast("established_on", CharField()), revenue_float=Cast("revenue_10k", FloatField()),
-        above_int=Cast("above_scale", IntegerField()), tags_text=Cast("tags", TextField()),
-    ).values_list("pk", "entity_type", "industry_id", "industry_section", "region_id", "zone_id", "size",
-                  "founded_text", "employees", "revenue_float", "above_int", "tags_text", "credit_class"))
-    (ids, entity_types, industries, sections, regions, zones, sizes, founded, employees, revenue, above, tags,
-     credit) = zip(*rows, strict=True) if rows else ((),) * 13
+    rows = _fetch_all(
+        enterprises.order_by("pk")
+        .annotate(
+            founded_text=Cast("established_on", CharField()),
+            revenue_float=Cast("revenue_10k", FloatField()),
+            above_int=Cast("above_scale", IntegerField()),
+            tags_text=Cast("tags", TextField()),
+        )
+        .values_list(
+            "pk",
+            "entity_type",
+            "industry_id",
+            "industry_section",
+            "region_id",
+            "zone_id",
+            "size",
+            "founded_text",
+            "employees",
+            "revenue_float",
+            "above_int",
+            "tags_text",
+            "credit_class",
+        )
+    )
+    (
+        ids,
+        entity_types,
+        industries,
+        sections,
+        regions,
+        zones,
+        sizes,
+        founded,
+        employees,
+        revenue,
+        above,
+        tags,
+        credit,
+    ) = zip(*rows, strict=True) if rows else ((),) * 13
     decoded: dict[str | None, tuple] = {}
 
     def tag_key(text: str | None) -> tuple:
@@ -137,33 +190,51 @@ def load_fact_table(enterprise_ids: Iterable[int] | None = None) -> matching.Fac
         return decoded[text]
 
     qualifications = _current(EnterpriseQualification.objects.filter(enterprise__in=enterprises)).values_list(
-        "enterprise_id", "qualification_id")
+        "enterprise_id", "qualification_id"
+    )
     declarations = EnterpriseDeclaration.objects.filter(enterprise__in=enterprises).values_list(
-        "enterprise_id", Cast("rd_ratio", FloatField()), Cast("tax_paid_10k", FloatField()))
-    benefited = PolicyApplication.objects.filter(enterprise__in=enterprises, status=ApplicationStatus.APPROVED
-                                                 ).values_list("enterprise_id", "clause_id")
+        "enterprise_id", Cast("rd_ratio", FloatField()), Cast("tax_paid_10k", FloatField())
+    )
+    benefited = PolicyApplication.objects.filter(
+        enterprise__in=enterprises, status=ApplicationStatus.APPROVED
+    ).values_list("enterprise_id", "clause_id")
     return matching.encode_columns(
-        ids=ids, entity_types=entity_types, industry_codes=industries,
+        ids=ids,
+        entity_types=entity_types,
+        industry_codes=industries,
         industry_sections=[section or None for section in sections],
-        region_codes=[region_codes.get(pk) for pk in regions], zone_codes=[region_codes.get(pk) for pk in zones],
-        sizes=sizes, founded=founded, employees=employees, revenue_10k=revenue,
-        above_scale=above, tags=[tag_key(text) for text in tags], credit_classes=[c or "" for c in credit],
-        qualifications=_fetch_all(qualifications), declarations=_fetch_all(declarations),
-        benefited=_fetch_all(benefited))
+        region_codes=[region_codes.get(pk) for pk in regions],
+        zone_codes=[region_codes.get(pk) for pk in zones],
+        sizes=sizes,
+        founded=founded,
+        employees=employees,
+        revenue_10k=revenue,
+        above_scale=above,
+        tags=[tag_key(text) for text in tags],
+        credit_classes=[c or "" for c in credit],
+        qualifications=_fetch_all(qualifications),
+        declarations=_fetch_all(declarations),
+        benefited=_fetch_all(benefited),
+    )
 
 
 def rule_names() -> dict[str, dict[str, str]]:
     """Code → Chinese name for qualifications, regions and industries, to explain rules in words."""
     industries = dict(Industry.objects.filter(level__in=("section", "division")).values_list("code", "name"))
-    return {"qualifications": dict(QualificationType.objects.values_list("code", "name")),
-            "regions": dict(Region.objects.values_list("code", "name")),
-            "industries": {code: f"{name}" for code, name in industries.items()}}
+    return {
+        "qualifications": dict(QualificationType.objects.values_list("code", "name")),
+        "regions": dict(Region.objects.values_list("code", "name")),
+        "industries": {code: f"{name}" for code, name in industries.items()},
+    }
 
 
 def active_clauses() -> list[Clause]:
     """Confirmed clauses of published documents, with their benefits (what enterprises are matched against)."""
-    return list(Clause.objects.active().select_related("document", "handling_department")
-                .prefetch_related(Prefetch("benefits", queryset=Benefit.objects.order_by("id"))))
+    return list(
+        Clause.objects.active()
+        .select_related("document", "handling_department")
+        .prefetch_related(Prefetch("benefits", queryset=Benefit.objects.order_by("id")))
+    )
 
 
 @dataclass(frozen=True)
@@ -172,8 +243,13 @@ class LiveMatch:
     result: matching.MatchResult
 
 
-def live_matches(facts: matching.EnterpriseFacts, *, today: dt.date, clauses: list[Clause] | None = None,
-                 names: dict | None = None) -> list[LiveMatch]:
+def live_matches(
+    facts: matching.EnterpriseFacts,
+    *,
+    today: dt.date,
+    clauses: list[Clause] | None = None,
+    names: dict | None = None,
+) -> list[LiveMatch]:
     """One enterprise (or a visitor's answers) against every active clause: met first, then unknown.
 
     Two passes: a fast status check for every clause, then full explanations only for clauses that are met or
@@ -187,8 +263,9 @@ def live_matches(facts: matching.EnterpriseFacts, *, today: dt.date, clauses: li
         if matching.quick_status(clause.rules, facts, today=today, clause_id=clause.pk) == matching.NOT_MET:
             result = matching.MatchResult(matching.NOT_MET, (), clause._estimated_max_yuan)
         else:
-            result = matching.evaluate_clause(clause.rules, benefits, facts, today=today, clause_id=clause.pk,
-                                              names=names)
+            result = matching.evaluate_clause(
+                clause.rules, benefits, facts, today=today, clause_id=clause.pk, names=names
+            )
         results.append(LiveMatch(clause, result))
     order = {matching.MET: 0, matching.UNKNOWN: 1, matching.NOT_MET: 2}
     results.sort(key=lambda m: (order[m.result.status], -(m.result.estimated_max_yuan or 0), m.clause.id))
@@ -205,8 +282,9 @@ def benefit_dicts(clause: Clause) -> list[dict]:
     return cached
 
 
-def explain_matches(enterprise: Enterprise, matches: Iterable[PolicyMatch], *, today: dt.date,
-                    names: dict | None = None) -> list[tuple[PolicyMatch, matching.MatchResult]]:
+def explain_matches(
+    enterprise: Enterprise, matches: Iterable[PolicyMatch], *, today: dt.date, names: dict | None = None
+) -> list[tuple[PolicyMatch, matching.MatchResult]]:
     """Stored matches of one enterprise with each condition explained from its current facts (computed on read).
 
     A stored row holds the decision (status, amount); the explanation is the per-pair engine's, so a page reads
@@ -217,11 +295,24 @@ def explain_matches(enterprise: Enterprise, matches: Iterable[PolicyMatch], *, t
         return []
     facts = enterprise_facts(enterprise)
     names = rule_names() if names is None else names
-    return [(match, matching.evaluate_clause(match.clause.rules, benefit_dicts(match.clause), facts, today=today,
-                                             clause_id=match.clause_id, names=names)) for match in matches]
+    return [
+        (
+            match,
+            matching.evaluate_clause(
+                match.clause.rules,
+                benefit_dicts(match.clause),
+                facts,
+                today=today,
+                clause_id=match.clause_id,
+                names=names,
+            ),
+        )
+        for match in matches
+    ]
 
 
 # -- ledger (兑现台账) and evaluation (评估) -------------------------------------------------------------
+
 
 def ledger_totals(disbursements) -> dict[str, list[dict]]:
     """Totals of approved/instructed/paid amounts by policy, department, county and industry section."""
@@ -233,11 +324,24 @@ def ledger_totals(disbursements) -> dict[str, list[dict]]:
     }
     result: dict[str, list[dict]] = {}
     for label, fields in groupings.items():
-        rows = (disbursements.values(*fields).annotate(
-            count=Count("pk"), total=Sum("amount_yuan"),
-            paid=Sum("amount_yuan", filter=Q(status=DisbursementStatus.PAID))).order_by("-total"))
-        result[label] = [{"name": row[fields[0]] or "未登记", "count": row["count"], "total": row["total"] or 0,
-                          "paid": row["paid"] or 0} for row in rows]
+        rows = (
+            disbursements.values(*fields)
+            .annotate(
+                count=Count("pk"),
+                total=Sum("amount_yuan"),
+                paid=Sum("amount_yuan", filter=Q(status=DisbursementStatus.PAID)),
+            )
+            .order_by("-total")
+        )
+        result[label] = [
+            {
+                "name": row[fields[0]] or "未登记",
+                "count": row["count"],
+                "total": row["total"] or 0,
+                "paid": row["paid"] or 0,
+            }
+            for row in rows
+        ]
     return result
 
 
@@ -274,7 +378,9 @@ def _appeal_pain_points(document_ids) -> dict[int, list[tuple[str, int]]]:
     """Appeals (诉求) tagged to the documents' clauses, by category — the pain points (兑现难, 条件不清…)."""
     from yingshang.appeals.selectors import policy_pain_points_for_clauses
 
-    clause_document = dict(Clause.objects.filter(document_id__in=document_ids).values_list("pk", "document_id"))
+    clause_document = dict(
+        Clause.objects.filter(document_id__in=document_ids).values_list("pk", "document_id")
+    )
     merged: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for clause_id, rows in policy_pain_points_for_clauses(clause_document).items():
         for category, count in rows:
@@ -286,24 +392,43 @@ def evaluation(documents, *, today: dt.date) -> tuple[list[PolicyFigures], dict]
     """Per-policy figures of the chain: eligible, applied, approved, paid, time to payment, ratings, flags."""
     documents = list(documents)
     ids = [d.pk for d in documents]
-    clause_counts = dict(Clause.objects.filter(document_id__in=ids).values("document_id")
-                         .annotate(n=Count("pk")).values_list("document_id", "n"))
-    eligible = dict(PolicyMatch.objects.filter(clause__document_id__in=ids, status="met")
-                    .values("clause__document_id").annotate(n=Count("enterprise_id", distinct=True))
-                    .values_list("clause__document_id", "n"))
+    clause_counts = dict(
+        Clause.objects.filter(document_id__in=ids)
+        .values("document_id")
+        .annotate(n=Count("pk"))
+        .values_list("document_id", "n")
+    )
+    eligible = dict(
+        PolicyMatch.objects.filter(clause__document_id__in=ids, status="met")
+        .values("clause__document_id")
+        .annotate(n=Count("enterprise_id", distinct=True))
+        .values_list("clause__document_id", "n")
+    )
     applications = PolicyApplication.objects.filter(clause__document_id__in=ids)
-    app_counts = dict(applications.values("clause__document_id").annotate(n=Count("pk"))
-                      .values_list("clause__document_id", "n"))
-    approved = dict(applications.filter(status=ApplicationStatus.APPROVED).values("clause__document_id")
-                    .annotate(n=Count("pk")).values_list("clause__document_id", "n"))
-    beneficiaries = dict(applications.filter(status=ApplicationStatus.APPROVED).values("clause__document_id")
-                         .annotate(n=Count("enterprise_id", distinct=True))
-                         .values_list("clause__document_id", "n"))
+    app_counts = dict(
+        applications.values("clause__document_id")
+        .annotate(n=Count("pk"))
+        .values_list("clause__document_id", "n")
+    )
+    approved = dict(
+        applications.filter(status=ApplicationStatus.APPROVED)
+        .values("clause__document_id")
+        .annotate(n=Count("pk"))
+        .values_list("clause__document_id", "n")
+    )
+    beneficiaries = dict(
+        applications.filter(status=ApplicationStatus.APPROVED)
+        .values("clause__document_id")
+        .annotate(n=Count("enterprise_id", distinct=True))
+        .values_list("clause__document_id", "n")
+    )
     money: dict[int, dict[str, int]] = defaultdict(lambda: {"paid": 0, "approved": 0})
     days: dict[int, list[float]] = defaultdict(list)
     for document_id, amount, status, submitted, paid in Disbursement.objects.filter(
-            application__clause__document_id__in=ids).values_list(
-            "application__clause__document_id", "amount_yuan", "status", "application__submitted_at", "paid_at"):
+        application__clause__document_id__in=ids
+    ).values_list(
+        "application__clause__document_id", "amount_yuan", "status", "application__submitted_at", "paid_at"
+    ):
         money[document_id]["approved"] += amount
         if status == DisbursementStatus.PAID and paid:
             money[document_id]["paid"] += amount
@@ -322,8 +447,11 @@ def evaluation(documents, *, today: dt.date) -> tuple[list[PolicyFigures], dict]
         medians = sorted(days[document.pk])
         median = medians[len(medians) // 2] if medians else None
         flags = []
-        if document.status == DocumentStatus.PUBLISHED and document.expires_on and \
-                document.expires_on <= today + dt.timedelta(days=60):
+        if (
+            document.status == DocumentStatus.PUBLISHED
+            and document.expires_on
+            and document.expires_on <= today + dt.timedelta(days=60)
+        ):
             flags.append(f"将于{document.expires_on:%Y-%m-%d}到期")
         if document.status == DocumentStatus.PUBLISHED and not app_counts.get(document.pk):
             flags.append("发布后无人申报")
@@ -332,17 +460,28 @@ def evaluation(documents, *, today: dt.date) -> tuple[list[PolicyFigures], dict]
         if pain_points.get(document.pk):
             flags.append(f"企业诉求 {sum(n for _, n in pain_points[document.pk])} 件")
         eligible_count = eligible.get(document.pk, 0)
-        figures.append(PolicyFigures(
-            document=document, clauses=clause_counts.get(document.pk, 0), eligible=eligible_count,
-            applications=app_counts.get(document.pk, 0), approved=approved.get(document.pk, 0),
-            paid_yuan=money[document.pk]["paid"], approved_yuan=money[document.pk]["approved"],
-            budget_yuan=document.budget_yuan, beneficiaries=beneficiaries.get(document.pk, 0),
-            uptake_percent=round(100 * beneficiaries.get(document.pk, 0) / eligible_count, 1)
-            if eligible_count else None,
-            median_days_to_payment=round(median, 1) if median is not None else None,
-            rating_raw=round(total / count, 2) if count else None, rating_count=count,
-            rating_adjusted=round(bayesian_average(total, count, prior_mean=prior), 2) if count else None,
-            flags=flags, pain_points=pain_points.get(document.pk, [])))
+        figures.append(
+            PolicyFigures(
+                document=document,
+                clauses=clause_counts.get(document.pk, 0),
+                eligible=eligible_count,
+                applications=app_counts.get(document.pk, 0),
+                approved=approved.get(document.pk, 0),
+                paid_yuan=money[document.pk]["paid"],
+                approved_yuan=money[document.pk]["approved"],
+                budget_yuan=document.budget_yuan,
+                beneficiaries=beneficiaries.get(document.pk, 0),
+                uptake_percent=round(100 * beneficiaries.get(document.pk, 0) / eligible_count, 1)
+                if eligible_count
+                else None,
+                median_days_to_payment=round(median, 1) if median is not None else None,
+                rating_raw=round(total / count, 2) if count else None,
+                rating_count=count,
+                rating_adjusted=round(bayesian_average(total, count, prior_mean=prior), 2) if count else None,
+                flags=flags,
+                pain_points=pain_points.get(document.pk, []),
+            )
+        )
     summary = {
         "documents": len(documents),
         "applications": sum(app_counts.values()),

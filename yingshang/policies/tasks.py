@@ -14,8 +14,12 @@ from yingshang.policies.models import Clause
 @task()
 def push_document_matches(*, document_id: int) -> dict:
     """After publication: re-match every enterprise against the document's clauses and notify the matched."""
-    clauses = list(Clause.objects.active().filter(document_id=document_id).select_related("document")
-                   .prefetch_related("benefits"))
+    clauses = list(
+        Clause.objects.active()
+        .filter(document_id=document_id)
+        .select_related("document")
+        .prefetch_related("benefits")
+    )
     if not clauses:
         return {"met": 0, "unknown": 0, "pushed": 0}
     return services.refresh_clause_matches(clauses, now=timezone.now())
@@ -24,7 +28,9 @@ def push_document_matches(*, document_id: int) -> dict:
 @task()
 def rematch_enterprise(*, enterprise_id: int) -> dict:
     """After an enterprise's profile changed: recompute its matches and notify new ones."""
-    enterprise = Enterprise.objects.select_related("region", "zone", "industry").filter(pk=enterprise_id).first()
+    enterprise = (
+        Enterprise.objects.select_related("region", "zone", "industry").filter(pk=enterprise_id).first()
+    )
     if enterprise is None:
         return {}
     return services.refresh_enterprise_matches(enterprise, now=timezone.now())

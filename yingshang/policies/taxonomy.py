@@ -14,8 +14,11 @@ SUPPORT_TYPES: tuple[str, ...] = vocab.SUPPORT_TYPES
 CHARACTERISTIC_INDUSTRIES: tuple[str, ...] = ("玉米制种", "肉牛", "特色农产品加工", "新能源", "文化旅游")
 SIZES: dict[str, str] = {"large": "大型", "medium": "中型", "small": "小型", "micro": "微型"}
 # Enterprise life-cycle stage (发展阶段) by age in years: label → (min, max) inclusive-exclusive.
-STAGES: dict[str, tuple[float, float]] = {"初创期（3年内）": (0, 3), "成长期（3–10年）": (3, 10),
-                                          "成熟期（10年以上）": (10, 1000)}
+STAGES: dict[str, tuple[float, float]] = {
+    "初创期（3年内）": (0, 3),
+    "成长期（3–10年）": (3, 10),
+    "成熟期（10年以上）": (10, 1000),
+}
 
 # Extractor qualification name → QualificationType code (enterprises.services.QUALIFICATION_TYPES).
 QUALIFICATION_CODES: dict[str, str] = {
@@ -70,13 +73,29 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
 )
 
 # Words the segmenter must keep whole (domain dictionary).
-DOMAIN_WORDS: tuple[str, ...] = tuple(dict.fromkeys(
-    [word for group in SYNONYM_GROUPS for word in group]
-    + list(QUALIFICATION_CODES) + list(CHARACTERISTIC_INDUSTRIES)
-    + ["即申即享", "申报制", "容缺受理", "承诺制", "一次性奖励", "金牌导办", "政策兑现", "研发费用加计扣除",
-       "稳岗返还", "创业担保贷款", "首台套", "技术改造", "张掖经开区"]
-    + list(vocab.PLACE_NAMES)
-))
+DOMAIN_WORDS: tuple[str, ...] = tuple(
+    dict.fromkeys(
+        [word for group in SYNONYM_GROUPS for word in group]
+        + list(QUALIFICATION_CODES)
+        + list(CHARACTERISTIC_INDUSTRIES)
+        + [
+            "即申即享",
+            "申报制",
+            "容缺受理",
+            "承诺制",
+            "一次性奖励",
+            "金牌导办",
+            "政策兑现",
+            "研发费用加计扣除",
+            "稳岗返还",
+            "创业担保贷款",
+            "首台套",
+            "技术改造",
+            "张掖经开区",
+        ]
+        + list(vocab.PLACE_NAMES)
+    )
+)
 
 
 def synonyms_of(word: str) -> list[str]:

@@ -6,335 +6,857 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
-        ('enterprises', '0001_initial'),
+        ("core", "0001_initial"),
+        ("enterprises", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Clause',
+            name="Clause",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='顺序')),
-                ('number', models.CharField(blank=True, max_length=30, verbose_name='条号')),
-                ('section', models.CharField(blank=True, max_length=200, verbose_name='所属章节')),
-                ('title', models.CharField(max_length=200, verbose_name='条款名称')),
-                ('text', models.TextField(verbose_name='原文')),
-                ('topic', models.CharField(blank=True, db_index=True, max_length=20, verbose_name='主题')),
-                ('support_types', models.JSONField(blank=True, default=list, verbose_name='支持方式')),
-                ('rules', models.JSONField(blank=True, default=dict, verbose_name='申报条件（结构化）')),
-                ('rules_version', models.PositiveIntegerField(default=1, verbose_name='条件版本')),
-                ('extraction', models.JSONField(blank=True, default=dict, verbose_name='机器解读结果')),
-                ('review_status', models.CharField(choices=[('pending', '待确认'), ('confirmed', '已确认')], default='pending', max_length=10, verbose_name='人工确认')),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='确认时间')),
-                ('delivery_mode', models.CharField(choices=[('application', '申报制'), ('automatic', '免申即享'), ('instant', '即申即享')], default='application', max_length=12, verbose_name='兑现方式')),
-                ('application_opens_on', models.DateField(blank=True, null=True, verbose_name='申报开始')),
-                ('application_closes_on', models.DateField(blank=True, null=True, verbose_name='申报截止')),
-                ('materials', models.JSONField(blank=True, default=list, help_text='[{"name": "营业执照", "required": true}]', verbose_name='申报材料')),
-                ('contact', models.CharField(blank=True, max_length=100, verbose_name='咨询电话')),
-                ('service_days', models.PositiveIntegerField(blank=True, null=True, verbose_name='承诺办理时限（工作日）')),
-                ('allows_missing_materials', models.BooleanField(default=True, verbose_name='容缺受理')),
-                ('allows_commitment', models.BooleanField(default=False, verbose_name='承诺制')),
-                ('handling_department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.department', verbose_name='受理部门')),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="顺序")),
+                ("number", models.CharField(blank=True, max_length=30, verbose_name="条号")),
+                ("section", models.CharField(blank=True, max_length=200, verbose_name="所属章节")),
+                ("title", models.CharField(max_length=200, verbose_name="条款名称")),
+                ("text", models.TextField(verbose_name="原文")),
+                ("topic", models.CharField(blank=True, db_index=True, max_length=20, verbose_name="主题")),
+                ("support_types", models.JSONField(blank=True, default=list, verbose_name="支持方式")),
+                ("rules", models.JSONField(blank=True, default=dict, verbose_name="申报条件（结构化）")),
+                ("rules_version", models.PositiveIntegerField(default=1, verbose_name="条件版本")),
+                ("extraction", models.JSONField(blank=True, default=dict, verbose_name="机器解读结果")),
+                (
+                    "review_status",
+                    models.CharField(
+                        choices=[("pending", "待确认"), ("confirmed", "已确认")],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="人工确认",
+                    ),
+                ),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True, verbose_name="确认时间")),
+                (
+                    "delivery_mode",
+                    models.CharField(
+                        choices=[
+                            ("application", "申报制"),
+                            ("automatic", "免申即享"),
+                            ("instant", "即申即享"),
+                        ],
+                        default="application",
+                        max_length=12,
+                        verbose_name="兑现方式",
+                    ),
+                ),
+                ("application_opens_on", models.DateField(blank=True, null=True, verbose_name="申报开始")),
+                ("application_closes_on", models.DateField(blank=True, null=True, verbose_name="申报截止")),
+                (
+                    "materials",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text='[{"name": "营业执照", "required": true}]',
+                        verbose_name="申报材料",
+                    ),
+                ),
+                ("contact", models.CharField(blank=True, max_length=100, verbose_name="咨询电话")),
+                (
+                    "service_days",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="承诺办理时限（工作日）"),
+                ),
+                ("allows_missing_materials", models.BooleanField(default=True, verbose_name="容缺受理")),
+                ("allows_commitment", models.BooleanField(default=False, verbose_name="承诺制")),
+                (
+                    "handling_department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.department",
+                        verbose_name="受理部门",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '政策条款',
-                'verbose_name_plural': '政策条款',
-                'ordering': ['document', 'position', 'id'],
+                "verbose_name": "政策条款",
+                "verbose_name_plural": "政策条款",
+                "ordering": ["document", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Benefit',
+            name="Benefit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('benefit_type', models.CharField(choices=[('award', '一次性奖励'), ('subsidy', '补贴'), ('interest', '贷款贴息'), ('tax', '税费减免'), ('guarantee', '融资担保'), ('land', '用地'), ('talent', '人才'), ('service', '服务'), ('other', '其他')], max_length=12, verbose_name='支持方式')),
-                ('description', models.CharField(blank=True, max_length=300, verbose_name='说明')),
-                ('max_amount_yuan', models.BigIntegerField(blank=True, null=True, verbose_name='最高金额（元）')),
-                ('ratio', models.FloatField(blank=True, null=True, verbose_name='比例')),
-                ('cap_yuan', models.BigIntegerField(blank=True, null=True, verbose_name='封顶（元）')),
-                ('per_year_limit_yuan', models.BigIntegerField(blank=True, null=True, verbose_name='每年上限（元）')),
-                ('clause', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='benefits', to='policies.clause')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "benefit_type",
+                    models.CharField(
+                        choices=[
+                            ("award", "一次性奖励"),
+                            ("subsidy", "补贴"),
+                            ("interest", "贷款贴息"),
+                            ("tax", "税费减免"),
+                            ("guarantee", "融资担保"),
+                            ("land", "用地"),
+                            ("talent", "人才"),
+                            ("service", "服务"),
+                            ("other", "其他"),
+                        ],
+                        max_length=12,
+                        verbose_name="支持方式",
+                    ),
+                ),
+                ("description", models.CharField(blank=True, max_length=300, verbose_name="说明")),
+                (
+                    "max_amount_yuan",
+                    models.BigIntegerField(blank=True, null=True, verbose_name="最高金额（元）"),
+                ),
+                ("ratio", models.FloatField(blank=True, null=True, verbose_name="比例")),
+                ("cap_yuan", models.BigIntegerField(blank=True, null=True, verbose_name="封顶（元）")),
+                (
+                    "per_year_limit_yuan",
+                    models.BigIntegerField(blank=True, null=True, verbose_name="每年上限（元）"),
+                ),
+                (
+                    "clause",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="benefits",
+                        to="policies.clause",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '兑现内容',
-                'verbose_name_plural': '兑现内容',
-                'ordering': ['clause', 'id'],
+                "verbose_name": "兑现内容",
+                "verbose_name_plural": "兑现内容",
+                "ordering": ["clause", "id"],
             },
         ),
         migrations.CreateModel(
-            name='EnterpriseDeclaration',
+            name="EnterpriseDeclaration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rd_ratio', models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True, verbose_name='研发费用占营业收入比例（%）')),
-                ('tax_paid_10k', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='上年纳税额（万元）')),
-                ('declared_at', models.DateTimeField(auto_now=True, verbose_name='填报时间')),
-                ('declared_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('enterprise', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='policy_declaration', to='enterprises.enterprise')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "rd_ratio",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=6,
+                        null=True,
+                        verbose_name="研发费用占营业收入比例（%）",
+                    ),
+                ),
+                (
+                    "tax_paid_10k",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="上年纳税额（万元）",
+                    ),
+                ),
+                ("declared_at", models.DateTimeField(auto_now=True, verbose_name="填报时间")),
+                (
+                    "declared_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="policy_declaration",
+                        to="enterprises.enterprise",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '企业自报信息',
-                'verbose_name_plural': '企业自报信息',
+                "verbose_name": "企业自报信息",
+                "verbose_name_plural": "企业自报信息",
             },
         ),
         migrations.CreateModel(
-            name='GuideAssignment',
+            name="GuideAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('assigned_at', models.DateTimeField(verbose_name='指派时间')),
-                ('ended_at', models.DateTimeField(blank=True, null=True, verbose_name='结束时间')),
-                ('assigned_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='policy_guides', to='enterprises.enterprise')),
-                ('guide', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='guided_enterprises', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("assigned_at", models.DateTimeField(verbose_name="指派时间")),
+                ("ended_at", models.DateTimeField(blank=True, null=True, verbose_name="结束时间")),
+                (
+                    "assigned_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="policy_guides",
+                        to="enterprises.enterprise",
+                    ),
+                ),
+                (
+                    "guide",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="guided_enterprises",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '金牌导办',
-                'verbose_name_plural': '金牌导办',
+                "verbose_name": "金牌导办",
+                "verbose_name_plural": "金牌导办",
             },
         ),
         migrations.CreateModel(
-            name='GuideContact',
+            name="GuideContact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(verbose_name='时间')),
-                ('channel', models.CharField(choices=[('phone', '电话'), ('visit', '上门走访'), ('online', '线上'), ('meeting', '座谈')], max_length=10, verbose_name='方式')),
-                ('note', models.CharField(max_length=500, verbose_name='内容')),
-                ('assignment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='policies.guideassignment')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(verbose_name="时间")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("phone", "电话"),
+                            ("visit", "上门走访"),
+                            ("online", "线上"),
+                            ("meeting", "座谈"),
+                        ],
+                        max_length=10,
+                        verbose_name="方式",
+                    ),
+                ),
+                ("note", models.CharField(max_length=500, verbose_name="内容")),
+                (
+                    "assignment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="policies.guideassignment",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '导办联系记录',
-                'verbose_name_plural': '导办联系记录',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "导办联系记录",
+                "verbose_name_plural": "导办联系记录",
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PolicyApplication',
+            name="PolicyApplication",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('tracking_number', models.CharField(max_length=30, unique=True, verbose_name='受理编号')),
-                ('channel', models.CharField(choices=[('applied', '企业申报'), ('confirmed', '免申即享·意愿确认')], default='applied', max_length=10, verbose_name='渠道')),
-                ('status', models.CharField(choices=[('submitted', '已提交'), ('under_review', '审核中'), ('returned', '退回补正'), ('approved', '审核通过'), ('rejected', '未通过'), ('withdrawn', '已撤回')], db_index=True, default='submitted', max_length=14, verbose_name='状态')),
-                ('year', models.PositiveIntegerField(verbose_name='申报年度')),
-                ('prefill', models.JSONField(default=dict, verbose_name='登记信息（只读）')),
-                ('answers', models.JSONField(blank=True, default=dict, verbose_name='企业填写')),
-                ('requested_yuan', models.BigIntegerField(blank=True, null=True, verbose_name='申请金额（元）')),
-                ('approved_yuan', models.BigIntegerField(blank=True, null=True, verbose_name='核定金额（元）')),
-                ('commitment', models.BooleanField(default=False, verbose_name='承诺制')),
-                ('missing_materials', models.JSONField(blank=True, default=list, verbose_name='容缺材料')),
-                ('promised_on', models.DateField(blank=True, null=True, verbose_name='承诺补齐日期')),
-                ('decision_reason', models.CharField(blank=True, max_length=500, verbose_name='审核意见')),
-                ('submitted_at', models.DateTimeField(verbose_name='提交时间')),
-                ('due_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='审核期限')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='办结时间')),
-                ('clause', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='policies.clause')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='policy_applications', to='enterprises.enterprise')),
-                ('submitted_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("tracking_number", models.CharField(max_length=30, unique=True, verbose_name="受理编号")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("applied", "企业申报"), ("confirmed", "免申即享·意愿确认")],
+                        default="applied",
+                        max_length=10,
+                        verbose_name="渠道",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "已提交"),
+                            ("under_review", "审核中"),
+                            ("returned", "退回补正"),
+                            ("approved", "审核通过"),
+                            ("rejected", "未通过"),
+                            ("withdrawn", "已撤回"),
+                        ],
+                        db_index=True,
+                        default="submitted",
+                        max_length=14,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("year", models.PositiveIntegerField(verbose_name="申报年度")),
+                ("prefill", models.JSONField(default=dict, verbose_name="登记信息（只读）")),
+                ("answers", models.JSONField(blank=True, default=dict, verbose_name="企业填写")),
+                (
+                    "requested_yuan",
+                    models.BigIntegerField(blank=True, null=True, verbose_name="申请金额（元）"),
+                ),
+                (
+                    "approved_yuan",
+                    models.BigIntegerField(blank=True, null=True, verbose_name="核定金额（元）"),
+                ),
+                ("commitment", models.BooleanField(default=False, verbose_name="承诺制")),
+                ("missing_materials", models.JSONField(blank=True, default=list, verbose_name="容缺材料")),
+                ("promised_on", models.DateField(blank=True, null=True, verbose_name="承诺补齐日期")),
+                ("decision_reason", models.CharField(blank=True, max_length=500, verbose_name="审核意见")),
+                ("submitted_at", models.DateTimeField(verbose_name="提交时间")),
+                (
+                    "due_at",
+                    models.DateTimeField(blank=True, db_index=True, null=True, verbose_name="审核期限"),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="办结时间")),
+                (
+                    "clause",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to="policies.clause",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="policy_applications",
+                        to="enterprises.enterprise",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '政策申报',
-                'verbose_name_plural': '政策申报',
-                'ordering': ['-submitted_at', '-id'],
+                "verbose_name": "政策申报",
+                "verbose_name_plural": "政策申报",
+                "ordering": ["-submitted_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Disbursement',
+            name="Disbursement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount_yuan', models.BigIntegerField(verbose_name='金额（元）')),
-                ('status', models.CharField(choices=[('approved', '已批准待拨付'), ('instructed', '已下达拨付指令'), ('paid', '已到账')], db_index=True, default='approved', max_length=12, verbose_name='状态')),
-                ('approved_at', models.DateTimeField(verbose_name='批准时间')),
-                ('expected_instructed_on', models.DateField(blank=True, null=True, verbose_name='预计下达拨付指令')),
-                ('instructed_at', models.DateTimeField(blank=True, null=True, verbose_name='下达拨付指令时间')),
-                ('expected_paid_on', models.DateField(blank=True, null=True, verbose_name='预计到账')),
-                ('paid_at', models.DateTimeField(blank=True, null=True, verbose_name='到账时间')),
-                ('voucher', models.CharField(blank=True, max_length=100, verbose_name='凭证号')),
-                ('application', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='disbursement', to='policies.policyapplication')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("amount_yuan", models.BigIntegerField(verbose_name="金额（元）")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("approved", "已批准待拨付"),
+                            ("instructed", "已下达拨付指令"),
+                            ("paid", "已到账"),
+                        ],
+                        db_index=True,
+                        default="approved",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("approved_at", models.DateTimeField(verbose_name="批准时间")),
+                (
+                    "expected_instructed_on",
+                    models.DateField(blank=True, null=True, verbose_name="预计下达拨付指令"),
+                ),
+                (
+                    "instructed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="下达拨付指令时间"),
+                ),
+                ("expected_paid_on", models.DateField(blank=True, null=True, verbose_name="预计到账")),
+                ("paid_at", models.DateTimeField(blank=True, null=True, verbose_name="到账时间")),
+                ("voucher", models.CharField(blank=True, max_length=100, verbose_name="凭证号")),
+                (
+                    "application",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="disbursement",
+                        to="policies.policyapplication",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '兑现台账',
-                'verbose_name_plural': '兑现台账',
-                'ordering': ['-approved_at', '-id'],
+                "verbose_name": "兑现台账",
+                "verbose_name_plural": "兑现台账",
+                "ordering": ["-approved_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ApplicationMaterial',
+            name="ApplicationMaterial",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='材料名称')),
-                ('file', models.FileField(upload_to='policies/materials/%Y/%m/', verbose_name='文件')),
-                ('original_name', models.CharField(max_length=200, verbose_name='原文件名')),
-                ('size', models.PositiveIntegerField(verbose_name='大小（字节）')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='上传时间')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='material_files', to='policies.policyapplication')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="材料名称")),
+                ("file", models.FileField(upload_to="policies/materials/%Y/%m/", verbose_name="文件")),
+                ("original_name", models.CharField(max_length=200, verbose_name="原文件名")),
+                ("size", models.PositiveIntegerField(verbose_name="大小（字节）")),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True, verbose_name="上传时间")),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="material_files",
+                        to="policies.policyapplication",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '申报材料',
-                'verbose_name_plural': '申报材料',
-                'ordering': ['application', 'id'],
+                "verbose_name": "申报材料",
+                "verbose_name_plural": "申报材料",
+                "ordering": ["application", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ApplicationEvent',
+            name="ApplicationEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(verbose_name='时间')),
-                ('actor_label', models.CharField(blank=True, max_length=150, verbose_name='操作人')),
-                ('from_status', models.CharField(blank=True, max_length=14, verbose_name='原状态')),
-                ('to_status', models.CharField(max_length=14, verbose_name='新状态')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='说明')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='policies.policyapplication')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(verbose_name="时间")),
+                ("actor_label", models.CharField(blank=True, max_length=150, verbose_name="操作人")),
+                ("from_status", models.CharField(blank=True, max_length=14, verbose_name="原状态")),
+                ("to_status", models.CharField(max_length=14, verbose_name="新状态")),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="说明")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="policies.policyapplication",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '申报进度',
-                'verbose_name_plural': '申报进度',
-                'ordering': ['application', 'at', 'id'],
+                "verbose_name": "申报进度",
+                "verbose_name_plural": "申报进度",
+                "ordering": ["application", "at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PolicyDocument',
+            name="PolicyDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300, verbose_name='标题')),
-                ('document_number', models.CharField(blank=True, max_length=100, verbose_name='文号')),
-                ('issuer', models.CharField(blank=True, max_length=200, verbose_name='发文机关')),
-                ('level', models.CharField(choices=[('national', '国家'), ('provincial', '省'), ('city', '市'), ('county', '县区'), ('zone', '园区')], default='city', max_length=12, verbose_name='层级')),
-                ('published_on', models.DateField(blank=True, null=True, verbose_name='发布日期')),
-                ('effective_on', models.DateField(blank=True, null=True, verbose_name='施行日期')),
-                ('expires_on', models.DateField(blank=True, db_index=True, null=True, verbose_name='有效期至')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('in_review', '审核中'), ('published', '已发布'), ('repealed', '已废止'), ('expired', '已过期')], db_index=True, default='draft', max_length=12, verbose_name='状态')),
-                ('source_file', models.FileField(blank=True, upload_to='policies/sources/%Y/%m/', verbose_name='原文文件')),
-                ('source_url', models.URLField(blank=True, max_length=500, verbose_name='原文链接')),
-                ('summary', models.TextField(blank=True, verbose_name='摘要')),
-                ('budget_yuan', models.BigIntegerField(blank=True, null=True, verbose_name='兑现预算（元）')),
-                ('tags', models.JSONField(blank=True, default=list, verbose_name='适用特色产业')),
-                ('is_example', models.BooleanField(default=False, verbose_name='示例数据')),
-                ('current_version', models.PositiveIntegerField(default=1, verbose_name='当前版本')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='发布时间')),
-                ('expiry_reminded_at', models.DateTimeField(blank=True, null=True, verbose_name='到期提醒时间')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.department', verbose_name='起草部门')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.region', verbose_name='适用区域')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="标题")),
+                ("document_number", models.CharField(blank=True, max_length=100, verbose_name="文号")),
+                ("issuer", models.CharField(blank=True, max_length=200, verbose_name="发文机关")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("national", "国家"),
+                            ("provincial", "省"),
+                            ("city", "市"),
+                            ("county", "县区"),
+                            ("zone", "园区"),
+                        ],
+                        default="city",
+                        max_length=12,
+                        verbose_name="层级",
+                    ),
+                ),
+                ("published_on", models.DateField(blank=True, null=True, verbose_name="发布日期")),
+                ("effective_on", models.DateField(blank=True, null=True, verbose_name="施行日期")),
+                (
+                    "expires_on",
+                    models.DateField(blank=True, db_index=True, null=True, verbose_name="有效期至"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("in_review", "审核中"),
+                            ("published", "已发布"),
+                            ("repealed", "已废止"),
+                            ("expired", "已过期"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "source_file",
+                    models.FileField(
+                        blank=True, upload_to="policies/sources/%Y/%m/", verbose_name="原文文件"
+                    ),
+                ),
+                ("source_url", models.URLField(blank=True, max_length=500, verbose_name="原文链接")),
+                ("summary", models.TextField(blank=True, verbose_name="摘要")),
+                ("budget_yuan", models.BigIntegerField(blank=True, null=True, verbose_name="兑现预算（元）")),
+                ("tags", models.JSONField(blank=True, default=list, verbose_name="适用特色产业")),
+                ("is_example", models.BooleanField(default=False, verbose_name="示例数据")),
+                ("current_version", models.PositiveIntegerField(default=1, verbose_name="当前版本")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("published_at", models.DateTimeField(blank=True, null=True, verbose_name="发布时间")),
+                (
+                    "expiry_reminded_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="到期提醒时间"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.department",
+                        verbose_name="起草部门",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.region",
+                        verbose_name="适用区域",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '政策文件',
-                'verbose_name_plural': '政策文件',
-                'ordering': ['-published_on', '-id'],
+                "verbose_name": "政策文件",
+                "verbose_name_plural": "政策文件",
+                "ordering": ["-published_on", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='clause',
-            name='document',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='clauses', to='policies.policydocument'),
+            model_name="clause",
+            name="document",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="clauses",
+                to="policies.policydocument",
+            ),
         ),
         migrations.CreateModel(
-            name='PolicyMatch',
+            name="PolicyMatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('met', '符合'), ('unknown', '待补充信息'), ('not_met', '不符合')], max_length=10, verbose_name='结果')),
-                ('estimated_max_yuan', models.BigIntegerField(blank=True, null=True, verbose_name='预计最高金额（元）')),
-                ('conditions', models.JSONField(default=list, verbose_name='逐项判断')),
-                ('hints', models.JSONField(default=list, verbose_name='待补充')),
-                ('decidable_from_registry', models.BooleanField(default=False, verbose_name='可由登记数据判定')),
-                ('computed_at', models.DateTimeField(verbose_name='计算时间')),
-                ('notified_at', models.DateTimeField(blank=True, null=True, verbose_name='推送时间')),
-                ('clause', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='matches', to='policies.clause')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='policy_matches', to='enterprises.enterprise')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("met", "符合"), ("unknown", "待补充信息"), ("not_met", "不符合")],
+                        max_length=10,
+                        verbose_name="结果",
+                    ),
+                ),
+                (
+                    "estimated_max_yuan",
+                    models.BigIntegerField(blank=True, null=True, verbose_name="预计最高金额（元）"),
+                ),
+                ("conditions", models.JSONField(default=list, verbose_name="逐项判断")),
+                ("hints", models.JSONField(default=list, verbose_name="待补充")),
+                (
+                    "decidable_from_registry",
+                    models.BooleanField(default=False, verbose_name="可由登记数据判定"),
+                ),
+                ("computed_at", models.DateTimeField(verbose_name="计算时间")),
+                ("notified_at", models.DateTimeField(blank=True, null=True, verbose_name="推送时间")),
+                (
+                    "clause",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="matches",
+                        to="policies.clause",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="policy_matches",
+                        to="enterprises.enterprise",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '政策匹配结果',
-                'verbose_name_plural': '政策匹配结果',
+                "verbose_name": "政策匹配结果",
+                "verbose_name_plural": "政策匹配结果",
             },
         ),
         migrations.CreateModel(
-            name='PolicyRating',
+            name="PolicyRating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage', models.CharField(choices=[('policy', '政策本身'), ('apply', '申报便利'), ('review', '审核效率'), ('payment', '兑现速度')], max_length=10, verbose_name='评价环节')),
-                ('score', models.PositiveSmallIntegerField(verbose_name='评分')),
-                ('comment', models.CharField(blank=True, max_length=500, verbose_name='意见')),
-                ('rated_at', models.DateTimeField(auto_now=True, verbose_name='时间')),
-                ('clause', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='policies.clause')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='policy_ratings', to='enterprises.enterprise')),
-                ('rated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("policy", "政策本身"),
+                            ("apply", "申报便利"),
+                            ("review", "审核效率"),
+                            ("payment", "兑现速度"),
+                        ],
+                        max_length=10,
+                        verbose_name="评价环节",
+                    ),
+                ),
+                ("score", models.PositiveSmallIntegerField(verbose_name="评分")),
+                ("comment", models.CharField(blank=True, max_length=500, verbose_name="意见")),
+                ("rated_at", models.DateTimeField(auto_now=True, verbose_name="时间")),
+                (
+                    "clause",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ratings",
+                        to="policies.clause",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="policy_ratings",
+                        to="enterprises.enterprise",
+                    ),
+                ),
+                (
+                    "rated_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '政策评价',
-                'verbose_name_plural': '政策评价',
+                "verbose_name": "政策评价",
+                "verbose_name_plural": "政策评价",
             },
         ),
         migrations.CreateModel(
-            name='PolicyVersion',
+            name="PolicyVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='版本号')),
-                ('text', models.TextField(verbose_name='正文')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='修订说明')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='时间')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='policies.policydocument')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="版本号")),
+                ("text", models.TextField(verbose_name="正文")),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="修订说明")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="versions",
+                        to="policies.policydocument",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '政策版本',
-                'verbose_name_plural': '政策版本',
-                'ordering': ['document', '-number'],
+                "verbose_name": "政策版本",
+                "verbose_name_plural": "政策版本",
+                "ordering": ["document", "-number"],
             },
         ),
         migrations.CreateModel(
-            name='SearchEntry',
+            name="SearchEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300)),
-                ('body', models.TextField()),
-                ('segmented', models.TextField()),
-                ('topic', models.CharField(blank=True, max_length=20)),
-                ('support_types', models.CharField(blank=True, max_length=200)),
-                ('level', models.CharField(blank=True, max_length=12)),
-                ('delivery_mode', models.CharField(blank=True, max_length=12)),
-                ('region_code', models.CharField(blank=True, max_length=12)),
-                ('clause', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='policies.clause')),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='policies.policydocument')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                ("body", models.TextField()),
+                ("segmented", models.TextField()),
+                ("topic", models.CharField(blank=True, max_length=20)),
+                ("support_types", models.CharField(blank=True, max_length=200)),
+                ("level", models.CharField(blank=True, max_length=12)),
+                ("delivery_mode", models.CharField(blank=True, max_length=12)),
+                ("region_code", models.CharField(blank=True, max_length=12)),
+                (
+                    "clause",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="policies.clause",
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="policies.policydocument",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '政策检索索引',
-                'verbose_name_plural': '政策检索索引',
+                "verbose_name": "政策检索索引",
+                "verbose_name_plural": "政策检索索引",
             },
         ),
         migrations.AddConstraint(
-            model_name='guideassignment',
-            constraint=models.UniqueConstraint(condition=models.Q(('ended_at__isnull', True)), fields=('enterprise',), name='one_active_guide_per_enterprise'),
+            model_name="guideassignment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("ended_at__isnull", True)),
+                fields=("enterprise",),
+                name="one_active_guide_per_enterprise",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='policyapplication',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['rejected', 'withdrawn']), _negated=True), fields=('enterprise', 'clause', 'year'), name='policy_application_once_per_year'),
+            model_name="policyapplication",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ["rejected", "withdrawn"]), _negated=True),
+                fields=("enterprise", "clause", "year"),
+                name="policy_application_once_per_year",
+            ),
         ),
         migrations.AddIndex(
-            model_name='policymatch',
-            index=models.Index(fields=['clause', 'status'], name='policy_match_clause_idx'),
+            model_name="policymatch",
+            index=models.Index(fields=["clause", "status"], name="policy_match_clause_idx"),
         ),
         migrations.AddConstraint(
-            model_name='policymatch',
-            constraint=models.UniqueConstraint(fields=('enterprise', 'clause'), name='policy_match_once'),
+            model_name="policymatch",
+            constraint=models.UniqueConstraint(fields=("enterprise", "clause"), name="policy_match_once"),
         ),
         migrations.AddConstraint(
-            model_name='policyrating',
-            constraint=models.UniqueConstraint(fields=('enterprise', 'clause', 'stage'), name='policy_rating_once'),
+            model_name="policyrating",
+            constraint=models.UniqueConstraint(
+                fields=("enterprise", "clause", "stage"), name="policy_rating_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='policyrating',
-            constraint=models.CheckConstraint(condition=models.Q(('score__gte', 1), ('score__lte', 5)), name='policy_rating_range'),
+            model_name="policyrating",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("score__gte", 1), ("score__lte", 5)), name="policy_rating_range"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='policyversion',
-            constraint=models.UniqueConstraint(fields=('document', 'number'), name='policy_version_once'),
+            model_name="policyversion",
+            constraint=models.UniqueConstraint(fields=("document", "number"), name="policy_version_once"),
         ),
     ]

@@ -2,10 +2,14 @@
 
 from django.db import migrations
 
-SQLITE_CREATE = "CREATE VIRTUAL TABLE IF NOT EXISTS policies_search_fts USING fts5(segmented, tokenize='unicode61')"
+SQLITE_CREATE = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS policies_search_fts USING fts5(segmented, tokenize='unicode61')"
+)
 SQLITE_DROP = "DROP TABLE IF EXISTS policies_search_fts"
-POSTGRES_CREATE = ("CREATE INDEX IF NOT EXISTS policies_searchentry_tsv ON policies_searchentry "
-                   "USING GIN (to_tsvector('simple', segmented))")
+POSTGRES_CREATE = (
+    "CREATE INDEX IF NOT EXISTS policies_searchentry_tsv ON policies_searchentry "
+    "USING GIN (to_tsvector('simple', segmented))"
+)
 POSTGRES_DROP = "DROP INDEX IF EXISTS policies_searchentry_tsv"
 
 

@@ -6,54 +6,112 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0001_initial'),
-        ('policies', '0002_search_indexes'),
+        ("core", "0001_initial"),
+        ("policies", "0002_search_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PushPreference',
+            name="PushPreference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sms', models.BooleanField(default=False, verbose_name='短信推送')),
-                ('email', models.BooleanField(default=False, verbose_name='邮件推送')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='接收短信的手机号')),
-                ('email_address', models.EmailField(blank=True, max_length=254, verbose_name='接收邮件的地址')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='policy_push_preference', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sms", models.BooleanField(default=False, verbose_name="短信推送")),
+                ("email", models.BooleanField(default=False, verbose_name="邮件推送")),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="接收短信的手机号")),
+                (
+                    "email_address",
+                    models.EmailField(blank=True, max_length=254, verbose_name="接收邮件的地址"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="policy_push_preference",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '推送渠道偏好',
-                'verbose_name_plural': '推送渠道偏好',
+                "verbose_name": "推送渠道偏好",
+                "verbose_name_plural": "推送渠道偏好",
             },
         ),
         migrations.CreateModel(
-            name='PushDelivery',
+            name="PushDelivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('sms', '短信'), ('email', '电子邮件')], max_length=8, verbose_name='渠道')),
-                ('address', models.CharField(max_length=254, verbose_name='发送地址')),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('body', models.TextField(verbose_name='内容')),
-                ('dedupe_key', models.CharField(max_length=220, unique=True)),
-                ('status', models.CharField(choices=[('pending', '待发送'), ('sending', '发送中'), ('sent', '已发送'), ('failed', '发送失败')], default='pending', max_length=8, verbose_name='状态')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='尝试次数')),
-                ('last_error', models.CharField(blank=True, max_length=500, verbose_name='最近错误')),
-                ('provider_reference', models.CharField(blank=True, max_length=100, verbose_name='服务商回执')),
-                ('created_at', models.DateTimeField(verbose_name='创建时间')),
-                ('next_attempt_at', models.DateTimeField(db_index=True, verbose_name='下次尝试')),
-                ('claimed_at', models.DateTimeField(blank=True, null=True, verbose_name='开始发送')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='发送时间')),
-                ('notification', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='core.notification')),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("sms", "短信"), ("email", "电子邮件")], max_length=8, verbose_name="渠道"
+                    ),
+                ),
+                ("address", models.CharField(max_length=254, verbose_name="发送地址")),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                ("body", models.TextField(verbose_name="内容")),
+                ("dedupe_key", models.CharField(max_length=220, unique=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "待发送"),
+                            ("sending", "发送中"),
+                            ("sent", "已发送"),
+                            ("failed", "发送失败"),
+                        ],
+                        default="pending",
+                        max_length=8,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="尝试次数")),
+                ("last_error", models.CharField(blank=True, max_length=500, verbose_name="最近错误")),
+                (
+                    "provider_reference",
+                    models.CharField(blank=True, max_length=100, verbose_name="服务商回执"),
+                ),
+                ("created_at", models.DateTimeField(verbose_name="创建时间")),
+                ("next_attempt_at", models.DateTimeField(db_index=True, verbose_name="下次尝试")),
+                ("claimed_at", models.DateTimeField(blank=True, null=True, verbose_name="开始发送")),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="发送时间")),
+                (
+                    "notification",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="core.notification",
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '推送发送记录',
-                'verbose_name_plural': '推送发送记录',
-                'indexes': [models.Index(fields=['status', 'next_attempt_at'], name='policy_delivery_due_idx')],
+                "verbose_name": "推送发送记录",
+                "verbose_name_plural": "推送发送记录",
+                "indexes": [
+                    models.Index(fields=["status", "next_attempt_at"], name="policy_delivery_due_idx")
+                ],
             },
         ),
     ]

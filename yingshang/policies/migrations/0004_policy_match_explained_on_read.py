@@ -4,18 +4,17 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('policies', '0003_push_preferences_and_deliveries'),
+        ("policies", "0003_push_preferences_and_deliveries"),
     ]
 
     operations = [
         migrations.RemoveField(
-            model_name='policymatch',
-            name='conditions',
+            model_name="policymatch",
+            name="conditions",
         ),
         migrations.RemoveField(
-            model_name='policymatch',
-            name='hints',
+            model_name="policymatch",
+            name="hints",
         ),
     ]

@@ -43,11 +43,23 @@ def test_published_document_is_public(cast, policy, person):
 def test_application_and_payout_access(cast, policy, seed_company, person):
     award = policy.clauses.get(position=1)
     application = services.submit_application(
-        enterprise=seed_company, clause=award, by=cast.gz_owner, now=NOW,
-        files={"高新技术企业证书": SimpleUploadedFile("a.pdf", b"%PDF"), "营业执照": SimpleUploadedFile("b.pdf", b"%PDF")})
-    services.approve_application(application, by=cast.city_dept_lead, amount_yuan=1000, reason="符合", now=NOW)
+        enterprise=seed_company,
+        clause=award,
+        by=cast.gz_owner,
+        now=NOW,
+        files={
+            "高新技术企业证书": SimpleUploadedFile("a.pdf", b"%PDF"),
+            "营业执照": SimpleUploadedFile("b.pdf", b"%PDF"),
+        },
+    )
+    services.approve_application(
+        application, by=cast.city_dept_lead, amount_yuan=1000, reason="符合", now=NOW
+    )
     expected = "ok" if person in APPLICATION_READERS else "404"
     assert _outcome(lambda: access.get_application_for_user(cast[person], application.pk)) == expected
     payout = "ok" if person in PAYOUT_ADVANCERS else ("403" if person in APPLICATION_READERS else "404")
-    assert _outcome(lambda: access.get_disbursement_for_user(cast[person], application.disbursement.pk)) == payout
+    assert (
+        _outcome(lambda: access.get_disbursement_for_user(cast[person], application.disbursement.pk))
+        == payout
+    )
     assert application.disbursement.status == "approved"

@@ -23,8 +23,11 @@ from tests.access.matrix import (
 pytestmark = pytest.mark.django_db
 GOVERNMENT_AND_OFFICER = set(CAST) - {"gz_owner", "lz_owner", "stranger"}
 # 容缺受理: the licence is promised for later (materials are uploaded on the web page, not through the API).
-_PROMISE = {"note": "矩阵", "missing_materials": ["营业执照"],
-            "promised_on": (timezone.localdate() + dt.timedelta(days=10)).isoformat()}
+_PROMISE = {
+    "note": "矩阵",
+    "missing_materials": ["营业执照"],
+    "promised_on": (timezone.localdate() + dt.timedelta(days=10)).isoformat(),
+}
 
 
 def _observe(world, method, url, payload):  # noqa: F811
@@ -33,23 +36,42 @@ def _observe(world, method, url, payload):  # noqa: F811
         client = Client()
         if person != ANONYMOUS:
             client.force_login(world[person])
-        response = getattr(client, method)(url, data=json.dumps(payload(world)), content_type="application/json")
+        response = getattr(client, method)(
+            url, data=json.dumps(payload(world)), content_type="application/json"
+        )
         observed[person] = observed_outcome(response)
     return observed
 
 
-@pytest.mark.parametrize(("label", "payload", "expected"), [
-    # Applying for one's own enterprise (the first applicant of each enterprise; later ones would be duplicates).
-    ("own enterprise, published clause",
-     lambda w: {"enterprise_id": w.gz_enterprise.pk, "clause_id": w.city_policy_clause.pk, **_PROMISE},
-     api_expect(allow={"gz_owner"}, not_found={"lz_owner", "stranger"}, forbidden=GOVERNMENT_AND_OFFICER)),
-    ("other county's enterprise",
-     lambda w: {"enterprise_id": w.lz_enterprise.pk, "clause_id": w.gz_policy_clause.pk, **_PROMISE},
-     api_expect(allow={"lz_owner"}, not_found={"gz_owner", "stranger"}, forbidden=GOVERNMENT_AND_OFFICER)),
-    ("draft clause",
-     lambda w: {"enterprise_id": w.gz_enterprise.pk, "clause_id": w.gz_policy_draft_clause.pk, **_PROMISE},
-     api_expect(not_found={"gz_owner", "lz_owner", "stranger"}, forbidden=GOVERNMENT_AND_OFFICER)),
-])
+@pytest.mark.parametrize(
+    ("label", "payload", "expected"),
+    [
+        # Applying for one's own enterprise (the first applicant of each enterprise; later ones would be duplicates).
+        (
+            "own enterprise, published clause",
+            lambda w: {"enterprise_id": w.gz_enterprise.pk, "clause_id": w.city_policy_clause.pk, **_PROMISE},
+            api_expect(
+                allow={"gz_owner"}, not_found={"lz_owner", "stranger"}, forbidden=GOVERNMENT_AND_OFFICER
+            ),
+        ),
+        (
+            "other county's enterprise",
+            lambda w: {"enterprise_id": w.lz_enterprise.pk, "clause_id": w.gz_policy_clause.pk, **_PROMISE},
+            api_expect(
+                allow={"lz_owner"}, not_found={"gz_owner", "stranger"}, forbidden=GOVERNMENT_AND_OFFICER
+            ),
+        ),
+        (
+            "draft clause",
+            lambda w: {
+                "enterprise_id": w.gz_enterprise.pk,
+                "clause_id": w.gz_policy_draft_clause.pk,
+                **_PROMISE,
+            },
+            api_expect(not_found={"gz_owner", "lz_owner", "stranger"}, forbidden=GOVERNMENT_AND_OFFICER),
+        ),
+    ],
+)
 def test_create_application_matrix(world, label, payload, expected):  # noqa: F811
     assert _observe(world, "post", "/api/v1/policies/applications", payload) == expected
 

@@ -15,15 +15,26 @@ def test_demo_loads_once_with_every_benefit_type(db):
     ensure_demo_accounts()
     from yingshang.accounts.models import User
 
-    enterprise = make_enterprise(name="张掖市示例种业有限公司", county_code="620702", seed=9, industry_id="0511",
-                                 industry_section="A", employees=40, size="small", entity_type="enterprise",
-                                 tags=["玉米制种"])
-    EnterpriseMembership.objects.create(user=User.objects.get(username="qiye"), enterprise=enterprise,
-                                        status="verified")
+    enterprise = make_enterprise(
+        name="张掖市示例种业有限公司",
+        county_code="620702",
+        seed=9,
+        industry_id="0511",
+        industry_section="A",
+        employees=40,
+        size="small",
+        entity_type="enterprise",
+        tags=["玉米制种"],
+    )
+    EnterpriseMembership.objects.create(
+        user=User.objects.get(username="qiye"), enterprise=enterprise, status="verified"
+    )
     demo_setup.load_demo(stdout=io.StringIO(), seed=1)
     assert PolicyDocument.objects.filter(is_example=True, status="published").count() == 3
     assert set(Benefit.objects.values_list("benefit_type", flat=True)) == set(BenefitType.values) - {"other"}
-    statuses = sorted(PolicyApplication.objects.filter(enterprise=enterprise).values_list("status", flat=True))
+    statuses = sorted(
+        PolicyApplication.objects.filter(enterprise=enterprise).values_list("status", flat=True)
+    )
     assert statuses == ["approved", "approved", "returned", "under_review"]
     demo_setup.load_demo(stdout=io.StringIO(), seed=1)
     assert PolicyDocument.objects.count() == 3

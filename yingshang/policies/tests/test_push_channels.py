@@ -35,8 +35,12 @@ class BrokenSms:
 
 @pytest.fixture
 def sms_outbox(settings, tmp_path):
-    settings.POLICY_PUSH_ADAPTERS = {"sms": {"class": "yingshang.policies.channels.FileSmsAdapter",
-                                             "options": {"path": str(tmp_path / "sms.jsonl")}}}
+    settings.POLICY_PUSH_ADAPTERS = {
+        "sms": {
+            "class": "yingshang.policies.channels.FileSmsAdapter",
+            "options": {"path": str(tmp_path / "sms.jsonl")},
+        }
+    }
     return tmp_path / "sms.jsonl"
 
 
@@ -48,13 +52,15 @@ def recording_sms(settings):
 
 
 def _pending_sms(user, *, now=NOW):
-    notification = Notification.objects.create(recipient=user, title="政策推送：示例", body="贵企业符合条件。",
-                                               dedupe_key="test:1")
+    notification = Notification.objects.create(
+        recipient=user, title="政策推送：示例", body="贵企业符合条件。", dedupe_key="test:1"
+    )
     return services.queue_push_deliveries(recipient=user, notification=notification, now=now)[0]
 
 
-def test_without_preferences_only_the_in_app_message_is_sent(cast, policy, seed_company,
-                                                             django_capture_on_commit_callbacks):
+def test_without_preferences_only_the_in_app_message_is_sent(
+    cast, policy, seed_company, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         services.refresh_enterprise_matches(seed_company, now=NOW)
     assert Notification.objects.filter(recipient=cast.gz_owner).count() == 2
@@ -62,10 +68,12 @@ def test_without_preferences_only_the_in_app_message_is_sent(cast, policy, seed_
     assert mail.outbox == []
 
 
-def test_opted_in_user_gets_each_push_once_by_sms_and_email(cast, policy, seed_company, sms_outbox,
-                                                            django_capture_on_commit_callbacks):
-    services.set_push_preferences(user=cast.gz_owner, sms=True, email=True, phone="13800138000",
-                                  email_address="owner@example.cn")
+def test_opted_in_user_gets_each_push_once_by_sms_and_email(
+    cast, policy, seed_company, sms_outbox, django_capture_on_commit_callbacks
+):
+    services.set_push_preferences(
+        user=cast.gz_owner, sms=True, email=True, phone="13800138000", email_address="owner@example.cn"
+    )
     with django_capture_on_commit_callbacks(execute=True):
         services.refresh_enterprise_matches(seed_company, now=NOW)
     with django_capture_on_commit_callbacks(execute=True):
@@ -75,7 +83,11 @@ def test_opted_in_user_gets_each_push_once_by_sms_and_email(cast, policy, seed_c
     assert notes.count() == 2
     deliveries = PushDelivery.objects.order_by("channel", "pk")
     assert sorted((d.channel, d.status, d.attempts) for d in deliveries) == [
-        ("email", "sent", 1), ("email", "sent", 1), ("sms", "sent", 1), ("sms", "sent", 1)]
+        ("email", "sent", 1),
+        ("email", "sent", 1),
+        ("sms", "sent", 1),
+        ("sms", "sent", 1),
+    ]
     assert sorted(m.subject for m in mail.outbox) == sorted(n.title for n in notes)
     assert mail.outbox[0].to == ["owner@example.cn"]
     lines = [json.loads(line) for line in sms_outbox.read_text(encoding="utf-8").splitlines()]
@@ -113,7 +125,9 @@ def test_retry_succeeds_when_the_gateway_is_back(cast, settings, recording_sms):
     settings.POLICY_PUSH_ADAPTERS = {"sms": {"class": f"{__name__}.RecordingSms"}}
 
     later = NOW + dt.timedelta(minutes=2)
-    assert [services.deliver_push(pk, now=later) for pk in services.due_push_deliveries(now=later)] == ["sent"]
+    assert [services.deliver_push(pk, now=later) for pk in services.due_push_deliveries(now=later)] == [
+        "sent"
+    ]
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts, delivery.provider_reference) == ("sent", 2, "test-1")
     assert recording_sms == [{"address": "13800138000", "title": "政策推送：示例"}]
@@ -122,7 +136,9 @@ def test_retry_succeeds_when_the_gateway_is_back(cast, settings, recording_sms):
 def test_a_delivery_is_claimed_once_so_it_is_never_sent_twice(cast, recording_sms):
     services.set_push_preferences(user=cast.gz_owner, sms=True, email=False, phone="13800138000")
     delivery = _pending_sms(cast.gz_owner)
-    again = services.queue_push_deliveries(recipient=cast.gz_owner, notification=delivery.notification, now=NOW)
+    again = services.queue_push_deliveries(
+        recipient=cast.gz_owner, notification=delivery.notification, now=NOW
+    )
 
     assert again == []  # the same message is not queued twice
     assert services.deliver_push(delivery.pk, now=NOW) == "sent"
@@ -148,7 +164,9 @@ def test_preferences_api_validates_and_audits(cast, client_for):
     assert client.get(url).json() == {"sms": False, "email": False, "phone": "", "email_address": ""}
 
     refused = client.put(url, {"sms": True}, content_type="application/json")
-    bad_mail = client.put(url, {"email": True, "email_address": "not-an-address"}, content_type="application/json")
+    bad_mail = client.put(
+        url, {"email": True, "email_address": "not-an-address"}, content_type="application/json"
+    )
     listed = client.put(url, [], content_type="application/json")
     assert (refused.status_code, refused.json()["detail"]) == (400, "开启短信推送需要填写手机号。")
     assert (bad_mail.status_code, bad_mail.json()["detail"]) == (400, "邮件地址格式不正确。")
@@ -197,8 +215,17 @@ def gateway():
 def test_http_gateway_adapter_posts_json_with_a_bearer_token(gateway):
     adapter = channels.HttpSmsGatewayAdapter(url=gateway, token="secret", sign="金张掖营商", template="T1")
     assert adapter.send(address="13800138000", title="政策推送", body="贵企业符合条件。") == "SMS-42"
-    assert _Gateway.received == [("Bearer secret", {"phone": "13800138000", "sign": "金张掖营商", "template": "T1",
-                                                    "content": "【政策推送】贵企业符合条件。"})]
+    assert _Gateway.received == [
+        (
+            "Bearer secret",
+            {
+                "phone": "13800138000",
+                "sign": "金张掖营商",
+                "template": "T1",
+                "content": "【政策推送】贵企业符合条件。",
+            },
+        )
+    ]
 
 
 def test_http_gateway_adapter_reports_a_refusal_in_chinese(gateway, monkeypatch):

@@ -31,7 +31,11 @@ def test_empty_contact_keeps_the_stored_one(client_for, cast):
 
     preference = PushPreference.objects.get(user=cast.gz_owner)
     assert (preference.sms, preference.email, preference.phone, preference.email_address) == (
-        True, True, "13800138000", "owner@example.cn")
+        True,
+        True,
+        "13800138000",
+        "owner@example.cn",
+    )
     assert "o***@example.cn" in client.get(URL).content.decode()
 
 
@@ -53,15 +57,27 @@ def test_sms_without_any_number_is_refused(client_for, cast):
 
 def test_opt_out_stops_sms_and_email_but_keeps_addresses(client_for, cast):
     client = client_for(cast.gz_owner)
-    client.post(URL, {"action": "save", "sms": "on", "email": "on", "phone": "13800138000",
-                      "email_address": "owner@example.cn"})
+    client.post(
+        URL,
+        {
+            "action": "save",
+            "sms": "on",
+            "email": "on",
+            "phone": "13800138000",
+            "email_address": "owner@example.cn",
+        },
+    )
 
     response = client.post(URL, {"action": "opt_out"})
 
     preference = PushPreference.objects.get(user=cast.gz_owner)
     assert response.status_code == 302
     assert (preference.sms, preference.email, preference.phone, preference.email_address) == (
-        False, False, "13800138000", "owner@example.cn")
+        False,
+        False,
+        "13800138000",
+        "owner@example.cn",
+    )
     event = AuditEvent.objects.get(action="policy.push_opt_out")
     assert (event.before, event.after) == ({"sms": True, "email": True}, {"sms": False, "email": False})
 

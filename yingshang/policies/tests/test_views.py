@@ -20,9 +20,13 @@ def indexed(policy):
 
 def test_public_pages_open_without_login(client, indexed):
     award = indexed.clauses.get(position=1)
-    for url in [reverse("policies:home"), reverse("policies:document", args=[indexed.pk]),
-                reverse("policies:clause", args=[award.pk]), reverse("policies:calculator"),
-                reverse("policies:compendium", args=["玉米制种"])]:
+    for url in [
+        reverse("policies:home"),
+        reverse("policies:document", args=[indexed.pk]),
+        reverse("policies:clause", args=[award.pk]),
+        reverse("policies:calculator"),
+        reverse("policies:compendium", args=["玉米制种"]),
+    ]:
         assert client.get(url).status_code == 200, url
 
 
@@ -43,8 +47,10 @@ def test_search_facet_filters_by_delivery_mode(client, indexed):
 def test_interpretation_cites_every_sentence(client, indexed):
     html = client.get(reverse("policies:document", args=[indexed.pk])).content.decode()
     award = indexed.clauses.get(position=1)
-    assert (f"高新技术企业认定奖励：具备高新技术企业资质；信用等级不是C、D类（失信主体不能享受）。 "
-            f'<a class="cite" href="#clause-{award.pk}">〔一、〕</a>') in html
+    assert (
+        f"高新技术企业认定奖励：具备高新技术企业资质；信用等级不是C、D类（失信主体不能享受）。 "
+        f'<a class="cite" href="#clause-{award.pk}">〔一、〕</a>'
+    ) in html
     assert "高新技术企业认定奖励：一次性奖励，最高30万元（申报制）。" in html
     assert "<svg" in html  # QR code
 
@@ -57,8 +63,10 @@ def test_draft_documents_are_hidden_from_enterprises(client_for, cast, policy):
 
 
 def test_calculator_for_a_visitor(client, policy):
-    response = client.get(reverse("policies:calculator"), {"qualifications": ["hnte"], "qualifications_known": "on",
-                                                           "size": "small"})
+    response = client.get(
+        reverse("policies:calculator"),
+        {"qualifications": ["hnte"], "qualifications_known": "on", "size": "small"},
+    )
     html = response.content.decode()
     assert "可能享受的政策（3 项）" in html  # 制种贴息 stays 待补充: no industry given
     assert "补充研发费用占比可确认" in html
@@ -72,9 +80,13 @@ def test_my_policies_show_reasons_amounts_and_hints(client_for, cast, policy, se
     assert '<div class="value">1300000</div>' in html  # 30万 + 100万
 
 
-def test_declaring_facts_on_my_page(client_for, cast, policy, seed_company, django_capture_on_commit_callbacks):
+def test_declaring_facts_on_my_page(
+    client_for, cast, policy, seed_company, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(cast.gz_owner).post(reverse("policies:mine"), {"rd_ratio": "5", "tax_paid_10k": ""})
+        response = client_for(cast.gz_owner).post(
+            reverse("policies:mine"), {"rd_ratio": "5", "tax_paid_10k": ""}
+        )
     assert response.status_code == 302
     html = client_for(cast.gz_owner).get(reverse("policies:mine")).content.decode()
     assert '<div class="value">1800000</div>' in html
@@ -86,13 +98,23 @@ def test_apply_page_prefills_and_submits(client_for, cast, policy, seed_company)
     form = owner.get(reverse("policies:apply", args=[award.pk])).content.decode()
     assert "登记信息（来自政府部门，不可修改）" in form
     assert "张掖市甘州区丰源种业有限公司" in form
-    response = owner.post(reverse("policies:apply", args=[award.pk]), {
-        "material_0": SimpleUploadedFile("证书.pdf", b"%PDF-1.4"), "material_1": SimpleUploadedFile("照.pdf", b"%PDF"),
-        "requested_yuan": "300000"})
+    response = owner.post(
+        reverse("policies:apply", args=[award.pk]),
+        {
+            "material_0": SimpleUploadedFile("证书.pdf", b"%PDF-1.4"),
+            "material_1": SimpleUploadedFile("照.pdf", b"%PDF"),
+            "requested_yuan": "300000",
+        },
+    )
     application = PolicyApplication.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/policies/applications/{application.pk}/"
-    again = owner.post(reverse("policies:apply", args=[award.pk]), {
-        "material_0": SimpleUploadedFile("证书.pdf", b"%PDF-1.4"), "material_1": SimpleUploadedFile("照.pdf", b"%PDF")})
+    again = owner.post(
+        reverse("policies:apply", args=[award.pk]),
+        {
+            "material_0": SimpleUploadedFile("证书.pdf", b"%PDF-1.4"),
+            "material_1": SimpleUploadedFile("照.pdf", b"%PDF"),
+        },
+    )
     assert again.status_code == 400
     assert "请勿重复申报" in again.content.decode()
     assert PolicyApplication.objects.count() == 1
@@ -101,27 +123,44 @@ def test_apply_page_prefills_and_submits(client_for, cast, policy, seed_company)
 def test_review_and_pay_through_pages(client_for, cast, policy, seed_company, science_staff):
     award = policy.clauses.get(position=1)
     application = services.submit_application(
-        enterprise=seed_company, clause=award, by=cast.gz_owner, now=NOW,
-        files={"高新技术企业证书": SimpleUploadedFile("a.pdf", b"%PDF"), "营业执照": SimpleUploadedFile("b.pdf", b"%PDF")})
+        enterprise=seed_company,
+        clause=award,
+        by=cast.gz_owner,
+        now=NOW,
+        files={
+            "高新技术企业证书": SimpleUploadedFile("a.pdf", b"%PDF"),
+            "营业执照": SimpleUploadedFile("b.pdf", b"%PDF"),
+        },
+    )
     # 市市场监管局 does not handle this clause; 市科技局 does.
-    assert application.tracking_number not in client_for(cast.city_staff).get(
-        reverse("policies:review_queue")).content.decode()
+    assert (
+        application.tracking_number
+        not in client_for(cast.city_staff).get(reverse("policies:review_queue")).content.decode()
+    )
     reviewer = client_for(science_staff)
     assert application.tracking_number in reviewer.get(reverse("policies:review_queue")).content.decode()
-    bad = reviewer.post(reverse("policies:decide", args=[application.pk]), {"action": "approve",
-                                                                            "amount_yuan": "900000", "reason": "x"})
+    bad = reviewer.post(
+        reverse("policies:decide", args=[application.pk]),
+        {"action": "approve", "amount_yuan": "900000", "reason": "x"},
+    )
     assert bad.status_code == 400
     assert "核定金额超过条款上限（30万元）。" in bad.content.decode()
-    reviewer.post(reverse("policies:decide", args=[application.pk]), {"action": "approve", "amount_yuan": "300000",
-                                                                      "reason": "符合条件"})
+    reviewer.post(
+        reverse("policies:decide", args=[application.pk]),
+        {"action": "approve", "amount_yuan": "300000", "reason": "符合条件"},
+    )
     application.refresh_from_db()
     assert application.status == "approved"
     admin = client_for(cast.city_admin)
     admin.post(reverse("policies:advance", args=[application.disbursement.pk]), {"to": "instructed"})
-    admin.post(reverse("policies:advance", args=[application.disbursement.pk]), {"to": "paid", "voucher": "PZ1"})
+    admin.post(
+        reverse("policies:advance", args=[application.disbursement.pk]), {"to": "paid", "voucher": "PZ1"}
+    )
     application.disbursement.refresh_from_db()
     assert application.disbursement.status == "paid"
-    html = client_for(cast.gz_owner).get(reverse("policies:application", args=[application.pk])).content.decode()
+    html = (
+        client_for(cast.gz_owner).get(reverse("policies:application", args=[application.pk])).content.decode()
+    )
     assert "我的钱到哪了" in html and "凭证 PZ1" in html
     assert "按县区汇总" in admin.get(reverse("policies:ledger")).content.decode()
     evaluation = admin.get(reverse("policies:evaluation")).content.decode()
@@ -131,10 +170,23 @@ def test_review_and_pay_through_pages(client_for, cast, policy, seed_company, sc
 def test_other_enterprise_cannot_see_an_application(client_for, cast, policy, seed_company):
     award = policy.clauses.get(position=1)
     application = services.submit_application(
-        enterprise=seed_company, clause=award, by=cast.gz_owner, now=NOW,
-        files={"高新技术企业证书": SimpleUploadedFile("a.pdf", b"%PDF"), "营业执照": SimpleUploadedFile("b.pdf", b"%PDF")})
-    assert client_for(cast.lz_owner).get(reverse("policies:application", args=[application.pk])).status_code == 404
-    assert client_for(cast.stranger).get(reverse("policies:application", args=[application.pk])).status_code == 404
+        enterprise=seed_company,
+        clause=award,
+        by=cast.gz_owner,
+        now=NOW,
+        files={
+            "高新技术企业证书": SimpleUploadedFile("a.pdf", b"%PDF"),
+            "营业执照": SimpleUploadedFile("b.pdf", b"%PDF"),
+        },
+    )
+    assert (
+        client_for(cast.lz_owner).get(reverse("policies:application", args=[application.pk])).status_code
+        == 404
+    )
+    assert (
+        client_for(cast.stranger).get(reverse("policies:application", args=[application.pk])).status_code
+        == 404
+    )
 
 
 def _docx_bytes(text: str) -> bytes:
@@ -148,32 +200,61 @@ def _docx_bytes(text: str) -> bytes:
     return buffer.getvalue()
 
 
-def test_department_imports_corrects_and_publishes(client_for, cast, seed_company, django_capture_on_commit_callbacks):
+def test_department_imports_corrects_and_publishes(
+    client_for, cast, seed_company, django_capture_on_commit_callbacks
+):
     lead = client_for(cast.city_dept_lead)
-    response = lead.post(reverse("policies:import"), {
-        "title": "示例政策（导入）", "level": "city",
-        "file": SimpleUploadedFile("policy.docx", _docx_bytes(POLICY_TEXT))})
+    response = lead.post(
+        reverse("policies:import"),
+        {
+            "title": "示例政策（导入）",
+            "level": "city",
+            "file": SimpleUploadedFile("policy.docx", _docx_bytes(POLICY_TEXT)),
+        },
+    )
     document = PolicyDocument.objects.get(title="示例政策（导入）")
     assert response.status_code == 302 and response["Location"] == f"/policies/manage/{document.pk}/"
     clause = document.clauses.get(position=1)
     page = lead.get(reverse("policies:clause_edit", args=[clause.pk])).content.decode()
     assert "“高新技术企业”" in page  # source span quoted
-    contradictory = lead.post(reverse("policies:clause_edit", args=[clause.pk]), {
-        "title": "高企奖励", "topic": "科技创新", "delivery_mode": "application", "benefit_type": "award",
-        "max_amount_yuan": "300000", "min_employees": "300", "max_employees": "10", "confirm": "on"})
+    contradictory = lead.post(
+        reverse("policies:clause_edit", args=[clause.pk]),
+        {
+            "title": "高企奖励",
+            "topic": "科技创新",
+            "delivery_mode": "application",
+            "benefit_type": "award",
+            "max_amount_yuan": "300000",
+            "min_employees": "300",
+            "max_employees": "10",
+            "confirm": "on",
+        },
+    )
     assert contradictory.status_code == 400
     assert "条件互相矛盾" in contradictory.content.decode()
     for item in document.clauses.all():
-        response = lead.post(reverse("policies:clause_edit", args=[item.pk]), {
-            "title": item.title, "topic": "科技创新", "delivery_mode": "application", "benefit_type": "award",
-            "max_amount_yuan": "300000", "qualifications_any": ["hnte"], "exclude_credit": "on",
-            "materials": "营业执照\n（选）其他材料", "confirm": "on"})
+        response = lead.post(
+            reverse("policies:clause_edit", args=[item.pk]),
+            {
+                "title": item.title,
+                "topic": "科技创新",
+                "delivery_mode": "application",
+                "benefit_type": "award",
+                "max_amount_yuan": "300000",
+                "qualifications_any": ["hnte"],
+                "exclude_credit": "on",
+                "materials": "营业执照\n（选）其他材料",
+                "confirm": "on",
+            },
+        )
         assert response.status_code == 302
     with django_capture_on_commit_callbacks(execute=True):
         lead.post(reverse("policies:document_action", args=[document.pk]), {"action": "publish"})
     document.refresh_from_db()
     assert document.status == "published"
-    assert Notification.objects.filter(recipient=cast.gz_owner, title="政策推送：示例政策（导入）").count() == 3
+    assert (
+        Notification.objects.filter(recipient=cast.gz_owner, title="政策推送：示例政策（导入）").count() == 3
+    )
 
 
 def test_scanned_pdf_is_refused_with_a_reason(client_for, cast):
@@ -183,8 +264,10 @@ def test_scanned_pdf_is_refused_with_a_reason(client_for, cast):
     writer.add_blank_page(width=595, height=842)
     buffer = io.BytesIO()
     writer.write(buffer)
-    response = client_for(cast.city_dept_lead).post(reverse("policies:import"), {
-        "title": "扫描件", "level": "city", "file": SimpleUploadedFile("scan.pdf", buffer.getvalue())})
+    response = client_for(cast.city_dept_lead).post(
+        reverse("policies:import"),
+        {"title": "扫描件", "level": "city", "file": SimpleUploadedFile("scan.pdf", buffer.getvalue())},
+    )
     assert response.status_code == 400
     assert "可能是扫描件或图片" in response.content.decode()
     assert PolicyDocument.objects.count() == 0
@@ -192,8 +275,9 @@ def test_scanned_pdf_is_refused_with_a_reason(client_for, cast):
 
 def test_publishing_unconfirmed_clauses_is_refused(client_for, cast):
     document = services.create_document(by=cast.city_dept_lead, title="未确认", text=POLICY_TEXT)
-    response = client_for(cast.city_dept_lead).post(reverse("policies:document_action", args=[document.pk]),
-                                                    {"action": "publish"})
+    response = client_for(cast.city_dept_lead).post(
+        reverse("policies:document_action", args=[document.pk]), {"action": "publish"}
+    )
     assert response.status_code == 400
     assert "未经确认的内容不能发布给企业" in response.content.decode()
 
@@ -217,20 +301,28 @@ def test_qr_code_opens_the_mobile_page(client, policy):
 
 def test_guides_assign_and_log(client_for, cast):
     admin = client_for(cast.gz_admin)
-    response = admin.post(reverse("policies:guides"), {"enterprise_id": cast.gz_enterprise.pk,
-                                                       "guide": cast.gz_staff.pk})
+    response = admin.post(
+        reverse("policies:guides"), {"enterprise_id": cast.gz_enterprise.pk, "guide": cast.gz_staff.pk}
+    )
     assert response.status_code == 302
     assignment = cast.gz_enterprise.policy_guides.get()
     staff = client_for(cast.gz_staff)
-    staff.post(reverse("policies:guide_detail", args=[assignment.pk]), {"channel": "visit", "note": "上门讲解"})
+    staff.post(
+        reverse("policies:guide_detail", args=[assignment.pk]), {"channel": "visit", "note": "上门讲解"}
+    )
     assert assignment.contacts.get().note == "上门讲解"
-    assert client_for(cast.lz_staff).get(reverse("policies:guide_detail", args=[assignment.pk])).status_code == 404
+    assert (
+        client_for(cast.lz_staff).get(reverse("policies:guide_detail", args=[assignment.pk])).status_code
+        == 404
+    )
 
 
-@pytest.mark.parametrize("url_name", ["policies:manage", "policies:review_queue", "policies:ledger",
-                                      "policies:applications"])
-def test_list_pages_use_a_constant_number_of_queries(client_for, cast, policy, seed_company, url_name,
-                                                     django_assert_max_num_queries):
+@pytest.mark.parametrize(
+    "url_name", ["policies:manage", "policies:review_queue", "policies:ledger", "policies:applications"]
+)
+def test_list_pages_use_a_constant_number_of_queries(
+    client_for, cast, policy, seed_company, url_name, django_assert_max_num_queries
+):
     for index in range(3):
         document = PolicyDocument.objects.create(title=f"政策{index}", status="draft")
         Clause.objects.create(document=document, title="条款", text="给予补贴")

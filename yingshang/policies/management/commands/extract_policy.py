@@ -31,8 +31,10 @@ class Command(BaseCommand):
             return
         for number, clause in enumerate(clauses, start=1):
             self.stdout.write(f"{number}. {clause['text'][:60]}")
-            self.stdout.write(f"   支持方式：{'、'.join(clause['support_types'])}  最高金额：{clause['amount_max_yuan']}"
-                              f"  比例：{clause['ratio']}  主题：{clause['topic']}")
+            self.stdout.write(
+                f"   支持方式：{'、'.join(clause['support_types'])}  最高金额：{clause['amount_max_yuan']}"
+                f"  比例：{clause['ratio']}  主题：{clause['topic']}"
+            )
             self.stdout.write(f"   条件：{clause['eligibility']}")
 
 
