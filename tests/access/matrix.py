@@ -79,6 +79,8 @@ class Case:
     kwargs: Callable[[Any], dict[str, Any]] = lambda world: {}
     method: str = "get"
     data: Callable[[Any], dict[str, Any]] = lambda world: {}
+    # A JSON request body (API operations that read one); sent as application/json instead of `data`.
+    json: Callable[[Any], Any] | None = None
     label: str = ""
     query: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
