@@ -81,6 +81,20 @@ def test_a_body_that_is_not_a_json_object_is_refused(cast, client_for, body, pat
     assert PolicyApplication.objects.count() == 0
 
 
+@pytest.mark.parametrize("body", ["[]", '[{"sms": true, "phone": "13800138000"}]', '"text"', "42", "null"])
+def test_push_preferences_refuse_a_body_that_is_not_a_json_object(cast, client_for, body):
+    from yingshang.policies.models import PushPreference
+
+    response = client_for(cast.gz_owner).put(
+        "/api/v1/policies/push-preferences", data=body, content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert response.json()["code"] == "validation_error" and response.json()["detail"].startswith(
+        "请求参数有误"
+    )
+    assert PushPreference.objects.count() == 0
+
+
 def test_calculator_refuses_an_array_with_a_chinese_reason(client):
     response = client.post("/api/v1/policies/calculator", data="[]", content_type="application/json")
     assert response.status_code == 422
