@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from ninja import Schema
+from pydantic import model_validator
 
 
-class AppealIn(Schema):
+class ObjectIn(Schema):
+    """A request body that must be a JSON object: an array or a bare value is refused with a Chinese message
+    instead of being read field by field (a schema whose fields all have defaults would take it as all defaults)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _must_be_object(cls, data: Any) -> Any:
+        raw = getattr(data, "_obj", data)  # ninja hands validators a DjangoGetter around the parsed body
+        if not isinstance(raw, dict):
+            raise ValueError("请求体应为 JSON 对象")
+        return data
+
+
+class AppealIn(ObjectIn):
     category: str  # category code (Open311 service_code), e.g. "009"
     description: str
     title: str = ""
@@ -33,7 +48,7 @@ class WorkOrderIn(AppealIn):
     received_at: dt.datetime | None = None
 
 
-class TransitionIn(Schema):
+class TransitionIn(ObjectIn):
     action: str
     department_id: int | None = None
     co_department_ids: list[int] = []

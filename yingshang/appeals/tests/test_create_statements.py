@@ -39,3 +39,16 @@ def test_api_create_ends_with_the_audit_write(cast, catalogue, client):
         "insert core_auditevent",
         "update core_auditchainhead",
     ]
+
+
+def test_a_json_array_or_bare_value_is_refused_as_a_body(cast, catalogue, client):
+    from yingshang.appeals.models import Appeal
+
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {issue_api_token(user=cast.operator, name='12345 平台')}"}
+    for body in ("[]", '[{"category": "009"}]', "42", '"text"', "null"):
+        for path in ("/api/v1/appeals", "/api/v1/appeals/work-orders"):
+            response = client.post(path, body, content_type="application/json", **auth)
+            assert response.status_code == 422, (path, body, response.status_code)
+            assert response.json()["code"] == "validation_error"
+            assert response.json()["detail"].startswith("请求参数有误")
+    assert Appeal.objects.count() == 0
