@@ -372,6 +372,7 @@ class PolicyFigures:
     rating_adjusted: float | None
     flags: list[str]
     pain_points: list[tuple[str, int]] = field(default_factory=list)  # appeals tagged to its clauses (诉求)
+    paid: int = 0  # disbursements paid (已到账笔数)
 
 
 def _appeal_pain_points(document_ids) -> dict[int, list[tuple[str, int]]]:
@@ -422,7 +423,7 @@ def evaluation(documents, *, today: dt.date) -> tuple[list[PolicyFigures], dict]
         .annotate(n=Count("enterprise_id", distinct=True))
         .values_list("clause__document_id", "n")
     )
-    money: dict[int, dict[str, int]] = defaultdict(lambda: {"paid": 0, "approved": 0})
+    money: dict[int, dict[str, int]] = defaultdict(lambda: {"paid": 0, "approved": 0, "paid_count": 0})
     days: dict[int, list[float]] = defaultdict(list)
     for document_id, amount, status, submitted, paid in Disbursement.objects.filter(
         application__clause__document_id__in=ids
@@ -432,6 +433,7 @@ def evaluation(documents, *, today: dt.date) -> tuple[list[PolicyFigures], dict]
         money[document_id]["approved"] += amount
         if status == DisbursementStatus.PAID and paid:
             money[document_id]["paid"] += amount
+            money[document_id]["paid_count"] += 1
             days[document_id].append((paid - submitted).total_seconds() / 86400)
     ratings = defaultdict(lambda: [0.0, 0])
     all_scores = PolicyRating.objects.filter(clause__document_id__in=ids, stage=RatingStage.POLICY)
@@ -468,6 +470,7 @@ def evaluation(documents, *, today: dt.date) -> tuple[list[PolicyFigures], dict]
                 applications=app_counts.get(document.pk, 0),
                 approved=approved.get(document.pk, 0),
                 paid_yuan=money[document.pk]["paid"],
+                paid=money[document.pk]["paid_count"],
                 approved_yuan=money[document.pk]["approved"],
                 budget_yuan=document.budget_yuan,
                 beneficiaries=beneficiaries.get(document.pk, 0),
@@ -482,8 +485,14 @@ def evaluation(documents, *, today: dt.date) -> tuple[list[PolicyFigures], dict]
                 pain_points=pain_points.get(document.pk, []),
             )
         )
+    all_days = sorted(day for values in days.values() for day in values)
     summary = {
         "documents": len(documents),
+        "published": sum(d.status == DocumentStatus.PUBLISHED for d in documents),
+        "eligible": sum(eligible.values()),
+        "paid": sum(m["paid_count"] for m in money.values()),
+        "median_days_to_payment": round(all_days[len(all_days) // 2], 1) if all_days else None,
+        "pain_points": sum(n for rows in pain_points.values() for _, n in rows),
         "applications": sum(app_counts.values()),
         "approved": sum(approved.values()),
         "approved_yuan": sum(m["approved"] for m in money.values()),

@@ -891,7 +891,7 @@ def evaluation(request):
         ],
     }
     return render(
-        request, "policies/evaluation.html", {"figures": figures, "summary": summary, "chart": chart}
+        request, "policies/evaluation_chain.html", {"figures": figures, "summary": summary, "chart": chart}
     )
 
 
