@@ -43,22 +43,31 @@ def evaluate(train, test) -> dict[str, float]:
 def main() -> None:
     pairs = classifier.load_training()
     texts, labels = [t for t, _ in pairs], [c for _, c in pairs]
-    train_x, test_x, train_y, test_y = train_test_split(texts, labels, test_size=0.25, stratify=labels,
-                                                        random_state=SEED)
+    train_x, test_x, train_y, test_y = train_test_split(
+        texts, labels, test_size=0.25, stratify=labels, random_state=SEED
+    )
     held = evaluate(list(zip(train_x, train_y, strict=True)), list(zip(test_x, test_y, strict=True)))
-    print(f"labelled appeals: {len(pairs)} (synthetic), categories: {len(set(labels))}, "
-          f"held-out: {len(test_x)} (25%, stratified, seed {SEED})")
+    print(
+        f"labelled appeals: {len(pairs)} (synthetic), categories: {len(set(labels))}, "
+        f"held-out: {len(test_x)} (25%, stratified, seed {SEED})"
+    )
     print(f"model accuracy (held-out): {held['model']:.1%}")
-    print(f"keyword rules: fire on {held['keyword_coverage']:.1%} of held-out, precision {held['keyword_precision']:.1%}")
-    print(f"combined (keywords first, then model) accuracy: {held['combined']:.1%}; "
-          f"handling function correct: {held['combined_function']:.1%}")
+    print(
+        f"keyword rules: fire on {held['keyword_coverage']:.1%} of held-out, precision {held['keyword_precision']:.1%}"
+    )
+    print(
+        f"combined (keywords first, then model) accuracy: {held['combined']:.1%}; "
+        f"handling function correct: {held['combined_function']:.1%}"
+    )
     folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=SEED)
     scores = []
     for train_index, test_index in folds.split(texts, labels):
         result = evaluate([pairs[i] for i in train_index], [pairs[i] for i in test_index])
         scores.append(result["combined"])
-    print(f"5-fold cross-validation, combined accuracy: mean {sum(scores) / len(scores):.1%}, "
-          f"min {min(scores):.1%}, max {max(scores):.1%}")
+    print(
+        f"5-fold cross-validation, combined accuracy: mean {sum(scores) / len(scores):.1%}, "
+        f"min {min(scores):.1%}, max {max(scores):.1%}"
+    )
 
 
 if __name__ == "__main__":

@@ -45,21 +45,33 @@ def application(environ, start_response):
 
 # -- load generator (runs in its own process) -----------------------------------------------------------------
 
+
 def load(port: int, token: str, seconds: float, concurrency: int) -> dict:
     latencies: list[float] = []
     errors: list[int] = []
     lock = threading.Lock()
     deadline = time.perf_counter() + seconds
-    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}", "Connection": "keep-alive"}
+    headers = {
+        "Content-Type": "application/json",
+        "Authorization": f"Bearer {token}",
+        "Connection": "keep-alive",
+    }
 
     def worker(number: int) -> None:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         sequence = 0
         while time.perf_counter() < deadline:
             sequence += 1
-            body = json.dumps({"category": "009", "description": f"压测诉求 {number}-{sequence}：新厂房申请用电报装一个多月，"
-                                                                 "供电公司一直没有接电，影响投产。",
-                               "region_code": "620702", "contact_name": "王经理", "contact_phone": "13812345678"})
+            body = json.dumps(
+                {
+                    "category": "009",
+                    "description": f"压测诉求 {number}-{sequence}：新厂房申请用电报装一个多月，"
+                    "供电公司一直没有接电，影响投产。",
+                    "region_code": "620702",
+                    "contact_name": "王经理",
+                    "contact_phone": "13812345678",
+                }
+            )
             start = time.perf_counter()
             try:
                 connection.request("POST", "/api/v1/appeals", body=body, headers=headers)
@@ -85,13 +97,24 @@ def load(port: int, token: str, seconds: float, concurrency: int) -> dict:
         t.join()
     wall = time.perf_counter() - started
     ordered = sorted(latencies)
-    pick = (lambda p: ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] * 1000) if ordered else (
-        lambda p: 0.0)
-    return {"ok": len(latencies), "errors": len(errors), "error_codes": sorted(set(errors))[:5],
-            "throughput": len(latencies) / wall, "p50_ms": pick(50), "p99_ms": pick(99), "seconds": wall}
+    pick = (
+        (lambda p: ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] * 1000)
+        if ordered
+        else (lambda p: 0.0)
+    )
+    return {
+        "ok": len(latencies),
+        "errors": len(errors),
+        "error_codes": sorted(set(errors))[:5],
+        "throughput": len(latencies) / wall,
+        "p50_ms": pick(50),
+        "p99_ms": pick(99),
+        "seconds": wall,
+    }
 
 
 # -- orchestration ----------------------------------------------------------------------------------------
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -114,12 +137,36 @@ def _wait_for(port: int, timeout: float = 60) -> None:
 
 def run_variant(variant: str, token: str, *, seconds: float, concurrency: int, workers: int) -> dict:
     port = _free_port()
-    env = {**os.environ, "BENCH_APPEALS_VARIANT": variant, "DJANGO_DEBUG": "0", "YINGSHANG_TESTING": "",
-           "DJANGO_SETTINGS_MODULE": "config.settings"}
+    env = {
+        **os.environ,
+        "BENCH_APPEALS_VARIANT": variant,
+        "DJANGO_DEBUG": "0",
+        "YINGSHANG_TESTING": "",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
     server = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "gunicorn", "bench_appeals_api:application", "--chdir", str(HERE), "-w", str(workers),
-         "-k", "gthread", "--threads", "4", "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-         "--keep-alive", "30"], env=env)
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "bench_appeals_api:application",
+            "--chdir",
+            str(HERE),
+            "-w",
+            str(workers),
+            "-k",
+            "gthread",
+            "--threads",
+            "4",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "--keep-alive",
+            "30",
+        ],
+        env=env,
+    )
     try:
         _wait_for(port)
         _run_load(port, token, seconds=min(1.5, seconds), concurrency=concurrency)  # warm every worker
@@ -132,7 +179,10 @@ def run_variant(variant: str, token: str, *, seconds: float, concurrency: int, w
 def _run_load(port: int, token: str, *, seconds: float, concurrency: int) -> dict:
     output = subprocess.run(  # noqa: S603
         [sys.executable, __file__, "--load", str(port), token, str(seconds), str(concurrency)],
-        capture_output=True, text=True, check=True).stdout
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return json.loads(output.strip().splitlines()[-1])
 
 
@@ -150,9 +200,16 @@ def server_time(token: str, *, variant: str, count: int) -> dict:
     client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
 
     def post(number: int) -> None:
-        body = json.dumps({"category": "009", "description": f"进程内诉求 {variant}-{number}：新厂房申请用电报装一个多月，"
-                                                             "供电公司一直没有接电，影响投产。",
-                           "region_code": "620702", "contact_name": "王经理", "contact_phone": "13812345678"})
+        body = json.dumps(
+            {
+                "category": "009",
+                "description": f"进程内诉求 {variant}-{number}：新厂房申请用电报装一个多月，"
+                "供电公司一直没有接电，影响投产。",
+                "region_code": "620702",
+                "contact_name": "王经理",
+                "contact_phone": "13812345678",
+            }
+        )
         response = client.post("/api/v1/appeals", body, content_type="application/json")
         assert response.status_code == 201, response.content[:300]
 
@@ -199,35 +256,57 @@ def main() -> None:
 
     load_appeal_catalogue()
     operator = User.objects.filter(username="bench_operator").first() or User.objects.create_user(
-        username="bench_operator", password=None, role="operator",
-        department=Department.objects.filter(function_key="hotline").first())
+        username="bench_operator",
+        password=None,
+        role="operator",
+        department=Department.objects.filter(function_key="hotline").first(),
+    )
     token = issue_api_token(user=operator, name="bench")
     seconds = 3.0 if QUICK else float(os.environ.get("BENCH_APPEALS_SECONDS") or 20)
     concurrency = int(os.environ.get("BENCH_APPEALS_CONCURRENCY") or 16)
     workers = int(os.environ.get("BENCH_APPEALS_WORKERS") or 3)
     in_process = {v: server_time(token, variant=v, count=60 if QUICK else 300) for v in ("ours", "baseline")}
     for name, r in in_process.items():
-        print(f"  in-process {name}: {r['wall_ms']:.1f} ms wall, {r['cpu_ms']:.1f} ms CPU (this process) per create, "
-              f"{r['queries']} queries per create", flush=True)
+        print(
+            f"  in-process {name}: {r['wall_ms']:.1f} ms wall, {r['cpu_ms']:.1f} ms CPU (this process) per create, "
+            f"{r['queries']} queries per create",
+            flush=True,
+        )
     from django.db import connection
 
     connection.close()
-    results = {v: run_variant(v, token, seconds=seconds, concurrency=concurrency, workers=workers)
-               for v in ("ours", "baseline")}
+    results = {
+        v: run_variant(v, token, seconds=seconds, concurrency=concurrency, workers=workers)
+        for v in ("ours", "baseline")
+    }
     ours, naive = results["ours"], results["baseline"]
     for name, r in results.items():
-        print(f"  {name}: {r['ok']} appeals in {r['seconds']:.1f}s = {r['throughput']:.0f}/s, "
-              f"p50 {r['p50_ms']:.0f} ms, p99 {r['p99_ms']:.0f} ms, errors {r['errors']} {r['error_codes']}",
-              flush=True)
-    report("appeals_api_create", ours=1000 / ours["throughput"], baseline=1000 / naive["throughput"],
-           unit="ms/appeal",
-           scale=f"{seconds:g}s closed loop, {concurrency} keep-alive clients, gunicorn {workers}×4 threads",
-           extra={"ours_server_ms": in_process["ours"]["wall_ms"], "ours_cpu_ms": in_process["ours"]["cpu_ms"],
-                  "queries_per_create": in_process["ours"]["queries"],
-                  "ours_throughput": ours["throughput"], "ours_p99_ms": ours["p99_ms"],
-                  "baseline_throughput": naive["throughput"], "baseline_p99_ms": naive["p99_ms"]})
-    print(f"target ≥ 200 appeals/s with p99 ≤ 200 ms: throughput {ours['throughput']:.0f}/s, "
-          f"p99 {ours['p99_ms']:.0f} ms", flush=True)
+        print(
+            f"  {name}: {r['ok']} appeals in {r['seconds']:.1f}s = {r['throughput']:.0f}/s, "
+            f"p50 {r['p50_ms']:.0f} ms, p99 {r['p99_ms']:.0f} ms, errors {r['errors']} {r['error_codes']}",
+            flush=True,
+        )
+    report(
+        "appeals_api_create",
+        ours=1000 / ours["throughput"],
+        baseline=1000 / naive["throughput"],
+        unit="ms/appeal",
+        scale=f"{seconds:g}s closed loop, {concurrency} keep-alive clients, gunicorn {workers}×4 threads",
+        extra={
+            "ours_server_ms": in_process["ours"]["wall_ms"],
+            "ours_cpu_ms": in_process["ours"]["cpu_ms"],
+            "queries_per_create": in_process["ours"]["queries"],
+            "ours_throughput": ours["throughput"],
+            "ours_p99_ms": ours["p99_ms"],
+            "baseline_throughput": naive["throughput"],
+            "baseline_p99_ms": naive["p99_ms"],
+        },
+    )
+    print(
+        f"target ≥ 200 appeals/s with p99 ≤ 200 ms: throughput {ours['throughput']:.0f}/s, "
+        f"p99 {ours['p99_ms']:.0f} ms",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

@@ -59,19 +59,25 @@ def fill(rows: int) -> float:
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS bench_dept")
         cursor.execute("DROP TABLE IF EXISTS bench_cat")
-        cursor.execute("CREATE TABLE bench_dept (idx integer primary key, dept_id integer, region_id integer)")
+        cursor.execute(
+            "CREATE TABLE bench_dept (idx integer primary key, dept_id integer, region_id integer)"
+        )
         cursor.execute("CREATE TABLE bench_cat (idx integer primary key, cat_id integer, kind varchar(12))")
-        cursor.executemany("INSERT INTO bench_dept VALUES (%s, %s, %s)",
-                           [(i, d, r) for i, (d, r) in enumerate(departments)])
-        cursor.executemany("INSERT INTO bench_cat VALUES (%s, %s, %s)",
-                           [(i, c, k) for i, (c, k) in enumerate(categories)])
+        cursor.executemany(
+            "INSERT INTO bench_dept VALUES (%s, %s, %s)", [(i, d, r) for i, (d, r) in enumerate(departments)]
+        )
+        cursor.executemany(
+            "INSERT INTO bench_cat VALUES (%s, %s, %s)", [(i, c, k) for i, (c, k) in enumerate(categories)]
+        )
         postgres = connection.vendor == "postgresql"
         dropped = []
         if postgres:
             # Bulk-load the PostgreSQL way: secondary indexes rebuilt once at the end, FK triggers off while
             # loading rows whose keys come from the reference tables themselves.
-            cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'appeals_appeal' "
-                           "AND indexdef NOT LIKE 'CREATE UNIQUE%%'")
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'appeals_appeal' "
+                "AND indexdef NOT LIKE 'CREATE UNIQUE%%'"
+            )
             dropped = cursor.fetchall()
             for name, _ in dropped:
                 cursor.execute(f'DROP INDEX "{name}"')
@@ -93,15 +99,19 @@ def fill(rows: int) -> float:
     return time.perf_counter() - start
 
 
-STATUS = ("CASE s.k WHEN 0 THEN 'received' WHEN 1 THEN 'refused' WHEN 2 THEN 'dispatched' WHEN 3 THEN 'signed' "
-          "WHEN 4 THEN 'handling' WHEN 5 THEN 'handling' WHEN 6 THEN 'replied' WHEN 17 THEN 'archived' "
-          "WHEN 18 THEN 'archived' WHEN 19 THEN 'archived' ELSE 'closed' END")
-COLUMNS = ("tracking_number, token, channel, requester_type, category_id, kind, urgency, title, description, address, "
-           "contact_name, contact_phone, anonymous, external_id, client_key, policy_clause_title, approval_item, "
-           "status, suggestion_source, refusal_kind, refusal_reason, reply_text, archive_evidence, received_at, month, "
-           "sla_text, escalation_level, paused_seconds, extension_days, extension_count, dispute_count, "
-           "redispatch_count, reopen_count, resolution, revisited, created_at, updated_at, handling_department_id, "
-           "region_id, dispatched_at, due_at, signed_in_time, contacted_in_time, replied_in_time, rating_level")
+STATUS = (
+    "CASE s.k WHEN 0 THEN 'received' WHEN 1 THEN 'refused' WHEN 2 THEN 'dispatched' WHEN 3 THEN 'signed' "
+    "WHEN 4 THEN 'handling' WHEN 5 THEN 'handling' WHEN 6 THEN 'replied' WHEN 17 THEN 'archived' "
+    "WHEN 18 THEN 'archived' WHEN 19 THEN 'archived' ELSE 'closed' END"
+)
+COLUMNS = (
+    "tracking_number, token, channel, requester_type, category_id, kind, urgency, title, description, address, "
+    "contact_name, contact_phone, anonymous, external_id, client_key, policy_clause_title, approval_item, "
+    "status, suggestion_source, refusal_kind, refusal_reason, reply_text, archive_evidence, received_at, month, "
+    "sla_text, escalation_level, paused_seconds, extension_days, extension_count, dispute_count, "
+    "redispatch_count, reopen_count, resolution, revisited, created_at, updated_at, handling_department_id, "
+    "region_id, dispatched_at, due_at, signed_in_time, contacted_in_time, replied_in_time, rating_level"
+)
 
 
 def _insert_sql(vendor: str, low: int, high: int, departments: int, categories: int) -> str:
@@ -181,12 +191,21 @@ def main() -> None:
     scale = f"{rows:,} appeals"
 
     # -- 1. department ledger ------------------------------------------------------------------------------
-    busiest = (Appeal.objects.filter(month=month, handling_department__isnull=False).values("handling_department").order_by()
-               .annotate(n=Count("pk")).order_by("-n").first())
+    busiest = (
+        Appeal.objects.filter(month=month, handling_department__isnull=False)
+        .values("handling_department")
+        .order_by()
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
     department = Department.objects.get(pk=busiest["handling_department"])
     leader = User.objects.filter(username="bench_leader").first() or User.objects.create_user(
-        username="bench_leader", password="Bench-pass-2025", role="dept_leader",  # noqa: S106
-        department=department)
+        username="bench_leader",
+        password="Bench-pass-2025",  # noqa: S106
+        role="dept_leader",
+        department=department,
+    )
     filters = selectors.LedgerFilters()
 
     def ours_query():
@@ -194,24 +213,37 @@ def main() -> None:
         return len(list(qs[:20])), qs.count()
 
     def naive_query():
-        qs = (Appeal.objects.filter(handling_department__path__startswith=department.path)
-              .select_related("category", "handling_department", "region", "enterprise").order_by("-received_at"))
+        qs = (
+            Appeal.objects.filter(handling_department__path__startswith=department.path)
+            .select_related("category", "handling_department", "region", "enterprise")
+            .order_by("-received_at")
+        )
         return len(list(qs[:20])), qs.count()
 
     repeats = 15 if QUICK else 30
     ours = [_time(ours_query) for _ in range(repeats)]
     naive = [_time(naive_query) for _ in range(max(5, repeats // 3))]
     per_department = Appeal.objects.filter(handling_department=department).count()
-    report("appeals_ledger_query_p95", ours=percentile(ours, 95) * 1000, baseline=percentile(naive, 95) * 1000,
-           unit="ms", scale=f"{scale}; department with {per_department:,}")
+    report(
+        "appeals_ledger_query_p95",
+        ours=percentile(ours, 95) * 1000,
+        baseline=percentile(naive, 95) * 1000,
+        unit="ms",
+        scale=f"{scale}; department with {per_department:,}",
+    )
     client = Client()
     client.force_login(leader)
     client.get("/appeals/ledger/")
     pages = [_time(lambda: client.get("/appeals/ledger/").status_code) for _ in range(repeats)]
-    deep = [_time(lambda: client.get("/appeals/ledger/", {"page": 40}).status_code) for _ in range(repeats // 3)]
-    print(f"appeals ledger page (HTTP, leader of {department.name}): p95={percentile(pages, 95) * 1000:.1f}ms "
-          f"median={statistics.median(pages) * 1000:.1f}ms; page 40 p95={percentile(deep, 95) * 1000:.1f}ms "
-          f"(target p95 ≤ 300 ms)", flush=True)
+    deep = [
+        _time(lambda: client.get("/appeals/ledger/", {"page": 40}).status_code) for _ in range(repeats // 3)
+    ]
+    print(
+        f"appeals ledger page (HTTP, leader of {department.name}): p95={percentile(pages, 95) * 1000:.1f}ms "
+        f"median={statistics.median(pages) * 1000:.1f}ms; page 40 p95={percentile(deep, 95) * 1000:.1f}ms "
+        f"(target p95 ≤ 300 ms)",
+        flush=True,
+    )
 
     # -- 2. monthly metrics for all departments --------------------------------------------------------------
     refresh = _time(lambda: services.refresh_monthly_stats(month, now=now))
@@ -227,12 +259,18 @@ def main() -> None:
     assert ours_metrics() == naive_metrics()
     ours_m = [_time(ours_metrics) for _ in range(repeats)]
     naive_m = [_time(naive_metrics) for _ in range(3 if not QUICK else 5)]
-    report("appeals_monthly_metrics_all_departments", ours=statistics.median(ours_m) * 1000,
-           baseline=statistics.median(naive_m) * 1000, unit="ms",
-           scale=f"{scale}; {len(ours_metrics())} department rows in {month:%Y-%m}",
-           extra={"refresh_one_month_ms": refresh * 1000})
-    print(f"refreshing the pre-aggregate for {month:%Y-%m}: {refresh * 1000:.0f}ms (run by sweep_appeals / on demand)",
-          flush=True)
+    report(
+        "appeals_monthly_metrics_all_departments",
+        ours=statistics.median(ours_m) * 1000,
+        baseline=statistics.median(naive_m) * 1000,
+        unit="ms",
+        scale=f"{scale}; {len(ours_metrics())} department rows in {month:%Y-%m}",
+        extra={"refresh_one_month_ms": refresh * 1000},
+    )
+    print(
+        f"refreshing the pre-aggregate for {month:%Y-%m}: {refresh * 1000:.0f}ms (run by sweep_appeals / on demand)",
+        flush=True,
+    )
 
 
 def _time(fn) -> float:

@@ -21,8 +21,11 @@ from yingshang.appeals.services import is_handler, is_requester
 def get_appeal_for_user(user, appeal_id: int) -> Appeal:
     """An appeal within the user's scope."""
     return get_object_or_404(
-        Appeal.objects.visible_to(user).select_related("category", "handling_department", "region", "enterprise",
-                                                       "duplicate_of", "visit"), pk=appeal_id)
+        Appeal.objects.visible_to(user).select_related(
+            "category", "handling_department", "region", "enterprise", "duplicate_of", "visit"
+        ),
+        pk=appeal_id,
+    )
 
 
 def get_appeal_by_token(token: str) -> Appeal:
@@ -32,8 +35,12 @@ def get_appeal_by_token(token: str) -> Appeal:
 
 def get_extension_for_user(user, extension_id: int) -> ExtensionRequest:
     """An extension request on an appeal the user may see."""
-    return get_object_or_404(ExtensionRequest.objects.select_related("appeal", "requested_by")
-                             .filter(appeal__in=Appeal.objects.visible_to(user)), pk=extension_id)
+    return get_object_or_404(
+        ExtensionRequest.objects.select_related("appeal", "requested_by").filter(
+            appeal__in=Appeal.objects.visible_to(user)
+        ),
+        pk=extension_id,
+    )
 
 
 def get_visit_for_user(user, visit_id: int) -> Visit:

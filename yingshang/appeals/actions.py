@@ -27,18 +27,33 @@ def perform(appeal: Appeal, action: str, *, params, files: Sequence[Upload], by,
     post, user = params, by
     if action == AppealAction.DISPATCH:
         return services.dispatch_appeal(
-            appeal, department=_department(post.get("department")), by=user, now=now, note=post.get("note", ""),
+            appeal,
+            department=_department(post.get("department")),
+            by=user,
+            now=now,
+            note=post.get("note", ""),
             co_departments=[d for d in map(_department, post.getlist("co_departments")) if d],
-            category=AppealCategory.objects.filter(pk=post.get("category") or 0).first())
+            category=AppealCategory.objects.filter(pk=post.get("category") or 0).first(),
+        )
     if action == AppealAction.REDISPATCH:
-        return services.redispatch_appeal(appeal, department=_department(post.get("department")), by=user, now=now,
-                                          note=post.get("note", ""))
+        return services.redispatch_appeal(
+            appeal,
+            department=_department(post.get("department")),
+            by=user,
+            now=now,
+            note=post.get("note", ""),
+        )
     if action == AppealAction.ADD_CO_HANDLER:
-        return services.add_co_handlers(appeal, by=user, now=now, departments=[
-            d for d in map(_department, post.getlist("co_departments")) if d])
+        return services.add_co_handlers(
+            appeal,
+            by=user,
+            now=now,
+            departments=[d for d in map(_department, post.getlist("co_departments")) if d],
+        )
     if action == AppealAction.REFUSE:
-        return services.refuse_appeal(appeal, kind=post.get("kind", ""), reason=post.get("reason", ""), by=user,
-                                      now=now)
+        return services.refuse_appeal(
+            appeal, kind=post.get("kind", ""), reason=post.get("reason", ""), by=user, now=now
+        )
     if action == AppealAction.MERGE:
         into = _other_appeal(user, post.get("into"))
         if into is None:
@@ -57,28 +72,54 @@ def perform(appeal: Appeal, action: str, *, params, files: Sequence[Upload], by,
     if action == AppealAction.RESUME:
         return services.resume_appeal(appeal, by=user, now=now, note=post.get("note", ""))
     if action == AppealAction.REQUEST_EXTENSION:
-        return services.request_extension(appeal, days=_int(post.get("days"), field="days", label="延期天数"), reason=post.get("reason", ""), by=user, now=now)
+        return services.request_extension(
+            appeal,
+            days=_int(post.get("days"), field="days", label="延期天数"),
+            reason=post.get("reason", ""),
+            by=user,
+            now=now,
+        )
     if action in (AppealAction.APPROVE_EXTENSION, AppealAction.REJECT_EXTENSION):
-        request_obj = access.get_extension_for_user(user, _int(post.get("extension"), field="extension", label="延期申请编号"))
-        return services.decide_extension(request_obj, approve=action == AppealAction.APPROVE_EXTENSION, by=user,
-                                         now=now, note=post.get("note", ""))
+        request_obj = access.get_extension_for_user(
+            user, _int(post.get("extension"), field="extension", label="延期申请编号")
+        )
+        return services.decide_extension(
+            request_obj,
+            approve=action == AppealAction.APPROVE_EXTENSION,
+            by=user,
+            now=now,
+            note=post.get("note", ""),
+        )
     if action == AppealAction.REPLY:
-        return services.reply_appeal(appeal, text=post.get("text", ""), by=user, now=now,
-                                     attachments=files)
+        return services.reply_appeal(appeal, text=post.get("text", ""), by=user, now=now, attachments=files)
     if action == AppealAction.RATE:
-        return services.rate_appeal(appeal, level=post.get("level"), resolution=post.get("resolution", ""),
-                                    comment=post.get("comment", ""), by=user, now=now,
-                                    caused_by_unit=post.get("caused_by_unit") == "on",
-                                    contacted={"yes": True, "no": False}.get(post.get("contacted", "")))
+        return services.rate_appeal(
+            appeal,
+            level=post.get("level"),
+            resolution=post.get("resolution", ""),
+            comment=post.get("comment", ""),
+            by=user,
+            now=now,
+            caused_by_unit=post.get("caused_by_unit") == "on",
+            contacted={"yes": True, "no": False}.get(post.get("contacted", "")),
+        )
     if action == AppealAction.REVISIT:
-        return services.revisit_appeal(appeal, channel=post.get("channel", ""), reached=post.get("reached") != "no",
-                                       level=post.get("level"), resolution=post.get("resolution", ""),
-                                       note=post.get("note", ""), by=user, now=now,
-                                       caused_by_unit=post.get("caused_by_unit") == "on",
-                                       contacted={"yes": True, "no": False}.get(post.get("contacted", "")))
+        return services.revisit_appeal(
+            appeal,
+            channel=post.get("channel", ""),
+            reached=post.get("reached") != "no",
+            level=post.get("level"),
+            resolution=post.get("resolution", ""),
+            note=post.get("note", ""),
+            by=user,
+            now=now,
+            caused_by_unit=post.get("caused_by_unit") == "on",
+            contacted={"yes": True, "no": False}.get(post.get("contacted", "")),
+        )
     if action == AppealAction.ARCHIVE:
-        return services.archive_appeal(appeal, evidence=post.get("evidence", ""), by=user, now=now,
-                                       attachments=files)
+        return services.archive_appeal(
+            appeal, evidence=post.get("evidence", ""), by=user, now=now, attachments=files
+        )
     if action == AppealAction.URGE:
         return services.urge_appeal(appeal, note=post.get("note", ""), by=user, now=now)
     raise BusinessRuleError("未知的操作。", code="unknown_action", field="action")

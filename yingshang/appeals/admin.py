@@ -19,25 +19,58 @@ class AppealCategoryAdmin(admin.ModelAdmin):
         from yingshang.core.audit import record_change
 
         super().save_model(request, obj, form, change)
-        record_change(actor=request.user, action="appeal.category.save", obj=obj,
-                      after={"code": obj.code, "name": obj.name, "function_key": obj.function_key,
-                             "is_active": obj.is_active})
+        record_change(
+            actor=request.user,
+            action="appeal.category.save",
+            obj=obj,
+            after={
+                "code": obj.code,
+                "name": obj.name,
+                "function_key": obj.function_key,
+                "is_active": obj.is_active,
+            },
+        )
         clear_catalogue()
 
 
 @admin.register(SlaRule)
 class SlaRuleAdmin(admin.ModelAdmin):
-    list_display = ("id", "category", "kind", "urgency", "requester_type", "sign_hours", "contact_hours",
-                    "reply_days", "reply_hours", "is_active", "note")
+    list_display = (
+        "id",
+        "category",
+        "kind",
+        "urgency",
+        "requester_type",
+        "sign_hours",
+        "contact_hours",
+        "reply_days",
+        "reply_hours",
+        "is_active",
+        "note",
+    )
     list_filter = ("kind", "urgency", "is_active")
 
     def save_model(self, request, obj, form, change):
         from yingshang.core.audit import record_change
 
         super().save_model(request, obj, form, change)
-        record_change(actor=request.user, action="appeal.sla_rule.save", obj=obj,
-                      after={f: str(getattr(obj, f)) for f in ("kind", "urgency", "requester_type", "sign_hours",
-                                                                "contact_hours", "reply_days", "reply_hours")})
+        record_change(
+            actor=request.user,
+            action="appeal.sla_rule.save",
+            obj=obj,
+            after={
+                f: str(getattr(obj, f))
+                for f in (
+                    "kind",
+                    "urgency",
+                    "requester_type",
+                    "sign_hours",
+                    "contact_hours",
+                    "reply_days",
+                    "reply_hours",
+                )
+            },
+        )
 
 
 @admin.register(Open311Client)

@@ -43,8 +43,11 @@ class _JsonOrFormModel(BodyModel):
         name = getattr(cls, "__read_from_single_attr__", None)
         schema = cls.model_fields[name].annotation if name else cls
         lists = {key for key, spec in schema.model_fields.items() if get_origin(spec.annotation) is list}
-        data = {key: request.POST.getlist(key) if key in lists else request.POST.get(key)
-                for key in request.POST if request.POST.get(key) != "" or key in lists}
+        data = {
+            key: request.POST.getlist(key) if key in lists else request.POST.get(key)
+            for key in request.POST
+            if request.POST.get(key) != "" or key in lists
+        }
         return {name: data} if name else data
 
 
@@ -72,15 +75,26 @@ class ListQuery(Schema):
 def _out(appeal: Appeal, user) -> dict:
     shows_contact = access.can_see_contact(user, appeal)
     return {
-        "id": appeal.pk, "tracking_number": appeal.tracking_number, "channel": appeal.channel,
-        "status": appeal.status, "status_label": appeal.get_status_display(), "category": appeal.category.code,
-        "category_name": appeal.category.name, "urgency": appeal.urgency, "title": appeal.title,
-        "description": appeal.description, "enterprise_id": appeal.enterprise_id,
+        "id": appeal.pk,
+        "tracking_number": appeal.tracking_number,
+        "channel": appeal.channel,
+        "status": appeal.status,
+        "status_label": appeal.get_status_display(),
+        "category": appeal.category.code,
+        "category_name": appeal.category.name,
+        "urgency": appeal.urgency,
+        "title": appeal.title,
+        "description": appeal.description,
+        "enterprise_id": appeal.enterprise_id,
         "region_code": appeal.region.code if appeal.region_id else None,
         "handling_department": appeal.handling_department.name if appeal.handling_department_id else None,
-        "received_at": appeal.received_at, "sign_due_at": appeal.sign_due_at, "due_at": appeal.due_at,
-        "escalation_level": appeal.escalation_level, "reply_text": appeal.reply_text,
-        "rating_level": appeal.rating_level, "resolution": appeal.resolution,
+        "received_at": appeal.received_at,
+        "sign_due_at": appeal.sign_due_at,
+        "due_at": appeal.due_at,
+        "escalation_level": appeal.escalation_level,
+        "reply_text": appeal.reply_text,
+        "rating_level": appeal.rating_level,
+        "resolution": appeal.resolution,
         "contact_name": appeal.contact_name if shows_contact else masking.mask_name(appeal.contact_name),
         "contact_phone": appeal.contact_phone if shows_contact else masking.mask_phone(appeal.contact_phone),
         "repeated_submission": getattr(appeal, "repeated_submission", False),
@@ -91,7 +105,9 @@ def _reject_nul(payload: Schema) -> None:
     """PostgreSQL refuses NUL in text; the page middleware catches it in forms, JSON bodies are checked here."""
     for name, value in payload.dict().items():
         if "\x00" in str(value):
-            raise BusinessRuleError("请求中含有不允许的控制字符（NUL），已拒绝。", code="invalid_characters", field=name)
+            raise BusinessRuleError(
+                "请求中含有不允许的控制字符（NUL），已拒绝。", code="invalid_characters", field=name
+            )
 
 
 def _file(request, payload: AppealIn, *, channel: str, external_id: str = "", received_at=None) -> Appeal:
@@ -100,14 +116,16 @@ def _file(request, payload: AppealIn, *, channel: str, external_id: str = "", re
     snapshot = selectors.catalogue()
     category = snapshot.categories.get(payload.category)
     if category is None:
-        raise BusinessRuleError(f"诉求类别“{payload.category}”不存在或已停用。", code="unknown_category",
-                                field="category")
+        raise BusinessRuleError(
+            f"诉求类别“{payload.category}”不存在或已停用。", code="unknown_category", field="category"
+        )
     enterprise = None
     if payload.enterprise_id is not None:
         enterprise = Enterprise.objects.visible_to(user).filter(pk=payload.enterprise_id).first()
         if enterprise is None:
-            raise BusinessRuleError("企业不存在，或您不能以该企业名义提交。", code="forged_enterprise",
-                                    field="enterprise_id")
+            raise BusinessRuleError(
+                "企业不存在，或您不能以该企业名义提交。", code="forged_enterprise", field="enterprise_id"
+            )
     elif payload.credit_code:
         enterprise = Enterprise.objects.filter(credit_code=payload.credit_code.strip().upper()).first()
         if enterprise is None:
@@ -118,16 +136,35 @@ def _file(request, payload: AppealIn, *, channel: str, external_id: str = "", re
         if region is None:
             raise BusinessRuleError(f"区划代码“{payload.region_code}”不存在。", field="region_code")
     return services.file_appeal(
-        by=user, channel=channel, category=category, description=payload.description, title=payload.title,
-        urgency=payload.urgency, requester_type=payload.requester_type, enterprise=enterprise, region=region,
-        address=payload.address, latitude=payload.lat, longitude=payload.long, contact_name=payload.contact_name,
-        contact_phone=payload.contact_phone, anonymous=payload.anonymous, client_key=payload.client_key,
-        external_id=external_id, policy_clause_id=payload.policy_clause_id,
-        policy_clause_title=payload.policy_clause_title, approval_item=payload.approval_item,
-        now=received_at or timezone.now())
+        by=user,
+        channel=channel,
+        category=category,
+        description=payload.description,
+        title=payload.title,
+        urgency=payload.urgency,
+        requester_type=payload.requester_type,
+        enterprise=enterprise,
+        region=region,
+        address=payload.address,
+        latitude=payload.lat,
+        longitude=payload.long,
+        contact_name=payload.contact_name,
+        contact_phone=payload.contact_phone,
+        anonymous=payload.anonymous,
+        client_key=payload.client_key,
+        external_id=external_id,
+        policy_clause_id=payload.policy_clause_id,
+        policy_clause_title=payload.policy_clause_title,
+        approval_item=payload.approval_item,
+        now=received_at or timezone.now(),
+    )
 
 
-@router.post("", response={200: AppealOut, 201: AppealOut, **ERRORS}, summary="提交诉求（重复的 client_key 返回原诉求）")
+@router.post(
+    "",
+    response={200: AppealOut, 201: AppealOut, **ERRORS},
+    summary="提交诉求（重复的 client_key 返回原诉求）",
+)
 def create_appeal(request, payload: Annotated[AppealIn, JsonOrForm(...)]):
     user = request.user
     if not (user.can("appeal.file") or user.can("appeal.intake") or user.can("appeal.import")):
@@ -136,29 +173,50 @@ def create_appeal(request, payload: Annotated[AppealIn, JsonOrForm(...)]):
     return Status(200 if getattr(appeal, "repeated_submission", False) else 201, _out(appeal, user))
 
 
-@router.post("/work-orders", response={201: AppealOut, **ERRORS}, summary="12345 工单推送（工单号重复返回 409）")
+@router.post(
+    "/work-orders", response={201: AppealOut, **ERRORS}, summary="12345 工单推送（工单号重复返回 409）"
+)
 def push_work_order(request, payload: Annotated[WorkOrderIn, JsonOrForm(...)]):
     require(request.user, "appeal.import")
-    appeal = _file(request, payload, channel=Channel.HOTLINE_12345, external_id=payload.external_id,
-                   received_at=payload.received_at)
+    appeal = _file(
+        request,
+        payload,
+        channel=Channel.HOTLINE_12345,
+        external_id=payload.external_id,
+        received_at=payload.received_at,
+    )
     return Status(201, _out(appeal, request.user))
 
 
 @router.get("", response={200: AppealPage, **ERRORS}, summary="诉求列表（按权限范围，筛选、分页）")
 def list_appeals(request, query: Query[ListQuery]):
     filters = selectors.LedgerFilters.from_mapping(query.dict())
-    items, meta = paginate(selectors.ledger(request.user, filters, now=timezone.now()), page=query.page,
-                           page_size=query.page_size)
+    items, meta = paginate(
+        selectors.ledger(request.user, filters, now=timezone.now()),
+        page=query.page,
+        page_size=query.page_size,
+    )
     return {**meta, "results": [_out(a, request.user) for a in items]}
 
 
 @router.get("/{int:appeal_id}", response={200: AppealDetailOut, **ERRORS}, summary="诉求详情与办理记录")
 def get_appeal(request, appeal_id: int):
     appeal = access.get_appeal_for_user(request.user, appeal_id)
-    events = [{"at": e.at, "actor": e.actor_label, "action": e.action, "action_label": e.action_label,
-               "from_status": e.from_status, "to_status": e.to_status, "note": e.note}
-              for e in appeal.events.order_by("id")]
-    allowed = [a for a in workflow.allowed_actions(appeal.status) if services.can_act(request.user, appeal, a)]
+    events = [
+        {
+            "at": e.at,
+            "actor": e.actor_label,
+            "action": e.action,
+            "action_label": e.action_label,
+            "from_status": e.from_status,
+            "to_status": e.to_status,
+            "note": e.note,
+        }
+        for e in appeal.events.order_by("id")
+    ]
+    allowed = [
+        a for a in workflow.allowed_actions(appeal.status) if services.can_act(request.user, appeal, a)
+    ]
     return {**_out(appeal, request.user), "events": events, "allowed_actions": allowed}
 
 
@@ -170,15 +228,27 @@ class _Params(dict):
         return list(value) if isinstance(value, (list, tuple)) else ([] if value in (None, "") else [value])
 
 
-@router.post("/{int:appeal_id}/transitions", response={200: AppealOut, **ERRORS},
-             summary="办理操作：派单、签收、退单、改派、联系、暂停、延期、答复、评价、回访、销号、催办")
+@router.post(
+    "/{int:appeal_id}/transitions",
+    response={200: AppealOut, **ERRORS},
+    summary="办理操作：派单、签收、退单、改派、联系、暂停、延期、答复、评价、回访、销号、催办",
+)
 def transition(request, appeal_id: int, payload: Annotated[TransitionIn, JsonOrForm(...)]):
     appeal = access.get_appeal_for_user(request.user, appeal_id)
     _reject_nul(payload)
     data = payload.dict()
-    params = _Params({**data, "department": data["department_id"], "co_departments": data["co_department_ids"],
-                      "category": data["category_id"], "extension": data["extension_id"],
-                      "reached": "yes" if data["reached"] else "no",
-                      "caused_by_unit": "on" if data["caused_by_unit"] else ""})
-    appeal = actions.perform(appeal, payload.action, params=params, files=(), by=request.user, now=timezone.now())
+    params = _Params(
+        {
+            **data,
+            "department": data["department_id"],
+            "co_departments": data["co_department_ids"],
+            "category": data["category_id"],
+            "extension": data["extension_id"],
+            "reached": "yes" if data["reached"] else "no",
+            "caused_by_unit": "on" if data["caused_by_unit"] else "",
+        }
+    )
+    appeal = actions.perform(
+        appeal, payload.action, params=params, files=(), by=request.user, now=timezone.now()
+    )
     return _out(appeal, request.user)

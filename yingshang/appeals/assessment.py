@@ -26,9 +26,12 @@ class WeightSet:
 
 
 WEIGHT_SETS: tuple[WeightSet, ...] = (
-    WeightSet("SQ-ASSESS-v1（2026-11 发布）", dt.date(2025, 1, 1),
-              {"response_rate": 0.10, "resolution_rate": 0.45, "satisfaction_rate": 0.45},
-              "参照北京市接诉即办“三率”考评：响应率 10%、解决率 45%、满意率 45%（响应率取时效口径）"),
+    WeightSet(
+        "SQ-ASSESS-v1（2026-11 发布）",
+        dt.date(2025, 1, 1),
+        {"response_rate": 0.10, "resolution_rate": 0.45, "satisfaction_rate": 0.45},
+        "参照北京市接诉即办“三率”考评：响应率 10%、解决率 45%、满意率 45%（响应率取时效口径）",
+    ),
 )
 
 

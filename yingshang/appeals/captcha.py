@@ -52,7 +52,9 @@ def new_challenge(rng: random.Random | None = None) -> Challenge:
     else:
         question, answer = f"{_number(a)}加{_number(b)}等于几？（填阿拉伯数字）", a + b
     nonce = secrets.token_hex(8)
-    return Challenge(question, signing.dumps({"n": nonce, "h": _digest(nonce, answer), "q": question}, salt=SALT))
+    return Challenge(
+        question, signing.dumps({"n": nonce, "h": _digest(nonce, answer), "q": question}, salt=SALT)
+    )
 
 
 def question_of(token: str) -> str:

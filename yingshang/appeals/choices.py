@@ -132,8 +132,13 @@ class EscalationLevel(models.IntegerChoices):
     PUBLICIZED = 3, "已通报"
 
 
-ACTIVE_STATUSES = (AppealStatus.DISPATCHED, AppealStatus.DISPUTED, AppealStatus.SIGNED, AppealStatus.HANDLING,
-                   AppealStatus.PAUSED)
+ACTIVE_STATUSES = (
+    AppealStatus.DISPATCHED,
+    AppealStatus.DISPUTED,
+    AppealStatus.SIGNED,
+    AppealStatus.HANDLING,
+    AppealStatus.PAUSED,
+)
 OPEN_STATUSES = (AppealStatus.RECEIVED, *ACTIVE_STATUSES, AppealStatus.REPLIED)
 FINISHED_STATUSES = (AppealStatus.CLOSED, AppealStatus.ARCHIVED)
 EXCLUDED_STATUSES = (AppealStatus.REFUSED, AppealStatus.MERGED)

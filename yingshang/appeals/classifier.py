@@ -81,8 +81,13 @@ def default_model() -> TextClassifier:
     return TextClassifier().fit([t for t, _ in pairs], [c for _, c in pairs])
 
 
-def suggest(text: str, rules: Iterable[tuple[str, Sequence[str]]], *, model: TextClassifier | None = None,
-            known_codes: Iterable[str] | None = None) -> Suggestion | None:
+def suggest(
+    text: str,
+    rules: Iterable[tuple[str, Sequence[str]]],
+    *,
+    model: TextClassifier | None = None,
+    known_codes: Iterable[str] | None = None,
+) -> Suggestion | None:
     """Keyword rules first; otherwise the model's best class (if it is a category the city still uses)."""
     rules = list(rules)
     by_keyword = keyword_suggest(text, rules)

@@ -29,39 +29,59 @@ class MultipleFileField(forms.FileField):
 class AppealForm(forms.Form):
     """诉求登记: the fields every channel shares."""
 
-    category = forms.ModelChoiceField(label="诉求类别", queryset=AppealCategory.objects.filter(is_active=True),
-                                      empty_label="请选择", error_messages={"invalid_choice": "诉求类别不存在。",
-                                                                           "required": "请选择诉求类别。"})
+    category = forms.ModelChoiceField(
+        label="诉求类别",
+        queryset=AppealCategory.objects.filter(is_active=True),
+        empty_label="请选择",
+        error_messages={"invalid_choice": "诉求类别不存在。", "required": "请选择诉求类别。"},
+    )
     title = forms.CharField(label="标题（可不填）", max_length=100, required=False)
-    description = forms.CharField(label="诉求内容", widget=forms.Textarea(attrs={"rows": 6}), max_length=4000,
-                                  error_messages={"required": "请填写诉求内容。",
-                                                  "max_length": "诉求内容不超过 4000 字。"})
+    description = forms.CharField(
+        label="诉求内容",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=4000,
+        error_messages={"required": "请填写诉求内容。", "max_length": "诉求内容不超过 4000 字。"},
+    )
     urgency = forms.ChoiceField(label="紧急程度", choices=Urgency.choices, initial=Urgency.NORMAL)
     address = forms.CharField(label="地点（可不填）", max_length=200, required=False)
     contact_name = forms.CharField(label="联系人", max_length=50, required=False)
     contact_phone = forms.CharField(label="联系电话", max_length=20, required=False)
-    attachments = MultipleFileField(label="附件（PDF/图片/Word/Excel，单个不超过 10 MB，最多 5 个）", required=False)
+    attachments = MultipleFileField(
+        label="附件（PDF/图片/Word/Excel，单个不超过 10 MB，最多 5 个）", required=False
+    )
     client_key = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 class EnterpriseAppealForm(AppealForm):
     enterprise = forms.ChoiceField(label="以哪家企业名义提交", required=False)
-    policy_clause_title = forms.CharField(label="涉及的政策或审批事项（可不填）", max_length=200, required=False)
+    policy_clause_title = forms.CharField(
+        label="涉及的政策或审批事项（可不填）", max_length=200, required=False
+    )
 
     def __init__(self, *args, enterprises=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].choices = [("", "以个人身份提交")] + [(str(e.pk), e.name) for e in enterprises]
+        self.fields["enterprise"].choices = [("", "以个人身份提交")] + [
+            (str(e.pk), e.name) for e in enterprises
+        ]
 
 
 class PublicAppealForm(AppealForm):
     anonymous = forms.BooleanField(label="匿名提交（将无法电话回访，请保存查询链接）", required=False)
-    region = forms.ModelChoiceField(label="所在县区", queryset=Region.objects.exclude(kind="city"), required=False,
-                                    empty_label="不确定")
+    region = forms.ModelChoiceField(
+        label="所在县区", queryset=Region.objects.exclude(kind="city"), required=False, empty_label="不确定"
+    )
     enterprise_name = forms.CharField(label="企业名称（可不填）", max_length=200, required=False)
-    website = forms.CharField(required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-                              label="请勿填写")  # honeypot against bots
-    captcha_answer = forms.CharField(label="验证码", max_length=4, required=False,
-                                     widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    website = forms.CharField(
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+        label="请勿填写",
+    )  # honeypot against bots
+    captcha_answer = forms.CharField(
+        label="验证码",
+        max_length=4,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
     captcha_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, with_captcha: bool = True, **kwargs):
@@ -82,7 +102,10 @@ class PublicAppealForm(AppealForm):
         if self.is_bound:
             self.data = self.data.copy()
             self.data["captcha_token"], self.data["captcha_answer"] = challenge.token, ""
-            for name in ("captcha_token", "captcha_answer"):  # bound fields cache the data they were cleaned with
+            for name in (
+                "captcha_token",
+                "captcha_answer",
+            ):  # bound fields cache the data they were cleaned with
                 self._bound_fields_cache.pop(name, None)
 
     def clean(self):
@@ -100,8 +123,12 @@ class PublicAppealForm(AppealForm):
 class OperatorIntakeForm(AppealForm):
     requester_type = forms.ChoiceField(label="诉求人类型", choices=RequesterType.choices)
     credit_code = forms.CharField(label="企业统一社会信用代码（可不填）", max_length=18, required=False)
-    region = forms.ModelChoiceField(label="所在县区", queryset=Region.objects.exclude(kind="city"), required=False,
-                                    empty_label="市本级/不确定")
+    region = forms.ModelChoiceField(
+        label="所在县区",
+        queryset=Region.objects.exclude(kind="city"),
+        required=False,
+        empty_label="市本级/不确定",
+    )
     external_id = forms.CharField(label="12345 工单号（可不填）", max_length=40, required=False)
 
 
@@ -114,8 +141,9 @@ class VisitForm(forms.Form):
     title = forms.CharField(label="活动名称", max_length=100)
     visited_on = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
     credit_code = forms.CharField(label="走访企业统一社会信用代码（可不填）", max_length=18, required=False)
-    region = forms.ModelChoiceField(label="县区", queryset=Region.objects.exclude(kind="city"), required=False,
-                                    empty_label="市本级")
+    region = forms.ModelChoiceField(
+        label="县区", queryset=Region.objects.exclude(kind="city"), required=False, empty_label="市本级"
+    )
     place = forms.CharField(label="地点", max_length=200, required=False)
     summary = forms.CharField(label="情况记录", widget=forms.Textarea(attrs={"rows": 3}), required=False)
     contact_name = forms.CharField(label="企业联系人", max_length=50, required=False)
@@ -127,10 +155,14 @@ class CategoryForm(forms.Form):
 
     name = forms.CharField(label="类别名称", max_length=60, error_messages={"required": "请填写类别名称。"})
     description = forms.CharField(label="说明", max_length=300, required=False)
-    keywords = forms.CharField(label="关键词（用顿号或逗号分隔，用于派单建议）", required=False,
-                               widget=forms.Textarea(attrs={"rows": 2}))
-    function_key = forms.CharField(label="默认承办职能（如 market）", max_length=40,
-                                   error_messages={"required": "请填写默认承办职能。"})
+    keywords = forms.CharField(
+        label="关键词（用顿号或逗号分隔，用于派单建议）",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    function_key = forms.CharField(
+        label="默认承办职能（如 market）", max_length=40, error_messages={"required": "请填写默认承办职能。"}
+    )
     is_active = forms.BooleanField(label="启用", required=False)
 
     def keyword_list(self) -> list[str]:
@@ -143,20 +175,45 @@ class SlaRuleForm(forms.Form):
     """A new time-limit rule (时限规则) or a new version of one, effective from a date."""
 
     replaces = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    category = forms.ModelChoiceField(label="类别（空为全部）", queryset=AppealCategory.objects.all(), required=False,
-                                      empty_label="全部类别")
+    category = forms.ModelChoiceField(
+        label="类别（空为全部）",
+        queryset=AppealCategory.objects.all(),
+        required=False,
+        empty_label="全部类别",
+    )
     kind = forms.ChoiceField(label="诉求类型", choices=[("", "全部"), *AppealKind.choices], required=False)
     urgency = forms.ChoiceField(label="紧急程度", choices=[("", "全部"), *Urgency.choices], required=False)
-    requester_type = forms.ChoiceField(label="诉求人类型", choices=[("", "全部"), *RequesterType.choices],
-                                       required=False)
-    sign_hours = forms.DecimalField(label="签收时限（工作小时）", max_digits=6, decimal_places=2,
-                                    error_messages={"required": "请填写签收时限。", "invalid": "签收时限应为数字。"})
-    contact_hours = forms.DecimalField(label="先行联系时限（工作小时）", max_digits=6, decimal_places=2,
-                                       error_messages={"required": "请填写先行联系时限。", "invalid": "先行联系时限应为数字。"})
-    reply_days = forms.DecimalField(label="答复时限（工作日）", max_digits=6, decimal_places=2,
-                                    error_messages={"required": "请填写答复时限。", "invalid": "答复时限应为数字。"})
-    reply_hours = forms.DecimalField(label="紧急诉求答复时限（工作小时）", max_digits=6, decimal_places=2, required=False,
-                                     error_messages={"invalid": "答复时限应为数字。"})
+    requester_type = forms.ChoiceField(
+        label="诉求人类型", choices=[("", "全部"), *RequesterType.choices], required=False
+    )
+    sign_hours = forms.DecimalField(
+        label="签收时限（工作小时）",
+        max_digits=6,
+        decimal_places=2,
+        error_messages={"required": "请填写签收时限。", "invalid": "签收时限应为数字。"},
+    )
+    contact_hours = forms.DecimalField(
+        label="先行联系时限（工作小时）",
+        max_digits=6,
+        decimal_places=2,
+        error_messages={"required": "请填写先行联系时限。", "invalid": "先行联系时限应为数字。"},
+    )
+    reply_days = forms.DecimalField(
+        label="答复时限（工作日）",
+        max_digits=6,
+        decimal_places=2,
+        error_messages={"required": "请填写答复时限。", "invalid": "答复时限应为数字。"},
+    )
+    reply_hours = forms.DecimalField(
+        label="紧急诉求答复时限（工作小时）",
+        max_digits=6,
+        decimal_places=2,
+        required=False,
+        error_messages={"invalid": "答复时限应为数字。"},
+    )
     note = forms.CharField(label="依据", max_length=200, required=False)
-    effective_from = forms.DateField(label="生效日期", widget=forms.DateInput(attrs={"type": "date"}),
-                                     error_messages={"required": "请填写生效日期。", "invalid": "生效日期格式应为 YYYY-MM-DD。"})
+    effective_from = forms.DateField(
+        label="生效日期",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "请填写生效日期。", "invalid": "生效日期格式应为 YYYY-MM-DD。"},
+    )

@@ -11,23 +11,51 @@ from yingshang.core.workcalendar import SHANGHAI
 
 # column header → field; several spellings accepted
 HEADERS: dict[str, str] = {
-    "工单号": "external_id", "工单编号": "external_id",
-    "受理时间": "received_at", "来电时间": "received_at",
-    "诉求类别": "category", "类别": "category", "类别代码": "category",
-    "诉求内容": "description", "内容": "description", "问题描述": "description",
-    "联系人": "contact_name", "来电人": "contact_name",
-    "联系电话": "contact_phone", "来电号码": "contact_phone",
+    "工单号": "external_id",
+    "工单编号": "external_id",
+    "受理时间": "received_at",
+    "来电时间": "received_at",
+    "诉求类别": "category",
+    "类别": "category",
+    "类别代码": "category",
+    "诉求内容": "description",
+    "内容": "description",
+    "问题描述": "description",
+    "联系人": "contact_name",
+    "来电人": "contact_name",
+    "联系电话": "contact_phone",
+    "来电号码": "contact_phone",
     "企业名称": "enterprise_name",
     "统一社会信用代码": "credit_code",
-    "县区": "region", "所在县区": "region",
-    "地点": "address", "地址": "address",
+    "县区": "region",
+    "所在县区": "region",
+    "地点": "address",
+    "地址": "address",
     "紧急程度": "urgency",
 }
 REQUIRED = ("external_id", "category", "description")
-TEMPLATE_HEADERS = ["工单号", "受理时间", "诉求类别", "诉求内容", "联系人", "联系电话", "企业名称", "统一社会信用代码", "县区",
-                    "地点", "紧急程度"]
-LABELS = {"external_id": "工单号", "received_at": "受理时间", "category": "诉求类别", "description": "诉求内容",
-          "urgency": "紧急程度", "region": "县区", "credit_code": "统一社会信用代码"}
+TEMPLATE_HEADERS = [
+    "工单号",
+    "受理时间",
+    "诉求类别",
+    "诉求内容",
+    "联系人",
+    "联系电话",
+    "企业名称",
+    "统一社会信用代码",
+    "县区",
+    "地点",
+    "紧急程度",
+]
+LABELS = {
+    "external_id": "工单号",
+    "received_at": "受理时间",
+    "category": "诉求类别",
+    "description": "诉求内容",
+    "urgency": "紧急程度",
+    "region": "县区",
+    "credit_code": "统一社会信用代码",
+}
 
 
 @dataclass
@@ -52,8 +80,15 @@ def _text(value: Any) -> str:
     return str(value).replace("\x00", "").strip()  # a NUL deep inside a CSV would be refused by PostgreSQL
 
 
-def parse_row(number: int, raw: Sequence[Any], mapping: Mapping[int, str], *, categories: Mapping[str, str],
-              regions: Mapping[str, str], default_time: dt.datetime) -> ParsedRow:
+def parse_row(
+    number: int,
+    raw: Sequence[Any],
+    mapping: Mapping[int, str],
+    *,
+    categories: Mapping[str, str],
+    regions: Mapping[str, str],
+    default_time: dt.datetime,
+) -> ParsedRow:
     """One spreadsheet row → values (category → code, region → code, aware received_at) or errors."""
     parsed = ParsedRow(row=number)
     values = {name: _text(raw[i]) if i < len(raw) else "" for i, name in mapping.items()}
@@ -66,14 +101,21 @@ def parse_row(number: int, raw: Sequence[Any], mapping: Mapping[int, str], *, ca
     region = values.get("region", "")
     if region and region not in regions:
         parsed.errors.append(("县区", region, "不是本市的县区"))
-    urgency = {"": "normal", "一般": "normal", "普通": "normal", "紧急": "urgent"}.get(values.get("urgency", ""))
+    urgency = {"": "normal", "一般": "normal", "普通": "normal", "紧急": "urgent"}.get(
+        values.get("urgency", "")
+    )
     if urgency is None:
         parsed.errors.append(("紧急程度", values.get("urgency", ""), "应为“一般”或“紧急”"))
     received = _when(raw, mapping, default_time, parsed)
     if parsed.errors:
         return parsed
-    parsed.values = {**values, "category": categories[category], "region": regions.get(region) if region else None,
-                     "urgency": urgency, "received_at": received}
+    parsed.values = {
+        **values,
+        "category": categories[category],
+        "region": regions.get(region) if region else None,
+        "urgency": urgency,
+        "received_at": received,
+    }
     return parsed
 
 

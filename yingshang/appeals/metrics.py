@@ -62,15 +62,27 @@ class Formula:
 
 FORMULAS: tuple[Formula, ...] = (
     Formula("response_rate", "响应率", "派单后在先行联系时限内联系诉求人的件数 ÷ 派单量（口径一：时效）"),
-    Formula("response_rate_revisit", "响应率（回访口径）",
-            "评价或回访中诉求人确认承办单位及时联系的件数 ÷ 回答了该问题的件数（口径二：诉求人感受，北京接诉即办口径）"),
-    Formula("resolution_rate", "解决率",
-            f"（已解决 + {PARTLY_RESOLVED_WEIGHT:g}×部分解决）÷ 参评件数（诉求人评价或独立回访，剔除不予受理与并单）"),
-    Formula("satisfaction_rate", "满意率",
-            f"（非常满意 + 满意 + {SATISFACTION_LAMBDA:g}×基本满意）÷ 参评件数", target=0.99),
+    Formula(
+        "response_rate_revisit",
+        "响应率（回访口径）",
+        "评价或回访中诉求人确认承办单位及时联系的件数 ÷ 回答了该问题的件数（口径二：诉求人感受，北京接诉即办口径）",
+    ),
+    Formula(
+        "resolution_rate",
+        "解决率",
+        f"（已解决 + {PARTLY_RESOLVED_WEIGHT:g}×部分解决）÷ 参评件数（诉求人评价或独立回访，剔除不予受理与并单）",
+    ),
+    Formula(
+        "satisfaction_rate",
+        "满意率",
+        f"（非常满意 + 满意 + {SATISFACTION_LAMBDA:g}×基本满意）÷ 参评件数",
+        target=0.99,
+    ),
     Formula("handling_rate", "处办率", "已答复件数 ÷ 派单量（12345 涉企问题处办率）", target=0.99),
     Formula("timely_sign_rate", "及时签收率", "签收时限内签收的件数 ÷ 派单量"),
-    Formula("on_time_rate", "按时办结率", "在期限内（含批准的延期、扣除暂停）答复的件数 ÷（已答复 + 超期未答复）"),
+    Formula(
+        "on_time_rate", "按时办结率", "在期限内（含批准的延期、扣除暂停）答复的件数 ÷（已答复 + 超期未答复）"
+    ),
     Formula("revisit_rate", "回访率", "独立回访件数 ÷ 办结件数"),
     Formula("repeat_rate", "重复诉求率", "（并单件数 + 重办件数）÷ 受理量"),
     Formula("dispute_rate", "退单率", "退单（派单异议）件数 ÷ 派单量"),
@@ -89,8 +101,9 @@ def rates(c: Counts) -> dict[str, float | None]:
         "response_rate": _ratio(c.contacted_in_time, c.dispatched),
         "response_rate_revisit": _ratio(c.contact_confirmed, c.contact_asked),
         "resolution_rate": _ratio(c.resolved + PARTLY_RESOLVED_WEIGHT * c.partly_resolved, c.rated),
-        "satisfaction_rate": _ratio(c.very_satisfied + c.satisfied + SATISFACTION_LAMBDA * c.basically_satisfied,
-                                    c.rated),
+        "satisfaction_rate": _ratio(
+            c.very_satisfied + c.satisfied + SATISFACTION_LAMBDA * c.basically_satisfied, c.rated
+        ),
         "handling_rate": _ratio(c.replied, c.dispatched),
         "timely_sign_rate": _ratio(c.signed_in_time, c.dispatched),
         "on_time_rate": _ratio(c.replied_in_time, c.replied + c.overdue_open),
@@ -125,8 +138,10 @@ def satisfaction_gap_flag(c: Counts) -> str:
         return ""
     gap = r["satisfaction_rate"] - r["resolution_rate"]
     if gap > SATISFACTION_GAP:
-        return (f"满意率（{r['satisfaction_rate']:.0%}）比解决率（{r['resolution_rate']:.0%}）高出 {gap:.0%}，"
-                "评价可能与实际办理结果不符")
+        return (
+            f"满意率（{r['satisfaction_rate']:.0%}）比解决率（{r['resolution_rate']:.0%}）高出 {gap:.0%}，"
+            "评价可能与实际办理结果不符"
+        )
     return ""
 
 

@@ -31,7 +31,9 @@ from yingshang.core.models import Department, Region
 class AppealCategory(models.Model):
     """A category of appeal (诉求类别), served as an Open311 service; carries its keyword rules."""
 
-    code = models.CharField("类别代码", max_length=10, unique=True, help_text="Open311 service_code，按文本处理")
+    code = models.CharField(
+        "类别代码", max_length=10, unique=True, help_text="Open311 service_code，按文本处理"
+    )
     name = models.CharField("名称", max_length=60)
     kind = models.CharField("诉求类型", max_length=12, choices=AppealKind.choices, default=AppealKind.HELP)
     group = models.CharField("分组", max_length=40, blank=True)
@@ -53,19 +55,40 @@ class DispatchRoute(models.Model):
     """A line of the dispatch catalogue (派单目录): from a date (and until one), in this region, this category goes to
     this department (or, for the seeded lines, to this function's department in the region)."""
 
-    category = models.ForeignKey(AppealCategory, verbose_name="类别", on_delete=models.CASCADE, related_name="routes")
-    region = models.ForeignKey(Region, verbose_name="区划", null=True, blank=True, on_delete=models.CASCADE,
-                               related_name="+", help_text="留空表示全市通用")
+    category = models.ForeignKey(
+        AppealCategory, verbose_name="类别", on_delete=models.CASCADE, related_name="routes"
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name="区划",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="留空表示全市通用",
+    )
     function_key = models.CharField("承办职能", max_length=40, blank=True)
-    department = models.ForeignKey(Department, verbose_name="承办单位", null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+", help_text="指定承办单位；留空则按承办职能在区划内查找")
+    department = models.ForeignKey(
+        Department,
+        verbose_name="承办单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="指定承办单位；留空则按承办职能在区划内查找",
+    )
     effective_from = models.DateField("生效日期", default=dt.date(2000, 1, 1))
-    effective_until = models.DateField("失效日期", null=True, blank=True, help_text="含当日；留空表示长期有效")
+    effective_until = models.DateField(
+        "失效日期", null=True, blank=True, help_text="含当日；留空表示长期有效"
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "派单目录"
-        constraints = [models.UniqueConstraint(fields=["category", "region", "effective_from"],
-                                               name="dispatch_route_once_per_start")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "region", "effective_from"], name="dispatch_route_once_per_start"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.category} → {self.department or self.function_key}（{self.effective_from} 起）"
@@ -77,24 +100,32 @@ class DispatchRoute(models.Model):
 class SlaRule(models.Model):
     """A time-limit rule (时限规则): category × kind × urgency × requester type → sign/contact/reply limits."""
 
-    category = models.ForeignKey(AppealCategory, verbose_name="类别", null=True, blank=True, on_delete=models.CASCADE,
-                                 related_name="sla_rules")
+    category = models.ForeignKey(
+        AppealCategory,
+        verbose_name="类别",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="sla_rules",
+    )
     kind = models.CharField("诉求类型", max_length=12, choices=AppealKind.choices, blank=True)
     urgency = models.CharField("紧急程度", max_length=8, choices=Urgency.choices, blank=True)
     requester_type = models.CharField("诉求人类型", max_length=12, choices=RequesterType.choices, blank=True)
     sign_hours = models.DecimalField("签收时限（工作小时）", max_digits=6, decimal_places=2)
     contact_hours = models.DecimalField("先行联系时限（工作小时）", max_digits=6, decimal_places=2)
     reply_days = models.DecimalField("答复时限（工作日）", max_digits=6, decimal_places=2)
-    reply_hours = models.DecimalField("答复时限（工作小时，紧急诉求）", max_digits=6, decimal_places=2, null=True,
-                                      blank=True)
+    reply_hours = models.DecimalField(
+        "答复时限（工作小时，紧急诉求）", max_digits=6, decimal_places=2, null=True, blank=True
+    )
     note = models.CharField("依据", max_length=200, blank=True)
     is_active = models.BooleanField("启用", default=True)
     # Versions (版本): an edit publishes a new row from a date and ends the old one the day before, so an appeal
     # dispatched on a day is always timed by the rule in force that day.
     effective_from = models.DateField("生效日期", default=dt.date(2000, 1, 1))
     effective_until = models.DateField("失效日期", null=True, blank=True, help_text="含当日；空表示长期有效")
-    previous = models.ForeignKey("self", verbose_name="上一版本", null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="+")
+    previous = models.ForeignKey(
+        "self", verbose_name="上一版本", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "时限规则"
@@ -109,15 +140,23 @@ class Visit(models.Model):
 
     kind = models.CharField("类型", max_length=12, choices=VisitKind.choices)
     title = models.CharField("活动名称", max_length=100)
-    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name="走访企业", null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
-    region = models.ForeignKey(Region, verbose_name="县区", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+")
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name="走访企业",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    region = models.ForeignKey(
+        Region, verbose_name="县区", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     visited_on = models.DateField("日期")
     place = models.CharField("地点", max_length=200, blank=True)
     summary = models.TextField("情况记录", blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
 
     class Meta:
@@ -136,14 +175,19 @@ class AppealQuerySet(models.QuerySet):
         """Appeals `user` may see (see access.py for the table of who sees what)."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.is_superuser or user.role in (Role.CITY_ADMIN, Role.OPERATOR_12345) or user.can("appeal.view_all"):
+        if (
+            user.is_superuser
+            or user.role in (Role.CITY_ADMIN, Role.OPERATOR_12345)
+            or user.can("appeal.view_all")
+        ):
             return self
         if user.role == Role.ENTERPRISE:
             from yingshang.enterprises.choices import MembershipStatus
             from yingshang.enterprises.models import EnterpriseMembership
 
-            mine = EnterpriseMembership.objects.filter(enterprise=OuterRef("enterprise"), user=user,
-                                                       status=MembershipStatus.VERIFIED)
+            mine = EnterpriseMembership.objects.filter(
+                enterprise=OuterRef("enterprise"), user=user, status=MembershipStatus.VERIFIED
+            )
             return self.filter(Q(submitted_by=user) | Exists(mine))
         if user.role == Role.EXPERIENCE_OFFICER:
             return self.filter(Q(recorded_by=user) | Q(submitted_by=user))
@@ -156,8 +200,11 @@ class AppealQuerySet(models.QuerySet):
                 departments = list(Department.objects.subtree(user.department).values_list("pk", flat=True))
             else:
                 departments = [user.department_id]
-            co_handled = list(AppealCoHandler.objects.filter(department__in=departments)
-                              .values_list("appeal_id", flat=True)[:CO_HANDLED_LIMIT])
+            co_handled = list(
+                AppealCoHandler.objects.filter(department__in=departments).values_list(
+                    "appeal_id", flat=True
+                )[:CO_HANDLED_LIMIT]
+            )
             mine = Q(handling_department__in=departments)
             return self.filter(mine | Q(pk__in=co_handled)) if co_handled else self.filter(mine)
         return self.none()
@@ -176,55 +223,128 @@ class Appeal(models.Model):
     tracking_number = models.CharField("诉求编号", max_length=24, unique=True)
     token = models.CharField("查询凭证", max_length=32, unique=True)
     channel = models.CharField("渠道", max_length=20, choices=Channel.choices)
-    requester_type = models.CharField("诉求人类型", max_length=12, choices=RequesterType.choices,
-                                      default=RequesterType.ENTERPRISE)
-    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name="企业", null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="appeals", db_index=False)
-    category = models.ForeignKey(AppealCategory, verbose_name="类别", on_delete=models.PROTECT, related_name="appeals",
-                                 db_index=False)
+    requester_type = models.CharField(
+        "诉求人类型", max_length=12, choices=RequesterType.choices, default=RequesterType.ENTERPRISE
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name="企业",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appeals",
+        db_index=False,
+    )
+    category = models.ForeignKey(
+        AppealCategory, verbose_name="类别", on_delete=models.PROTECT, related_name="appeals", db_index=False
+    )
     kind = models.CharField("诉求类型", max_length=12, choices=AppealKind.choices)
     urgency = models.CharField("紧急程度", max_length=8, choices=Urgency.choices, default=Urgency.NORMAL)
     title = models.CharField("标题", max_length=100)
     description = models.TextField("诉求内容")
-    region = models.ForeignKey(Region, verbose_name="县区", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+", db_index=False)
+    region = models.ForeignKey(
+        Region,
+        verbose_name="县区",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
     address = models.CharField("地点", max_length=200, blank=True)
     latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
-    media_url = models.URLField("图片链接", max_length=1000, blank=True,
-                                help_text="Open311 客户端随诉求提交的 http/https 链接（只保存链接，不下载）")
+    media_url = models.URLField(
+        "图片链接",
+        max_length=1000,
+        blank=True,
+        help_text="Open311 客户端随诉求提交的 http/https 链接（只保存链接，不下载）",
+    )
     contact_name = models.CharField("联系人", max_length=50, blank=True)
     contact_phone = models.CharField("联系电话", max_length=20, blank=True)
     anonymous = models.BooleanField("匿名", default=False)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="提交人", null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="submitted_appeals")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="代录人", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="recorded_appeals")
-    visit = models.ForeignKey(Visit, verbose_name="来源活动", null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="appeals")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="提交人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="submitted_appeals",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="代录人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="recorded_appeals",
+    )
+    visit = models.ForeignKey(
+        Visit,
+        verbose_name="来源活动",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="appeals",
+    )
     external_id = models.CharField("外部工单号", max_length=40, blank=True)
     client_key = models.CharField("防重复提交标识", max_length=64, blank=True)
     policy_clause_id = models.PositiveIntegerField("政策条款编号", null=True, blank=True, db_index=True)
     policy_clause_title = models.CharField("政策条款", max_length=200, blank=True)
     approval_item = models.CharField("审批事项", max_length=200, blank=True)
 
-    status = models.CharField("状态", max_length=12, choices=AppealStatus.choices, default=AppealStatus.RECEIVED)
-    handling_department = models.ForeignKey(Department, verbose_name="主办单位", null=True, blank=True,
-                                            on_delete=models.PROTECT, related_name="handled_appeals",
-                                            db_index=False)
-    suggested_department = models.ForeignKey(Department, verbose_name="建议承办单位", null=True, blank=True,
-                                             on_delete=models.SET_NULL, related_name="+", db_index=False)
-    suggested_category = models.ForeignKey(AppealCategory, verbose_name="建议类别", null=True, blank=True,
-                                           on_delete=models.SET_NULL, related_name="+", db_index=False)
+    status = models.CharField(
+        "状态", max_length=12, choices=AppealStatus.choices, default=AppealStatus.RECEIVED
+    )
+    handling_department = models.ForeignKey(
+        Department,
+        verbose_name="主办单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="handled_appeals",
+        db_index=False,
+    )
+    suggested_department = models.ForeignKey(
+        Department,
+        verbose_name="建议承办单位",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    suggested_category = models.ForeignKey(
+        AppealCategory,
+        verbose_name="建议类别",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
     suggestion_source = models.CharField("建议来源", max_length=40, blank=True)
-    duplicate_of = models.ForeignKey("self", verbose_name="并入诉求", null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="merged_appeals")
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name="并入诉求",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_appeals",
+    )
     refusal_kind = models.CharField("不予受理类型", max_length=16, choices=RefusalKind.choices, blank=True)
     refusal_reason = models.CharField("不予受理理由", max_length=500, blank=True)
     reply_text = models.TextField("答复内容", blank=True)
     archive_evidence = models.TextField("销号依据", blank=True)
-    archived_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="销号签批人", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+", db_index=False)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="销号签批人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
 
     # Timestamps of the lifecycle (every metric is a function of these and the rating answers).
     received_at = models.DateTimeField("受理时间")
@@ -254,8 +374,9 @@ class Appeal(models.Model):
     signed_in_time = models.BooleanField("及时签收", null=True, blank=True)
     contacted_in_time = models.BooleanField("及时联系", null=True, blank=True)
     replied_in_time = models.BooleanField("按时答复", null=True, blank=True)
-    rating_level = models.PositiveSmallIntegerField("满意度", choices=SatisfactionLevel.choices, null=True,
-                                                    blank=True)
+    rating_level = models.PositiveSmallIntegerField(
+        "满意度", choices=SatisfactionLevel.choices, null=True, blank=True
+    )
     resolution = models.CharField("是否解决", max_length=12, choices=Resolution.choices, blank=True)
     revisited = models.BooleanField("已回访", default=False)
 
@@ -278,10 +399,14 @@ class Appeal(models.Model):
             models.Index(fields=["received_at"], name="appeal_received_idx"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["channel", "external_id"], condition=~Q(external_id=""),
-                                    name="appeal_external_id_once"),
-            models.UniqueConstraint(fields=["channel", "client_key"], condition=~Q(client_key=""),
-                                    name="appeal_client_key_once"),
+            models.UniqueConstraint(
+                fields=["channel", "external_id"],
+                condition=~Q(external_id=""),
+                name="appeal_external_id_once",
+            ),
+            models.UniqueConstraint(
+                fields=["channel", "client_key"], condition=~Q(client_key=""), name="appeal_client_key_once"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -292,7 +417,9 @@ class AppealCoHandler(models.Model):
     """A co-handling department (协办单位) of an appeal; the main department (主办) answers for it."""
 
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="co_handlers")
-    department = models.ForeignKey(Department, verbose_name="协办单位", on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(
+        Department, verbose_name="协办单位", on_delete=models.PROTECT, related_name="+"
+    )
     added_at = models.DateTimeField("加入时间")
 
     class Meta:
@@ -307,15 +434,20 @@ class AppealAttachment(models.Model):
     """A file attached to an appeal, a reply or ledger-closure evidence; its type was sniffed from content."""
 
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="attachments")
-    purpose = models.CharField("用途", max_length=12, default="appeal",
-                               choices=[("appeal", "诉求材料"), ("reply", "答复材料"), ("evidence", "销号依据")])
+    purpose = models.CharField(
+        "用途",
+        max_length=12,
+        default="appeal",
+        choices=[("appeal", "诉求材料"), ("reply", "答复材料"), ("evidence", "销号依据")],
+    )
     file = models.FileField("文件", upload_to="appeals/%Y/%m/")
     original_name = models.CharField("文件名", max_length=200)
     content_type = models.CharField("类型", max_length=100)
     size = models.PositiveIntegerField("大小")
     sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     class Meta:
@@ -330,10 +462,13 @@ class AppealEvent(models.Model):
 
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField("时间")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     actor_label = models.CharField("操作人", max_length=150)
-    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     action = models.CharField("动作", max_length=20)
     from_status = models.CharField("原状态", max_length=12, blank=True)
     to_status = models.CharField("新状态", max_length=12, blank=True)
@@ -343,8 +478,10 @@ class AppealEvent(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "诉求办理记录"
         ordering = ["id"]
-        indexes = [models.Index(fields=["appeal", "id"], name="appeal_event_idx"),
-                   models.Index(fields=["action", "at"], name="appeal_event_action_idx")]
+        indexes = [
+            models.Index(fields=["appeal", "id"], name="appeal_event_idx"),
+            models.Index(fields=["action", "at"], name="appeal_event_action_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.appeal_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
@@ -353,8 +490,11 @@ class AppealEvent(models.Model):
     def action_label(self) -> str:
         from yingshang.appeals.choices import AppealAction
 
-        return AppealAction(self.action).label if self.action in AppealAction.values else {
-            "merged_in": "并入重复诉求"}.get(self.action, self.action)
+        return (
+            AppealAction(self.action).label
+            if self.action in AppealAction.values
+            else {"merged_in": "并入重复诉求"}.get(self.action, self.action)
+        )
 
     @property
     def to_status_label(self) -> str:
@@ -366,8 +506,9 @@ class AppealLink(models.Model):
 
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="links")
     other = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField("关系", max_length=12, default="duplicate",
-                            choices=[("duplicate", "重复诉求"), ("primary", "主诉求")])
+    kind = models.CharField(
+        "关系", max_length=12, default="duplicate", choices=[("duplicate", "重复诉求"), ("primary", "主诉求")]
+    )
     created_at = models.DateTimeField("时间")
 
     class Meta:
@@ -386,9 +527,12 @@ class ExtensionRequest(models.Model):
     reason = models.CharField("理由", max_length=500)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField("申请时间")
-    status = models.CharField("状态", max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    status = models.CharField(
+        "状态", max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decided_at = models.DateTimeField("审批时间", null=True, blank=True)
     decision_note = models.CharField("审批意见", max_length=300, blank=True)
 
@@ -404,7 +548,9 @@ class Revisit(models.Model):
     """A revisit (回访) by someone independent of the handling unit."""
 
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="revisits")
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="回访人", on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="回访人", on_delete=models.PROTECT, related_name="+"
+    )
     channel = models.CharField("方式", max_length=10, choices=RevisitChannel.choices)
     reached = models.BooleanField("联系上诉求人", default=True)
     note = models.CharField("回访记录", max_length=500, blank=True)
@@ -423,14 +569,17 @@ class Rating(models.Model):
 
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="ratings")
     source = models.CharField("来源", max_length=10, choices=RatingSource.choices)
-    revisit = models.OneToOneField(Revisit, null=True, blank=True, on_delete=models.CASCADE, related_name="rating")
+    revisit = models.OneToOneField(
+        Revisit, null=True, blank=True, on_delete=models.CASCADE, related_name="rating"
+    )
     level = models.PositiveSmallIntegerField("满意度", choices=SatisfactionLevel.choices)
     resolution = models.CharField("问题是否解决", max_length=12, choices=Resolution.choices)
     contacted = models.BooleanField("承办单位是否及时联系", null=True, blank=True)
     caused_by_unit = models.BooleanField("不满意是否因承办单位", default=False)
     comment = models.CharField("评价意见", max_length=500, blank=True)
-    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="+")
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField("评价时间", db_index=True)
 
     class Meta:
@@ -445,7 +594,9 @@ class AppealMonthlyStat(models.Model):
     """Pre-aggregated monthly counts per handling department and county, split by requester type (企业/个人)."""
 
     month = models.DateField("月份")
-    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     received = models.PositiveIntegerField(default=0)
     refused = models.PositiveIntegerField(default=0)
@@ -469,8 +620,13 @@ class AppealMonthlyStat(models.Model):
     redispatched = models.PositiveIntegerField(default=0)
     contact_asked = models.PositiveIntegerField(default=0)
     contact_confirmed = models.PositiveIntegerField(default=0)
-    requester_type = models.CharField("诉求人类型", max_length=12, choices=RequesterType.choices, blank=True,
-                                      help_text="企业/个人分开统计，便于只算涉企诉求")
+    requester_type = models.CharField(
+        "诉求人类型",
+        max_length=12,
+        choices=RequesterType.choices,
+        blank=True,
+        help_text="企业/个人分开统计，便于只算涉企诉求",
+    )
     computed_at = models.DateTimeField("计算时间")
 
     class Meta:

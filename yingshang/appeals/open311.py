@@ -38,8 +38,17 @@ MAX_SPAN = dt.timedelta(days=90)
 MAX_PAGE = 100_000  # beyond any real listing; keeps OFFSET inside the database's integer range
 MAX_DESCRIPTION = 4000
 TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
-ITEM_TAGS = {"services": "service", "service_requests": "request", "service_request_updates": "request_update",
-             "attributes": "attribute", "values": "value", "endpoints": "endpoint", "formats": "format", "errors": "error", "notes": "note"}
+ITEM_TAGS = {
+    "services": "service",
+    "service_requests": "request",
+    "service_request_updates": "request_update",
+    "attributes": "attribute",
+    "values": "value",
+    "endpoints": "endpoint",
+    "formats": "format",
+    "errors": "error",
+    "notes": "note",
+}
 CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 
 
@@ -50,6 +59,7 @@ class Open311Error(Exception):
 
 
 # -- rendering -------------------------------------------------------------------------------------------
+
 
 def _xml_value(parent: ET.Element, tag: str, value) -> None:
     element = ET.SubElement(parent, tag)
@@ -77,8 +87,12 @@ def render(fmt: str, root: str, data, *, status: int = 200) -> HttpResponse:
 
 
 def error(fmt: str, status: int, description: str) -> HttpResponse:
-    return render(fmt if fmt in CONTENT_TYPES else "json", "errors",
-                  [{"code": status, "description": description}], status=status)
+    return render(
+        fmt if fmt in CONTENT_TYPES else "json",
+        "errors",
+        [{"code": status, "description": description}],
+        status=status,
+    )
 
 
 def _handle(fmt: str, build):
@@ -108,19 +122,36 @@ def _check_jurisdiction(request) -> None:
 
 # -- discovery and services ------------------------------------------------------------------------------
 
+
 def discovery(request, fmt: str):
     base = request.build_absolute_uri("/open311/v2/")
-    data = {"changeset": "2025-11-26T00:00:00+08:00", "contact": "张掖市12345政务服务便民热线中心 · 12345",
-            "key_service": "请向市营商环境建设局申请接入密钥（manage.py open311_key 名称）",
-            "endpoints": [{"specification": SPECIFICATION, "url": base, "changeset": "2025-11-26T00:00:00+08:00",
-                           "type": "production", "formats": ["text/xml", "application/json"]}]}
+    data = {
+        "changeset": "2025-11-26T00:00:00+08:00",
+        "contact": "张掖市12345政务服务便民热线中心 · 12345",
+        "key_service": "请向市营商环境建设局申请接入密钥（manage.py open311_key 名称）",
+        "endpoints": [
+            {
+                "specification": SPECIFICATION,
+                "url": base,
+                "changeset": "2025-11-26T00:00:00+08:00",
+                "type": "production",
+                "formats": ["text/xml", "application/json"],
+            }
+        ],
+    }
     return render(fmt, "discovery", data)
 
 
 def _service(category: AppealCategory) -> dict:
-    return {"service_code": category.code, "service_name": category.name, "description": category.description,
-            "metadata": True, "type": "realtime", "keywords": ",".join(category.keywords or []),
-            "group": category.group}
+    return {
+        "service_code": category.code,
+        "service_name": category.name,
+        "description": category.description,
+        "metadata": True,
+        "type": "realtime",
+        "keywords": ",".join(category.keywords or []),
+        "group": category.group,
+    }
 
 
 def service_list(request, fmt: str):
@@ -134,9 +165,15 @@ def service_list(request, fmt: str):
 def _definition(code: str) -> dict:
     attributes = []
     for spec in catalogue.attributes_for(code):
-        item = {"variable": spec["variable"], "code": spec["code"], "datatype": spec["datatype"],
-                "required": spec["required"], "datatype_description": spec.get("datatype_description", ""),
-                "order": spec["order"], "description": spec["description"]}
+        item = {
+            "variable": spec["variable"],
+            "code": spec["code"],
+            "datatype": spec["datatype"],
+            "required": spec["required"],
+            "datatype_description": spec.get("datatype_description", ""),
+            "order": spec["order"],
+            "description": spec["description"],
+        }
         if spec["datatype"] in ("singlevaluelist", "multivaluelist"):
             item["values"] = [{"key": key, "name": name} for key, name in spec["values"]]
         attributes.append(item)
@@ -162,6 +199,7 @@ def service_definition(request, code: str, fmt: str):
 
 # -- requests --------------------------------------------------------------------------------------------
 
+
 def open311_status(status: str) -> str:
     """Our states → Open311's two (documented in OPEN311.md)."""
     return "closed" if status in CLOSED else "open"
@@ -169,7 +207,9 @@ def open311_status(status: str) -> str:
 
 def _attachments() -> Prefetch:
     """Only what media_url needs: the ids and purpose of each appeal's attachments, oldest first."""
-    return Prefetch("attachments", queryset=AppealAttachment.objects.only("id", "appeal_id", "purpose").order_by("id"))
+    return Prefetch(
+        "attachments", queryset=AppealAttachment.objects.only("id", "appeal_id", "purpose").order_by("id")
+    )
 
 
 def _media_url(request, appeal: Appeal, *, own: bool) -> str:
@@ -191,24 +231,43 @@ def _request_out(request, appeal: Appeal, *, extensions: bool) -> dict:
     if appeal.status == AppealStatus.REFUSED:
         notes = f"不予受理：{appeal.get_refusal_kind_display()}"
     out = {
-        "service_request_id": appeal.tracking_number, "status": open311_status(appeal.status),
-        "status_notes": notes, "service_name": appeal.category.name, "service_code": appeal.category.code,
+        "service_request_id": appeal.tracking_number,
+        "status": open311_status(appeal.status),
+        "status_notes": notes,
+        "service_name": appeal.category.name,
+        "service_code": appeal.category.code,
         "description": appeal.description if own else "",
         "agency_responsible": appeal.handling_department.name if appeal.handling_department_id else "",
-        "service_notice": appeal.sla_text, "requested_datetime": _iso(appeal.received_at),
+        "service_notice": appeal.sla_text,
+        "requested_datetime": _iso(appeal.received_at),
         "updated_datetime": _iso((appeal.archived_at or appeal.closed_at) if closed else appeal.updated_at),
-        "expected_datetime": _iso(appeal.due_at), "address": appeal.address if own else "", "address_id": "",
-        "zipcode": "", "lat": str(appeal.latitude) if own and appeal.latitude is not None else "",
+        "expected_datetime": _iso(appeal.due_at),
+        "address": appeal.address if own else "",
+        "address_id": "",
+        "zipcode": "",
+        "lat": str(appeal.latitude) if own and appeal.latitude is not None else "",
         "long": str(appeal.longitude) if own and appeal.longitude is not None else "",
         "media_url": _media_url(request, appeal, own=own),
     }
     if extensions:
         out["extended_attributes"] = {
-            "state": appeal.status, "state_label": appeal.get_status_display(), "channel": appeal.channel,
+            "state": appeal.status,
+            "state_label": appeal.get_status_display(),
+            "channel": appeal.channel,
             "duplicate": appeal.status == AppealStatus.MERGED,
-            "parent_service_request_id": appeal.duplicate_of.tracking_number if appeal.duplicate_of_id else ""}
-        out["notes"] = [{"datetime": _iso(e.at), "description": e.note if own else "", "type": e.action,
-                         "summary": e.action_label} for e in appeal.events.order_by("id")]
+            "parent_service_request_id": appeal.duplicate_of.tracking_number
+            if appeal.duplicate_of_id
+            else "",
+        }
+        out["notes"] = [
+            {
+                "datetime": _iso(e.at),
+                "description": e.note if own else "",
+                "type": e.action,
+                "summary": e.action_label,
+            }
+            for e in appeal.events.order_by("id")
+        ]
     return out
 
 
@@ -224,15 +283,21 @@ def _date(value: str, name: str) -> dt.datetime | None:
 
 def _query(request) -> tuple[list[Appeal], bool]:
     extensions = _param(request, "extensions") == "true"
-    qs = (Appeal.objects.select_related("category", "handling_department", "duplicate_of")
-          .prefetch_related(_attachments()).order_by("-received_at"))
+    qs = (
+        Appeal.objects.select_related("category", "handling_department", "duplicate_of")
+        .prefetch_related(_attachments())
+        .order_by("-received_at")
+    )
     ids = [i.strip() for i in _param(request, "service_request_id").split(",") if i.strip()]
     if ids:  # overrides every other parameter
         return list(qs.filter(tracking_number__in=ids[:MAX_REQUESTS])), extensions
     codes = [c.strip() for c in _param(request, "service_code").split(",") if c.strip()]
     if codes:
         qs = qs.filter(category__code__in=codes)
-    start, end = _date(_param(request, "start_date"), "start_date"), _date(_param(request, "end_date"), "end_date")
+    start, end = (
+        _date(_param(request, "start_date"), "start_date"),
+        _date(_param(request, "end_date"), "end_date"),
+    )
     if start and end and end - start > MAX_SPAN:
         raise Open311Error(400, "start_date and end_date may not span more than 90 days")
     if start and end and end < start:
@@ -250,7 +315,7 @@ def _query(request) -> tuple[list[Appeal], bool]:
     page = _param(request, "page")
     size = min(int(page_size), MAX_REQUESTS) if page_size.isdigit() and int(page_size) > 0 else MAX_REQUESTS
     number = min(int(page), MAX_PAGE) if page.isdigit() and int(page) > 0 else 1
-    return list(qs[(number - 1) * size: number * size]), extensions
+    return list(qs[(number - 1) * size : number * size]), extensions
 
 
 def _span(start: dt.datetime | None, end: dt.datetime | None) -> tuple[dt.datetime, dt.datetime]:
@@ -279,7 +344,9 @@ def requests_view(request, fmt: str):
     def build():
         _check_jurisdiction(request)
         appeals, extensions = _query(request)
-        return render(fmt, "service_requests", [_request_out(request, a, extensions=extensions) for a in appeals])
+        return render(
+            fmt, "service_requests", [_request_out(request, a, extensions=extensions) for a in appeals]
+        )
 
     return _handle(fmt, build)
 
@@ -287,12 +354,19 @@ def requests_view(request, fmt: str):
 def request_detail(request, request_id: str, fmt: str):
     def build():
         _check_jurisdiction(request)
-        appeal = (Appeal.objects.select_related("category", "handling_department", "duplicate_of")
-                  .prefetch_related(_attachments()).filter(tracking_number=request_id).first())
+        appeal = (
+            Appeal.objects.select_related("category", "handling_department", "duplicate_of")
+            .prefetch_related(_attachments())
+            .filter(tracking_number=request_id)
+            .first()
+        )
         if appeal is None:
             raise Open311Error(404, f"service_request_id {request_id} not found")
-        return render(fmt, "service_requests",
-                      [_request_out(request, appeal, extensions=_param(request, "extensions") == "true")])
+        return render(
+            fmt,
+            "service_requests",
+            [_request_out(request, appeal, extensions=_param(request, "extensions") == "true")],
+        )
 
     return _handle(fmt, build)
 
@@ -303,7 +377,9 @@ def token_view(request, token: str, fmt: str):
         appeal = Appeal.objects.filter(token=token).only("tracking_number", "token").first()
         if appeal is None:
             raise Open311Error(404, f"token {token} not found")
-        return render(fmt, "service_requests", [{"service_request_id": appeal.tracking_number, "token": token}])
+        return render(
+            fmt, "service_requests", [{"service_request_id": appeal.tracking_number, "token": token}]
+        )
 
     return _handle(fmt, build)
 
@@ -373,26 +449,47 @@ def _post_request(request, fmt: str) -> HttpResponse:
     enterprise = None
     if attributes.get("credit_code"):
         enterprise = Enterprise.objects.filter(credit_code=str(attributes["credit_code"]).upper()).first()
-    extras = [f"{name}：{attributes[key]}" for key, name in (("enterprise_name", "企业"), ("amount_10k", "金额（万元）"),
-                                                            ("debtor_type", "欠款方类型")) if key in attributes]
+    extras = [
+        f"{name}：{attributes[key]}"
+        for key, name in (
+            ("enterprise_name", "企业"),
+            ("amount_10k", "金额（万元）"),
+            ("debtor_type", "欠款方类型"),
+        )
+        if key in attributes
+    ]
     full_description = description + (f"\n【{'；'.join(extras)}】" if extras else "")
     name = " ".join(p for p in (_param(request, "last_name"), _param(request, "first_name")) if p)
     with transaction.atomic():
         appeal = services.file_appeal(
-            by=None, channel=Channel.OPEN311, category=category, description=full_description,
+            by=None,
+            channel=Channel.OPEN311,
+            category=category,
+            description=full_description,
             urgency=str(attributes.get("urgency") or Urgency.NORMAL),
-            requester_type=str(attributes.get("requester_type") or RequesterType.ENTERPRISE), enterprise=enterprise,
-            address=address or address_id, latitude=lat or None, longitude=long or None, contact_name=name,
-            contact_phone=_param(request, "phone"), media_url=_param(request, "media_url"),
-            policy_clause_id=_whole(attributes["policy_clause_id"]) if "policy_clause_id" in attributes else None,
-            now=timezone.now())
+            requester_type=str(attributes.get("requester_type") or RequesterType.ENTERPRISE),
+            enterprise=enterprise,
+            address=address or address_id,
+            latitude=lat or None,
+            longitude=long or None,
+            contact_name=name,
+            contact_phone=_param(request, "phone"),
+            media_url=_param(request, "media_url"),
+            policy_clause_id=_whole(attributes["policy_clause_id"])
+            if "policy_clause_id" in attributes
+            else None,
+            now=timezone.now(),
+        )
         record_change(actor=None, action="appeal.open311_post", obj=appeal, after={"client": client.name})
     try:
         notice = services.rule_for(appeal).describe()
     except BusinessRuleError:
         notice = ""  # the appeal is saved; only the SLA text is missing
-    return render(fmt, "service_requests", [{"service_request_id": appeal.tracking_number,
-                                             "service_notice": notice, "account_id": None}])
+    return render(
+        fmt,
+        "service_requests",
+        [{"service_request_id": appeal.tracking_number, "service_notice": notice, "account_id": None}],
+    )
 
 
 def request_updates(request, fmt: str):
@@ -407,14 +504,24 @@ def request_updates(request, fmt: str):
         if start and end and (end < start or end - start > MAX_SPAN):
             raise Open311Error(400, "start_date and end_date must be in order and span at most 90 days")
         start, end = _span(start, end)
-        events = (AppealEvent.objects.filter(at__gte=start, at__lte=end)
-                  .exclude(action__in=["urge", "supervise", "publicize"])
-                  .select_related("appeal").order_by("-at", "-id")[:MAX_REQUESTS])
-        updates = [{"update_id": str(e.pk), "service_request_id": e.appeal.tracking_number,
-                    "status": open311_status(e.to_status or e.appeal.status), "updated_datetime": _iso(e.at),
-                    "description": f"{e.action_label}" + (f"：{e.note}" if e.appeal.channel == Channel.OPEN311
-                                                         and e.note else ""),
-                    "media_url": ""} for e in events]
+        events = (
+            AppealEvent.objects.filter(at__gte=start, at__lte=end)
+            .exclude(action__in=["urge", "supervise", "publicize"])
+            .select_related("appeal")
+            .order_by("-at", "-id")[:MAX_REQUESTS]
+        )
+        updates = [
+            {
+                "update_id": str(e.pk),
+                "service_request_id": e.appeal.tracking_number,
+                "status": open311_status(e.to_status or e.appeal.status),
+                "updated_datetime": _iso(e.at),
+                "description": f"{e.action_label}"
+                + (f"：{e.note}" if e.appeal.channel == Channel.OPEN311 and e.note else ""),
+                "media_url": "",
+            }
+            for e in events
+        ]
         return render(fmt, "service_request_updates", updates)
 
     return _handle(fmt, build)
@@ -423,4 +530,3 @@ def request_updates(request, fmt: str):
 def unknown(request, path: str = ""):
     fmt = "xml" if path.endswith(".xml") else "json"
     return error(fmt, 400, "invalid URL: see /open311/v2/discovery.json")
-

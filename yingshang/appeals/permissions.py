@@ -6,8 +6,14 @@ EXTRA_ROLE_PERMISSIONS = {
     Role.DEPARTMENT_STAFF: {"appeal.view", "appeal.record_visit"},
     Role.DEPARTMENT_LEADER: {"appeal.view", "appeal.record_visit", "appeal.sign_off", "appeal.metrics"},
     Role.COUNTY_ADMIN: {"appeal.view", "appeal.record_visit", "appeal.sign_off", "appeal.metrics"},
-    Role.CITY_ADMIN: {"appeal.view", "appeal.record_visit", "appeal.sign_off", "appeal.metrics", "appeal.import",
-                      "appeal.revisit"},
+    Role.CITY_ADMIN: {
+        "appeal.view",
+        "appeal.record_visit",
+        "appeal.sign_off",
+        "appeal.metrics",
+        "appeal.import",
+        "appeal.revisit",
+    },
     Role.OPERATOR_12345: {"appeal.view", "appeal.import", "appeal.metrics", "appeal.supervise"},
     Role.LEADER: {"appeal.view", "appeal.metrics"},
 }

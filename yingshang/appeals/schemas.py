@@ -64,7 +64,9 @@ class TransitionIn(ObjectIn):
     resolution: str = ""
     comment: str = ""
     caused_by_unit: bool = False
-    contacted: str = ""  # rate/revisit: did the unit contact the requester in time? "yes" / "no" / "" (not asked)
+    contacted: str = (
+        ""  # rate/revisit: did the unit contact the requester in time? "yes" / "no" / "" (not asked)
+    )
     channel: str = ""
     reached: bool = True
     evidence: str = ""

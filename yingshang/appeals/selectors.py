@@ -50,8 +50,12 @@ def catalogue(*, fresh: bool = False) -> Catalogue:
     if _catalogue and not fresh and time.monotonic() - _catalogue[0].loaded_at < CATALOGUE_TTL:
         return _catalogue[0]
     departments: dict[tuple[int, str], int] = {}
-    for pk, region_id, key in (Department.objects.filter(is_active=True).exclude(function_key="")
-                               .order_by("path").values_list("pk", "region_id", "function_key")):
+    for pk, region_id, key in (
+        Department.objects.filter(is_active=True)
+        .exclude(function_key="")
+        .order_by("path")
+        .values_list("pk", "region_id", "function_key")
+    ):
         departments.setdefault((region_id, key), pk)
     region_objects = list(Region.objects.all())
     regions = [(r.pk, r.kind, r.parent_id) for r in region_objects]
@@ -59,18 +63,22 @@ def catalogue(*, fresh: bool = False) -> Catalogue:
         categories={c.code: c for c in AppealCategory.objects.filter(is_active=True)},
         regions={r.code: r for r in region_objects},
         routes=_routes(),
-        departments=departments, city_id=next((pk for pk, kind, _ in regions if kind == RegionKind.CITY), None),
+        departments=departments,
+        city_id=next((pk for pk, kind, _ in regions if kind == RegionKind.CITY), None),
         zone_parents={pk: parent for pk, kind, parent in regions if kind == RegionKind.ZONE and parent},
-        loaded_at=time.monotonic())
+        loaded_at=time.monotonic(),
+    )
     _catalogue[:] = [snapshot]
     return snapshot
 
 
 def _routes() -> dict[tuple[int, int | None], list[tuple[dt.date, dt.date | None, str, int | None]]]:
     routes: dict = defaultdict(list)
-    for category_id, region_id, start, end, key, department_id in (
-            DispatchRoute.objects.order_by("effective_from").values_list(
-                "category_id", "region_id", "effective_from", "effective_until", "function_key", "department_id")):
+    for category_id, region_id, start, end, key, department_id in DispatchRoute.objects.order_by(
+        "effective_from"
+    ).values_list(
+        "category_id", "region_id", "effective_from", "effective_until", "function_key", "department_id"
+    ):
         routes[(category_id, region_id)].append((start, end, key, department_id))
     return dict(routes)
 
@@ -106,7 +114,8 @@ def route_department_id(*, category: AppealCategory, region: Region | None, on: 
     snapshot = catalogue()
     region_id = region.pk if region else None
     line = _route_on(snapshot.routes.get((category.pk, region_id)), on) or _route_on(
-        snapshot.routes.get((category.pk, None)), on)
+        snapshot.routes.get((category.pk, None)), on
+    )
     if line is not None and line[1] is not None:
         return line[1]
     key = (line[0] if line else "") or category.function_key
@@ -124,9 +133,12 @@ def route_department(*, category: AppealCategory, region: Region | None, on: dt.
 def dispatch_catalogue(*, on: dt.date | None = None) -> QuerySet[DispatchRoute]:
     """The catalogue's lines with their history (every line, or only those valid on `on`), for the page and export."""
     lines = DispatchRoute.objects.select_related("category", "region", "department").order_by(
-        "category__sort_order", "category__code", "region__code", "effective_from")
+        "category__sort_order", "category__code", "region__code", "effective_from"
+    )
     if on is not None:
-        lines = lines.filter(Q(effective_until__isnull=True) | Q(effective_until__gte=on), effective_from__lte=on)
+        lines = lines.filter(
+            Q(effective_until__isnull=True) | Q(effective_until__gte=on), effective_from__lte=on
+        )
     return lines
 
 
@@ -146,9 +158,13 @@ def duplicate_candidates(appeal: Appeal, *, limit: int = 5) -> list[DuplicateCan
     if appeal.contact_phone:
         same |= Q(contact_phone=appeal.contact_phone)
     same |= Q(category=appeal.category_id, region=appeal.region_id)
-    pool = (Appeal.objects.filter(same, received_at__gte=since).exclude(pk=appeal.pk)
-            .exclude(status__in=[AppealStatus.REFUSED, AppealStatus.MERGED]).select_related("enterprise")
-            .order_by("-received_at")[:200])
+    pool = (
+        Appeal.objects.filter(same, received_at__gte=since)
+        .exclude(pk=appeal.pk)
+        .exclude(status__in=[AppealStatus.REFUSED, AppealStatus.MERGED])
+        .select_related("enterprise")
+        .order_by("-received_at")[:200]
+    )
     found = []
     for other in pool:
         score = topics.similarity(appeal.description, other.description)
@@ -164,12 +180,15 @@ def duplicate_candidates(appeal: Appeal, *, limit: int = 5) -> list[DuplicateCan
         else:
             reason = "同类别同县区"
         if score >= DUPLICATE_THRESHOLD:
-            found.append(DuplicateCandidate(other, round(min(score, 1.0), 2), f"{reason}，内容相似度 {score:.0%}"))
+            found.append(
+                DuplicateCandidate(other, round(min(score, 1.0), 2), f"{reason}，内容相似度 {score:.0%}")
+            )
     found.sort(key=lambda c: -c.score)
     return found[:limit]
 
 
 # -- ledger (台账) ---------------------------------------------------------------------------------------
+
 
 @dataclass
 class LedgerFilters:
@@ -189,10 +208,15 @@ class LedgerFilters:
 
 def ledger(user, filters: LedgerFilters, *, now: dt.datetime) -> QuerySet[Appeal]:
     """The appeals ledger (诉求台账) in the user's scope with the filters applied, newest first."""
-    qs = Appeal.objects.visible_to(user).select_related("category", "handling_department", "region", "enterprise")
+    qs = Appeal.objects.visible_to(user).select_related(
+        "category", "handling_department", "region", "enterprise"
+    )
     if filters.q:
-        qs = qs.filter(Q(tracking_number=filters.q) | Q(title__icontains=filters.q)
-                       | Q(enterprise__name__icontains=filters.q))
+        qs = qs.filter(
+            Q(tracking_number=filters.q)
+            | Q(title__icontains=filters.q)
+            | Q(enterprise__name__icontains=filters.q)
+        )
     if filters.department.isdigit():
         department = Department.objects.filter(pk=int(filters.department)).first()
         qs = qs.filter(handling_department__path__startswith=department.path) if department else qs.none()
@@ -218,11 +242,15 @@ def ledger(user, filters: LedgerFilters, *, now: dt.datetime) -> QuerySet[Appeal
 
 def department_ledger(department: Department) -> QuerySet[Appeal]:
     """One department's ledger, newest first: the benchmark's page query."""
-    return (Appeal.objects.filter(handling_department=department).select_related("category", "region")
-            .order_by("-id"))
+    return (
+        Appeal.objects.filter(handling_department=department)
+        .select_related("category", "region")
+        .order_by("-id")
+    )
 
 
 # -- monthly statistics -------------------------------------------------------------------------------
+
 
 def _aggregates(now: dt.datetime) -> dict:
     active = Q(status__in=ACTIVE_STATUSES)
@@ -248,29 +276,39 @@ def _aggregates(now: dt.datetime) -> dict:
         "reopened": Count("pk", filter=Q(reopen_count__gt=0)),
         "disputed": Count("pk", filter=Q(dispute_count__gt=0)),
         "redispatched": Count("pk", filter=Q(redispatch_count__gt=0)),
-        "contact_asked": Count("pk", filter=Exists(Rating.objects.filter(appeal=OuterRef("pk"),
-                                                                         contacted__isnull=False))),
-        "contact_confirmed": Count("pk", filter=Exists(Rating.objects.filter(appeal=OuterRef("pk"), contacted=True))),
+        "contact_asked": Count(
+            "pk", filter=Exists(Rating.objects.filter(appeal=OuterRef("pk"), contacted__isnull=False))
+        ),
+        "contact_confirmed": Count(
+            "pk", filter=Exists(Rating.objects.filter(appeal=OuterRef("pk"), contacted=True))
+        ),
     }
 
 
 def live_monthly_rows(month: dt.date, *, now: dt.datetime) -> list[dict]:
     """The naive way: aggregate the appeals table for one month, by (department, county, requester type)."""
-    return list(Appeal.objects.filter(month=month).order_by().values("handling_department", "region",
-                                                                      "requester_type")
-                .annotate(**_aggregates(now)))
+    return list(
+        Appeal.objects.filter(month=month)
+        .order_by()
+        .values("handling_department", "region", "requester_type")
+        .annotate(**_aggregates(now))
+    )
 
 
-def monthly_counts(month: dt.date, *, by: str, now: dt.datetime, live: bool = False,
-                   requester_type: str = "") -> dict[int | None, metrics.Counts]:
+def monthly_counts(
+    month: dt.date, *, by: str, now: dt.datetime, live: bool = False, requester_type: str = ""
+) -> dict[int | None, metrics.Counts]:
     """Counts per department id (by="department") or county id (by="region") for one month.
 
     Reads the pre-aggregated table (fast at any size); live=True aggregates the appeals table instead.
     requester_type="enterprise" (or "individual") keeps only that requester type's appeals (涉企口径).
     """
     if live:
-        rows = [r for r in live_monthly_rows(month, now=now)
-                if not requester_type or r["requester_type"] == requester_type]
+        rows = [
+            r
+            for r in live_monthly_rows(month, now=now)
+            if not requester_type or r["requester_type"] == requester_type
+        ]
         key = "handling_department" if by == "department" else "region"
     else:
         stats = AppealMonthlyStat.objects.filter(month=month)
@@ -284,19 +322,27 @@ def monthly_counts(month: dt.date, *, by: str, now: dt.datetime, live: bool = Fa
     return dict(result)
 
 
-def comprehensive_assessment(month: dt.date, *, by: str, names: Mapping[int | None, str], now: dt.datetime,
-                             requester_type: str = "") -> tuple[assessment.WeightSet, list[assessment.Score]]:
+def comprehensive_assessment(
+    month: dt.date, *, by: str, names: Mapping[int | None, str], now: dt.datetime, requester_type: str = ""
+) -> tuple[assessment.WeightSet, list[assessment.Score]]:
     """综合考评 of one month: every unit of `names` (department or county id → name, the caller's scope) scored
     with the weights in force for that month and ranked (pre-aggregated statistics)."""
     weights = assessment.weights_for(month)
     counts = monthly_counts(month, by=by, now=now, requester_type=requester_type)
-    scores = [assessment.score(name, counts.get(pk, metrics.Counts()), weights.weights) for pk, name in names.items()]
+    scores = [
+        assessment.score(name, counts.get(pk, metrics.Counts()), weights.weights)
+        for pk, name in names.items()
+    ]
     return weights, assessment.ranked(scores)
 
 
 def stats_computed_at(month: dt.date) -> dt.datetime | None:
-    return AppealMonthlyStat.objects.filter(month=month).order_by("-computed_at").values_list(
-        "computed_at", flat=True).first()
+    return (
+        AppealMonthlyStat.objects.filter(month=month)
+        .order_by("-computed_at")
+        .values_list("computed_at", flat=True)
+        .first()
+    )
 
 
 def rating_bursts(month: dt.date) -> dict[int, tuple[int, dt.datetime]]:
@@ -304,9 +350,9 @@ def rating_bursts(month: dt.date) -> dict[int, tuple[int, dt.datetime]]:
     start = month
     end = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     times: dict[int, list[dt.datetime]] = defaultdict(list)
-    for department, at in (Rating.objects.filter(at__date__gte=start, at__date__lt=end,
-                                                 appeal__handling_department__isnull=False)
-                           .values_list("appeal__handling_department", "at")[:50000]):
+    for department, at in Rating.objects.filter(
+        at__date__gte=start, at__date__lt=end, appeal__handling_department__isnull=False
+    ).values_list("appeal__handling_department", "at")[:50000]:
         times[department].append(at)
     result = {}
     for department, moments in times.items():
@@ -318,16 +364,24 @@ def rating_bursts(month: dt.date) -> dict[int, tuple[int, dt.datetime]]:
 
 # -- hot topics (热点) -----------------------------------------------------------------------------------
 
+
 def hot_topics(user, *, now: dt.datetime, weeks: int = 8) -> dict:
     """Top categories and keywords this week, the weekly trend, the county heat table, 每月一题 candidates."""
     visible = Appeal.objects.visible_to(user).exclude(status=AppealStatus.REFUSED)
     week_start = now - dt.timedelta(days=7)
     this_week = visible.filter(received_at__gte=week_start)
-    top_categories = list(this_week.order_by().values("category__name").annotate(n=Count("pk")).order_by("-n")[:10])
+    top_categories = list(
+        this_week.order_by().values("category__name").annotate(n=Count("pk")).order_by("-n")[:10]
+    )
     keywords = topics.top_keywords(this_week.values_list("description", flat=True)[:3000], k=20)
     since = now - dt.timedelta(weeks=weeks)
-    trend_rows = (visible.filter(received_at__gte=since).order_by()
-                  .annotate(week=TruncWeek("received_at")).values("week", "category__name").annotate(n=Count("pk")))
+    trend_rows = (
+        visible.filter(received_at__gte=since)
+        .order_by()
+        .annotate(week=TruncWeek("received_at"))
+        .values("week", "category__name")
+        .annotate(n=Count("pk"))
+    )
     weeks_seen = sorted({r["week"].date() if hasattr(r["week"], "date") else r["week"] for r in trend_rows})
     leaders = [c["category__name"] for c in top_categories[:5]]
     series = {name: [0] * len(weeks_seen) for name in leaders}
@@ -337,34 +391,56 @@ def hot_topics(user, *, now: dt.datetime, weeks: int = 8) -> dict:
         if r["category__name"] in series:
             series[r["category__name"]][index[week]] += r["n"]
     month_start = now.date().replace(day=1) - dt.timedelta(days=31)
-    heat_rows = (visible.filter(received_at__date__gte=month_start).order_by()
-                 .values("region__name", "category__name").annotate(n=Count("pk")))
+    heat_rows = (
+        visible.filter(received_at__date__gte=month_start)
+        .order_by()
+        .values("region__name", "category__name")
+        .annotate(n=Count("pk"))
+    )
     counties = sorted({r["region__name"] or "市本级" for r in heat_rows})
     categories = sorted({r["category__name"] for r in heat_rows})
     heat = {(r["region__name"] or "市本级", r["category__name"]): r["n"] for r in heat_rows}
-    items = list(visible.filter(received_at__date__gte=month_start).order_by("-id")
-                 .values_list("tracking_number", "category__name", "description", "enterprise_id", "region__name")[:3000])
+    items = list(
+        visible.filter(received_at__date__gte=month_start)
+        .order_by("-id")
+        .values_list("tracking_number", "category__name", "description", "enterprise_id", "region__name")[
+            :3000
+        ]
+    )
     return {
         "top_categories": top_categories,
         "keywords": keywords,
         "trend": {"weeks": [w.isoformat() for w in weeks_seen], "series": series},
-        "heat": {"counties": counties, "categories": categories,
-                 "rows": [(county, [heat.get((county, c), 0) for c in categories]) for county in counties]},
+        "heat": {
+            "counties": counties,
+            "categories": categories,
+            "rows": [(county, [heat.get((county, c), 0) for c in categories]) for county in counties],
+        },
         "candidates": topics.monthly_topic_candidates(items),
     }
 
 
 def policy_pain_points(policy_clause_id: int) -> list[dict]:
     """Appeals tagged to a policy clause, grouped by category (for the policies app's evaluation: 兑现难…)."""
-    return list(Appeal.objects.filter(policy_clause_id=policy_clause_id).order_by()
-                .values("category__name").annotate(n=Count("pk")).order_by("-n"))
+    return list(
+        Appeal.objects.filter(policy_clause_id=policy_clause_id)
+        .order_by()
+        .values("category__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+    )
 
 
 def policy_pain_points_for_clauses(clause_ids) -> dict[int, list[tuple[str, int]]]:
     """Appeals tagged to each of these policy clauses, by category name, most frequent first."""
     result: dict[int, list[tuple[str, int]]] = {}
-    rows = (Appeal.objects.filter(policy_clause_id__in=list(clause_ids)).order_by()
-            .values_list("policy_clause_id", "category__name").annotate(n=Count("pk")).order_by("-n"))
+    rows = (
+        Appeal.objects.filter(policy_clause_id__in=list(clause_ids))
+        .order_by()
+        .values_list("policy_clause_id", "category__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+    )
     for clause_id, category, count in rows:
         result.setdefault(clause_id, []).append((category, count))
     return result
@@ -404,7 +480,9 @@ def enterprise_hotline_rates(region: Region, month: dt.date) -> EnterpriseHotlin
     month = month.replace(day=1)
     appeals = Appeal.objects.filter(month=month).order_by()
     if region.kind != RegionKind.CITY:
-        appeals = appeals.filter(Q(region=region) | Q(region__isnull=True, handling_department__region=region))
+        appeals = appeals.filter(
+            Q(region=region) | Q(region__isnull=True, handling_department__region=region)
+        )
     enterprise = Q(requester_type=RequesterType.ENTERPRISE)
     answered = Q(status__in=[AppealStatus.REPLIED, *FINISHED_STATUSES])
     dispatched = Q(dispatched_at__isnull=False)
@@ -418,7 +496,8 @@ def enterprise_hotline_rates(region: Region, month: dt.date) -> EnterpriseHotlin
         satisfied=Count("pk", filter=enterprise & satisfied),
         basic=Count("pk", filter=enterprise & basic),
         individual_dispatched=Count("pk", filter=~enterprise & dispatched),
-        individual_rated=Count("pk", filter=~enterprise & rated))
+        individual_rated=Count("pk", filter=~enterprise & rated),
+    )
 
     def percent(numerator: float, denominator: int):
         if not denominator:
@@ -427,7 +506,15 @@ def enterprise_hotline_rates(region: Region, month: dt.date) -> EnterpriseHotlin
 
     good = counts["satisfied"] + metrics.SATISFACTION_LAMBDA * counts["basic"]
     return EnterpriseHotlineRates(
-        region_code=region.code, region_name=region.name, month=month, dispatched=counts["dispatched"],
-        replied=counts["replied"], rated=counts["rated"], satisfied=int(good),
-        individual_dispatched=counts["individual_dispatched"], individual_rated=counts["individual_rated"],
-        handling_rate=percent(counts["replied"], counts["dispatched"]), satisfaction_rate=percent(good, counts["rated"]))
+        region_code=region.code,
+        region_name=region.name,
+        month=month,
+        dispatched=counts["dispatched"],
+        replied=counts["replied"],
+        rated=counts["rated"],
+        satisfied=int(good),
+        individual_dispatched=counts["individual_dispatched"],
+        individual_rated=counts["individual_rated"],
+        handling_rate=percent(counts["replied"], counts["dispatched"]),
+        satisfaction_rate=percent(good, counts["rated"]),
+    )

@@ -16,12 +16,14 @@ def recipients_for(appeal: Appeal, event: str) -> list[User]:
     people: dict[int, User] = {}
     active = User.objects.filter(is_active=True)
     if event in HANDLER_EVENTS and appeal.handling_department_id:
-        for user in active.filter(department=appeal.handling_department_id,
-                                  role__in=[Role.DEPARTMENT_STAFF, Role.DEPARTMENT_LEADER]):
+        for user in active.filter(
+            department=appeal.handling_department_id, role__in=[Role.DEPARTMENT_STAFF, Role.DEPARTMENT_LEADER]
+        ):
             people[user.pk] = user
     if event in LEADER_EVENTS and appeal.handling_department_id:
-        for user in active.filter(role=Role.DEPARTMENT_LEADER,
-                                  department__path__in=_ancestors(appeal.handling_department.path)):
+        for user in active.filter(
+            role=Role.DEPARTMENT_LEADER, department__path__in=_ancestors(appeal.handling_department.path)
+        ):
             people[user.pk] = user
     if event in REQUESTER_EVENTS:
         recorder = appeal.recorded_by_id if event != "received" else None

@@ -39,13 +39,23 @@ class Rule:
 
     def specificity(self) -> int:
         """Category beats urgency beats kind beats requester type (urgent rules override kind rules)."""
-        return (8 * bool(self.category_code) + 4 * bool(self.urgency) + 2 * bool(self.kind)
-                + bool(self.requester_type))
+        return (
+            8 * bool(self.category_code)
+            + 4 * bool(self.urgency)
+            + 2 * bool(self.kind)
+            + bool(self.requester_type)
+        )
 
     def matches(self, *, category_code: str, kind: str, urgency: str, requester_type: str) -> bool:
-        return all(not mine or mine == theirs for mine, theirs in (
-            (self.category_code, category_code), (self.kind, kind), (self.urgency, urgency),
-            (self.requester_type, requester_type)))
+        return all(
+            not mine or mine == theirs
+            for mine, theirs in (
+                (self.category_code, category_code),
+                (self.kind, kind),
+                (self.urgency, urgency),
+                (self.requester_type, requester_type),
+            )
+        )
 
     def describe(self) -> str:
         reply = f"{self.reply_hours:g} 个工作小时" if self.reply_hours else f"{self.reply_days:g} 个工作日"
@@ -57,10 +67,15 @@ class NoRule(LookupError):
         super().__init__("没有适用的办理时限规则，请管理员在“时限规则”中补充一条默认规则。")
 
 
-def pick_rule(rules: Iterable[Rule], *, category_code: str, kind: str, urgency: str, requester_type: str) -> Rule:
+def pick_rule(
+    rules: Iterable[Rule], *, category_code: str, kind: str, urgency: str, requester_type: str
+) -> Rule:
     """The most specific matching rule; ties go to the lower id (the older rule)."""
-    matching = [r for r in rules if r.matches(category_code=category_code, kind=kind, urgency=urgency,
-                                              requester_type=requester_type)]
+    matching = [
+        r
+        for r in rules
+        if r.matches(category_code=category_code, kind=kind, urgency=urgency, requester_type=requester_type)
+    ]
     if not matching:
         raise NoRule()
     return max(matching, key=lambda r: (r.specificity(), -(r.rule_id or 0)))
@@ -86,16 +101,18 @@ def deadlines(*, start: dt.datetime, rule: Rule, calendar: WorkCalendar) -> Dead
     )
 
 
-def shift_for_pause(due: dt.datetime, *, paused_at: dt.datetime, resumed_at: dt.datetime,
-                    calendar: WorkCalendar) -> tuple[dt.datetime, float]:
+def shift_for_pause(
+    due: dt.datetime, *, paused_at: dt.datetime, resumed_at: dt.datetime, calendar: WorkCalendar
+) -> tuple[dt.datetime, float]:
     """Move a deadline by the office time the appeal was paused; returns (new due, paused working seconds)."""
     paused = max(0.0, calendar.working_seconds_between(paused_at, resumed_at))
     remaining = max(0.0, calendar.working_seconds_between(paused_at, due))
     return calendar.add_working_seconds(resumed_at, remaining), paused
 
 
-def check_extension(*, now: dt.datetime, due: dt.datetime, days: int, approved_days: int,
-                    approved_count: int) -> str:
+def check_extension(
+    *, now: dt.datetime, due: dt.datetime, days: int, approved_days: int, approved_count: int
+) -> str:
     """Why an extension request is not allowed ('' if it is): before expiry, and bounded."""
     if days < 1:
         return "延期天数至少为 1 个工作日。"
@@ -147,7 +164,9 @@ def _human(seconds: float, calendar: WorkCalendar) -> str:
     return f"{minutes} 分钟（工作时间）"
 
 
-def escalation_moments(*, start: dt.datetime, due: dt.datetime, calendar: WorkCalendar) -> tuple[dt.datetime, ...]:
+def escalation_moments(
+    *, start: dt.datetime, due: dt.datetime, calendar: WorkCalendar
+) -> tuple[dt.datetime, ...]:
     """When an open appeal reaches each ladder level: 1 催办, 2 督办, 3 通报.
 
     1 when URGE_AT_REMAINING_SHARE of the office time is left; 2 when the deadline passes (督办通知书 the day
@@ -158,13 +177,16 @@ def escalation_moments(*, start: dt.datetime, due: dt.datetime, calendar: WorkCa
     return (min(urge, due), due, calendar.add_working_days_at(due, PUBLICIZE_AFTER_DAYS))
 
 
-def target_escalation(*, now: dt.datetime, start: dt.datetime, due: dt.datetime, calendar: WorkCalendar) -> int:
+def target_escalation(
+    *, now: dt.datetime, start: dt.datetime, due: dt.datetime, calendar: WorkCalendar
+) -> int:
     """The ladder level an open appeal should be at now (0 none … 3 通报)."""
     return sum(now >= moment for moment in escalation_moments(start=start, due=due, calendar=calendar))
 
 
-def next_escalation_at(*, level: int, start: dt.datetime, due: dt.datetime,
-                       calendar: WorkCalendar) -> dt.datetime | None:
+def next_escalation_at(
+    *, level: int, start: dt.datetime, due: dt.datetime, calendar: WorkCalendar
+) -> dt.datetime | None:
     """When the level after `level` falls due (None at the top of the ladder): the sweeper's indexed column."""
     moments = escalation_moments(start=start, due=due, calendar=calendar)
     return moments[level] if level < len(moments) else None

@@ -5,10 +5,19 @@ from __future__ import annotations
 from django.tasks import task
 
 EVENT_TITLES = {
-    "received": "诉求已受理", "dispatched": "新派单诉求，请及时签收", "disputed": "承办单位提出退单，请审核",
-    "refused": "诉求不予受理", "paused": "诉求暂停，请补充材料", "extension_requested": "延期申请待审批",
-    "replied": "诉求已答复，请评价", "reopened": "诉求重办", "urge": "催办：诉求即将超期", "urged": "催办通知",
-    "supervise": "督办通知：诉求已超期", "publicize": "通报：诉求超期未办结", "sign_overdue": "诉求超过签收时限",
+    "received": "诉求已受理",
+    "dispatched": "新派单诉求，请及时签收",
+    "disputed": "承办单位提出退单，请审核",
+    "refused": "诉求不予受理",
+    "paused": "诉求暂停，请补充材料",
+    "extension_requested": "延期申请待审批",
+    "replied": "诉求已答复，请评价",
+    "reopened": "诉求重办",
+    "urge": "催办：诉求即将超期",
+    "urged": "催办通知",
+    "supervise": "督办通知：诉求已超期",
+    "publicize": "通报：诉求超期未办结",
+    "sign_overdue": "诉求超过签收时限",
 }
 
 
@@ -26,8 +35,13 @@ def notify_appeal_event(appeal_id: int, event: str) -> int:
     title = f"{EVENT_TITLES.get(event, '诉求动态')}：{appeal.tracking_number}"
     stamp = appeal.updated_at.isoformat()
     for user in recipients_for(appeal, event):
-        created = notify(recipient=user, title=title, body=appeal.title, link=f"/appeals/{appeal.pk}/",
-                         dedupe_key=f"appeal:{appeal.pk}:{event}:{stamp}")
+        created = notify(
+            recipient=user,
+            title=title,
+            body=appeal.title,
+            link=f"/appeals/{appeal.pk}/",
+            dedupe_key=f"appeal:{appeal.pk}:{event}:{stamp}",
+        )
         sent += created is not None
     return sent
 

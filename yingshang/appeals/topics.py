@@ -18,8 +18,11 @@ def tokens(text: str) -> list[str]:
     """Words of two or more characters, without stopwords and numbers (rjieba segmentation)."""
     import rjieba
 
-    return [w for w in rjieba.cut(text) if len(w) >= 2 and w not in STOPWORDS and not w.isdigit()
-            and not w.isascii()]
+    return [
+        w
+        for w in rjieba.cut(text)
+        if len(w) >= 2 and w not in STOPWORDS and not w.isdigit() and not w.isascii()
+    ]
 
 
 def top_keywords(texts: Iterable[str], k: int = 20) -> list[tuple[str, int]]:
@@ -32,7 +35,7 @@ def top_keywords(texts: Iterable[str], k: int = 20) -> list[tuple[str, int]]:
 
 def bigrams(text: str) -> frozenset[str]:
     cleaned = "".join(ch for ch in text if not ch.isspace() and ch not in "，。、；：！？,.;:!?（）()“”\"'")
-    return frozenset(cleaned[i:i + 2] for i in range(len(cleaned) - 1))
+    return frozenset(cleaned[i : i + 2] for i in range(len(cleaned) - 1))
 
 
 def similarity(a: str, b: str) -> float:
@@ -55,8 +58,9 @@ class TopicCandidate:
     examples: tuple[str, ...]  # tracking numbers
 
 
-def monthly_topic_candidates(items: Sequence[tuple[str, str, str, int | None, str]], *, minimum: int = 3,
-                             limit: int = 10) -> list[TopicCandidate]:
+def monthly_topic_candidates(
+    items: Sequence[tuple[str, str, str, int | None, str]], *, minimum: int = 3, limit: int = 10
+) -> list[TopicCandidate]:
     """Group appeals (tracking number, category name, text, enterprise id, county) by category and shared
     keyword; clusters raised by several enterprises rank first."""
     keyword_counts = Counter()
@@ -77,7 +81,10 @@ def monthly_topic_candidates(items: Sequence[tuple[str, str, str, int | None, st
             continue
         enterprises = len({e for _, e, _ in members if e is not None})
         counties = len({c for _, _, c in members if c})
-        result.append(TopicCandidate(category, keyword, len(members), enterprises, counties,
-                                     tuple(n for n, _, _ in members[:5])))
+        result.append(
+            TopicCandidate(
+                category, keyword, len(members), enterprises, counties, tuple(n for n, _, _ in members[:5])
+            )
+        )
     result.sort(key=lambda c: (-c.enterprises, -c.count, c.category, c.keyword))
     return result[:limit]

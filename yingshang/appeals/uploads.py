@@ -57,8 +57,10 @@ def check_attachment(*, name: str, data: bytes) -> CheckedFile:
     if not data:
         raise ValueError(f"附件“{name}”是空文件。")
     if len(data) > MAX_ATTACHMENT_BYTES:
-        raise ValueError(f"附件“{name}”过大（{len(data) / 1048576:.1f} MB），单个附件不超过 "
-                         f"{MAX_ATTACHMENT_BYTES // 1048576} MB。")
+        raise ValueError(
+            f"附件“{name}”过大（{len(data) / 1048576:.1f} MB），单个附件不超过 "
+            f"{MAX_ATTACHMENT_BYTES // 1048576} MB。"
+        )
     kind = sniff(data)
     if kind is None:
         raise ValueError(f"附件“{name}”的内容不是允许的类型（只接受 PDF、PNG、JPG、DOCX、XLSX）。")

@@ -70,8 +70,11 @@ def _uploads(request) -> list[Upload]:
     files = request.FILES.getlist("attachments")
     for f in files:
         if f.size > MAX_ATTACHMENT_BYTES:
-            raise InvalidUpload(f"附件“{f.name}”过大（{f.size / 1048576:.1f} MB），单个附件不超过 "
-                                f"{MAX_ATTACHMENT_BYTES // 1048576} MB。", field="attachments")
+            raise InvalidUpload(
+                f"附件“{f.name}”过大（{f.size / 1048576:.1f} MB），单个附件不超过 "
+                f"{MAX_ATTACHMENT_BYTES // 1048576} MB。",
+                field="attachments",
+            )
     return [Upload(f.name, f.read()) for f in files]
 
 
@@ -94,6 +97,7 @@ def home(request):
 
 # -- filing ----------------------------------------------------------------------------------------------
 
+
 def _verified_enterprises(user):
     return Enterprise.objects.filter(memberships__user=user, memberships__status=MembershipStatus.VERIFIED)
 
@@ -102,8 +106,12 @@ def _verified_enterprises(user):
 def file_new(request):
     """企业提交诉求: a phone-friendly form; attachments are checked by content."""
     enterprises = list(_verified_enterprises(request.user))
-    form = EnterpriseAppealForm(request.POST or None, request.FILES or None, enterprises=enterprises,
-                                initial={"client_key": services.new_tracking_number(_now())})
+    form = EnterpriseAppealForm(
+        request.POST or None,
+        request.FILES or None,
+        enterprises=enterprises,
+        initial={"client_key": services.new_tracking_number(_now())},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         enterprise = next((e for e in enterprises if str(e.pk) == data["enterprise"]), None)
@@ -112,20 +120,35 @@ def file_new(request):
         else:
             try:
                 appeal = services.file_appeal(
-                    by=request.user, channel=Channel.ENTERPRISE_WEB if request.user.role == Role.ENTERPRISE
-                    else Channel.EXPERIENCE_OFFICER, category=data["category"], title=data["title"],
-                    description=data["description"], urgency=data["urgency"], enterprise=enterprise,
+                    by=request.user,
+                    channel=Channel.ENTERPRISE_WEB
+                    if request.user.role == Role.ENTERPRISE
+                    else Channel.EXPERIENCE_OFFICER,
+                    category=data["category"],
+                    title=data["title"],
+                    description=data["description"],
+                    urgency=data["urgency"],
+                    enterprise=enterprise,
                     requester_type=RequesterType.ENTERPRISE if enterprise else RequesterType.INDIVIDUAL,
-                    address=data["address"], contact_name=data["contact_name"], contact_phone=data["contact_phone"],
-                    attachments=_uploads(request), client_key=data["client_key"],
-                    policy_clause_title=data["policy_clause_title"], now=_now())
+                    address=data["address"],
+                    contact_name=data["contact_name"],
+                    contact_phone=data["contact_phone"],
+                    attachments=_uploads(request),
+                    client_key=data["client_key"],
+                    policy_clause_title=data["policy_clause_title"],
+                    now=_now(),
+                )
             except BusinessRuleError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
                 messages.success(request, f"诉求已提交，编号 {appeal.tracking_number}。我们将及时派单办理。")
                 return redirect("appeals:detail", appeal.pk)
-    return render(request, "appeals/file.html", {"form": form, "title": "提交诉求"},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "appeals/file.html",
+        {"form": form, "title": "提交诉求"},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def public_form(request):
@@ -134,12 +157,19 @@ def public_form(request):
     Anonymous visitors answer an arithmetic captcha and are limited per address (captcha.py)."""
     anonymous = not request.user.is_authenticated
     if request.method == "POST" and anonymous and captcha.over_rate_limit(captcha.client_address(request)):
-        messages.error(request, f"提交过于频繁：同一网络 {captcha.RATE_WINDOW // 60} 分钟内最多提交 {captcha.RATE_LIMIT} 件，"
-                                "请稍后再试，或拨打 12345 热线。")
+        messages.error(
+            request,
+            f"提交过于频繁：同一网络 {captcha.RATE_WINDOW // 60} 分钟内最多提交 {captcha.RATE_LIMIT} 件，"
+            "请稍后再试，或拨打 12345 热线。",
+        )
         form = PublicAppealForm(initial={"client_key": services.new_tracking_number(_now())})
         return render(request, "appeals/public_form.html", {"form": form}, status=429)
-    form = PublicAppealForm(request.POST or None, request.FILES or None, with_captcha=anonymous,
-                            initial={"client_key": services.new_tracking_number(_now())})
+    form = PublicAppealForm(
+        request.POST or None,
+        request.FILES or None,
+        with_captcha=anonymous,
+        initial={"client_key": services.new_tracking_number(_now())},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if data["website"]:
@@ -149,21 +179,33 @@ def public_form(request):
             if data["enterprise_name"]:
                 description = f"【企业：{data['enterprise_name']}】{description}"
             appeal = services.file_appeal(
-                by=request.user if request.user.is_authenticated else None, channel=Channel.PUBLIC_FORM,
-                category=data["category"], title=data["title"], description=description, urgency=data["urgency"],
-                region=data["region"], address=data["address"], contact_name=data["contact_name"],
-                contact_phone=data["contact_phone"], anonymous=data["anonymous"], attachments=_uploads(request),
+                by=request.user if request.user.is_authenticated else None,
+                channel=Channel.PUBLIC_FORM,
+                category=data["category"],
+                title=data["title"],
+                description=description,
+                urgency=data["urgency"],
+                region=data["region"],
+                address=data["address"],
+                contact_name=data["contact_name"],
+                contact_phone=data["contact_phone"],
+                anonymous=data["anonymous"],
+                attachments=_uploads(request),
                 client_key=data["client_key"],
-                requester_type=RequesterType.ENTERPRISE if data["enterprise_name"] else RequesterType.INDIVIDUAL,
-                now=_now())
+                requester_type=RequesterType.ENTERPRISE
+                if data["enterprise_name"]
+                else RequesterType.INDIVIDUAL,
+                now=_now(),
+            )
         except BusinessRuleError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             return redirect("appeals:track", appeal.token)
     if form.is_bound and form.with_captcha:
         form.new_challenge()
-    return render(request, "appeals/public_form.html", {"form": form},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request, "appeals/public_form.html", {"form": form}, status=400 if request.method == "POST" else 200
+    )
 
 
 def track(request, token: str):
@@ -171,9 +213,16 @@ def track(request, token: str):
     appeal = access.get_appeal_by_token(token)
     if request.method == "POST":
         try:
-            services.rate_appeal(appeal, level=request.POST.get("level"), resolution=request.POST.get("resolution", ""),
-                                 comment=request.POST.get("comment", ""), by=None, now=_now(), via_token=True,
-                                 caused_by_unit=request.POST.get("caused_by_unit") == "on")
+            services.rate_appeal(
+                appeal,
+                level=request.POST.get("level"),
+                resolution=request.POST.get("resolution", ""),
+                comment=request.POST.get("comment", ""),
+                by=None,
+                now=_now(),
+                via_token=True,
+                caused_by_unit=request.POST.get("caused_by_unit") == "on",
+            )
         except BusinessRuleError as exc:
             messages.error(request, exc.message)
             return render(request, "appeals/track.html", _track_context(appeal), status=exc.status)
@@ -184,15 +233,22 @@ def track(request, token: str):
 
 def _track_context(appeal):
     events = appeal.events.exclude(action__in=["urge", "supervise", "publicize"]).order_by("id")
-    return {"appeal": appeal, "events": events, "levels": SatisfactionLevel.choices,
-            "resolutions": Resolution.choices}
+    return {
+        "appeal": appeal,
+        "events": events,
+        "levels": SatisfactionLevel.choices,
+        "resolutions": Resolution.choices,
+    }
 
 
 @permission_required("appeal.intake")
 def intake(request):
     """话务员登记 12345 来电诉求."""
-    form = OperatorIntakeForm(request.POST or None, request.FILES or None,
-                              initial={"client_key": services.new_tracking_number(_now())})
+    form = OperatorIntakeForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"client_key": services.new_tracking_number(_now())},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         enterprise = None
@@ -203,78 +259,126 @@ def intake(request):
         if not form.errors:
             try:
                 appeal = services.file_appeal(
-                    by=request.user, channel=Channel.HOTLINE_12345, category=data["category"], title=data["title"],
-                    description=data["description"], urgency=data["urgency"], enterprise=enterprise,
-                    region=data["region"], requester_type=data["requester_type"], address=data["address"],
-                    contact_name=data["contact_name"], contact_phone=data["contact_phone"],
-                    external_id=data["external_id"], attachments=_uploads(request), client_key=data["client_key"],
-                    now=_now())
+                    by=request.user,
+                    channel=Channel.HOTLINE_12345,
+                    category=data["category"],
+                    title=data["title"],
+                    description=data["description"],
+                    urgency=data["urgency"],
+                    enterprise=enterprise,
+                    region=data["region"],
+                    requester_type=data["requester_type"],
+                    address=data["address"],
+                    contact_name=data["contact_name"],
+                    contact_phone=data["contact_phone"],
+                    external_id=data["external_id"],
+                    attachments=_uploads(request),
+                    client_key=data["client_key"],
+                    now=_now(),
+                )
             except BusinessRuleError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
                 messages.success(request, f"已受理，编号 {appeal.tracking_number}，请确认派单。")
                 return redirect("appeals:detail", appeal.pk)
-    return render(request, "appeals/file.html", {"form": form, "title": "来电登记（12345）"},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "appeals/file.html",
+        {"form": form, "title": "来电登记（12345）"},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 # -- lists -----------------------------------------------------------------------------------------------
+
 
 @login_required
 def mine(request):
     """我的诉求 (enterprise users and 体验官)."""
     appeals = Appeal.objects.visible_to(request.user).select_related(*LIST_RELATED).order_by("-id")
-    return render(request, "appeals/mine.html", {"page": _page(request, appeals), "can_file": request.user.can(
-        "appeal.file")})
+    return render(
+        request,
+        "appeals/mine.html",
+        {"page": _page(request, appeals), "can_file": request.user.can("appeal.file")},
+    )
 
 
 @permission_required("appeal.dispatch")
 def dispatch_queue(request):
     """待派单 and 退单 awaiting the dispatcher, oldest first."""
-    appeals = (Appeal.objects.visible_to(request.user)
-               .filter(status__in=[AppealStatus.RECEIVED, AppealStatus.DISPUTED])
-               .select_related(*LIST_RELATED, "suggested_department").order_by("id"))
-    return render(request, "appeals/queue.html", {"page": _page(request, appeals), "title": "待派单",
-                                                  "now": _now(), "show_suggestion": True})
+    appeals = (
+        Appeal.objects.visible_to(request.user)
+        .filter(status__in=[AppealStatus.RECEIVED, AppealStatus.DISPUTED])
+        .select_related(*LIST_RELATED, "suggested_department")
+        .order_by("id")
+    )
+    return render(
+        request,
+        "appeals/queue.html",
+        {"page": _page(request, appeals), "title": "待派单", "now": _now(), "show_suggestion": True},
+    )
 
 
 @permission_required("appeal.handle")
 def inbox(request):
     """部门待办: appeals of my department by state (待签收, 办理中, 暂停, 已答复), most urgent first."""
     status = request.GET.get("status", "")
-    appeals = Appeal.objects.visible_to(request.user).filter(
-        status__in=[*ACTIVE_STATUSES, AppealStatus.REPLIED]).select_related(*LIST_RELATED)
+    appeals = (
+        Appeal.objects.visible_to(request.user)
+        .filter(status__in=[*ACTIVE_STATUSES, AppealStatus.REPLIED])
+        .select_related(*LIST_RELATED)
+    )
     if status in AppealStatus.values:
         appeals = appeals.filter(status=status)
-    return render(request, "appeals/queue.html", {
-        "page": _page(request, appeals.order_by("due_at", "id")), "title": "部门待办", "now": _now(),
-        "statuses": [(s, AppealStatus(s).label) for s in (*ACTIVE_STATUSES, AppealStatus.REPLIED)],
-        "current_status": status})
+    return render(
+        request,
+        "appeals/queue.html",
+        {
+            "page": _page(request, appeals.order_by("due_at", "id")),
+            "title": "部门待办",
+            "now": _now(),
+            "statuses": [(s, AppealStatus(s).label) for s in (*ACTIVE_STATUSES, AppealStatus.REPLIED)],
+            "current_status": status,
+        },
+    )
 
 
 @permission_required("appeal.approve_extension")
 def extensions(request):
     """延期审批: pending extension requests the user may decide."""
-    pending = (ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING,
-                                               appeal__in=Appeal.objects.visible_to(request.user))
-               .select_related("appeal", "appeal__handling_department", "requested_by").order_by("requested_at"))
+    pending = (
+        ExtensionRequest.objects.filter(
+            status=ExtensionStatus.PENDING, appeal__in=Appeal.objects.visible_to(request.user)
+        )
+        .select_related("appeal", "appeal__handling_department", "requested_by")
+        .order_by("requested_at")
+    )
     return render(request, "appeals/extensions.html", {"pending": pending})
 
 
 @permission_required("appeal.revisit")
 def revisits(request):
     """待回访: replied and recently closed appeals not yet revisited."""
-    appeals = (Appeal.objects.visible_to(request.user)
-               .filter(status__in=[AppealStatus.REPLIED, AppealStatus.CLOSED], revisited=False)
-               .select_related(*LIST_RELATED).order_by("replied_at", "id"))
-    return render(request, "appeals/queue.html", {"page": _page(request, appeals), "title": "待回访",
-                                                  "now": _now()})
+    appeals = (
+        Appeal.objects.visible_to(request.user)
+        .filter(status__in=[AppealStatus.REPLIED, AppealStatus.CLOSED], revisited=False)
+        .select_related(*LIST_RELATED)
+        .order_by("replied_at", "id")
+    )
+    return render(
+        request, "appeals/queue.html", {"page": _page(request, appeals), "title": "待回访", "now": _now()}
+    )
 
 
 # -- the appeal page ---------------------------------------------------------------------------------------
 
-HIDDEN_ACTIONS = {AppealAction.SUPERVISE, AppealAction.PUBLICIZE, AppealAction.REOPEN,
-                  AppealAction.APPROVE_EXTENSION, AppealAction.REJECT_EXTENSION}
+HIDDEN_ACTIONS = {
+    AppealAction.SUPERVISE,
+    AppealAction.PUBLICIZE,
+    AppealAction.REOPEN,
+    AppealAction.APPROVE_EXTENSION,
+    AppealAction.REJECT_EXTENSION,
+}
 
 
 @login_required
@@ -290,31 +394,53 @@ def _detail_context(request, appeal: Appeal, error: str = "") -> dict:
     if appeal.status in ACTIVE_STATUSES and appeal.due_at and appeal.dispatched_at:
         moment = appeal.paused_at or now
         clock = sla.clock(now=moment, start=appeal.dispatched_at, due=appeal.due_at, calendar=calendar)
-    actions = [a for a in workflow.allowed_actions(appeal.status)
-               if a not in HIDDEN_ACTIONS and services.can_act(user, appeal, a)]
+    actions = [
+        a
+        for a in workflow.allowed_actions(appeal.status)
+        if a not in HIDDEN_ACTIONS and services.can_act(user, appeal, a)
+    ]
     shows_contact = access.can_see_contact(user, appeal)
     pending_extension = appeal.extensions.filter(status=ExtensionStatus.PENDING).first()
-    can_decide_extension = bool(pending_extension) and services.can_act(user, appeal, AppealAction.APPROVE_EXTENSION) \
+    can_decide_extension = (
+        bool(pending_extension)
+        and services.can_act(user, appeal, AppealAction.APPROVE_EXTENSION)
         and pending_extension.requested_by_id != user.pk
+    )
     dispatching = AppealAction.DISPATCH in actions or AppealAction.REDISPATCH in actions
     if dispatching:  # the dispatch catalogue line valid today (the dispatch day), not on the day of receipt
-        appeal.suggested_department_id = selectors.route_department_id(
-            category=appeal.suggested_category or appeal.category, region=appeal.region,
-            on=timezone.localtime(now).date()) or appeal.suggested_department_id
+        appeal.suggested_department_id = (
+            selectors.route_department_id(
+                category=appeal.suggested_category or appeal.category,
+                region=appeal.region,
+                on=timezone.localtime(now).date(),
+            )
+            or appeal.suggested_department_id
+        )
     return {
-        "appeal": appeal, "clock": clock, "actions": actions, "error": error,
+        "appeal": appeal,
+        "clock": clock,
+        "actions": actions,
+        "error": error,
         "contact_name": appeal.contact_name if shows_contact else masking.mask_name(appeal.contact_name),
         "contact_phone": appeal.contact_phone if shows_contact else masking.mask_phone(appeal.contact_phone),
         "events": appeal.events.select_related("actor").order_by("id"),
-        "attachments": appeal.attachments.all(), "co_handlers": appeal.co_handlers.select_related("department"),
-        "ratings": appeal.ratings.all(), "links": appeal.links.select_related("other"),
+        "attachments": appeal.attachments.all(),
+        "co_handlers": appeal.co_handlers.select_related("department"),
+        "ratings": appeal.ratings.all(),
+        "links": appeal.links.select_related("other"),
         "extensions": appeal.extensions.select_related("requested_by", "decided_by"),
-        "pending_extension": pending_extension, "can_decide_extension": can_decide_extension,
-        "departments": Department.objects.filter(is_active=True).select_related("region") if dispatching else [],
+        "pending_extension": pending_extension,
+        "can_decide_extension": can_decide_extension,
+        "departments": Department.objects.filter(is_active=True).select_related("region")
+        if dispatching
+        else [],
         "categories": AppealCategory.objects.filter(is_active=True) if dispatching else [],
         "duplicates": selectors.duplicate_candidates(appeal) if AppealAction.MERGE in actions else [],
-        "refusal_kinds": RefusalKind.choices, "levels": SatisfactionLevel.choices, "resolutions": Resolution.choices,
-        "revisit_channels": RevisitChannel.choices, "sign_off_note": "销号须有办结依据，并由部门负责人或营商管理员签批。",
+        "refusal_kinds": RefusalKind.choices,
+        "levels": SatisfactionLevel.choices,
+        "resolutions": Resolution.choices,
+        "revisit_channels": RevisitChannel.choices,
+        "sign_off_note": "销号须有办结依据，并由部门负责人或营商管理员签批。",
     }
 
 
@@ -326,12 +452,17 @@ def act(request, appeal_id: int, action: str):
     if action not in AppealAction.values:
         raise Http404
     try:
-        actions.perform(appeal, action, params=request.POST, files=_uploads(request), by=request.user,
-                        now=_now())
+        actions.perform(
+            appeal, action, params=request.POST, files=_uploads(request), by=request.user, now=_now()
+        )
     except BusinessRuleError as exc:
         appeal.refresh_from_db()
-        return render(request, "appeals/detail.html", _detail_context(request, appeal, error=exc.message),
-                      status=exc.status)
+        return render(
+            request,
+            "appeals/detail.html",
+            _detail_context(request, appeal, error=exc.message),
+            status=exc.status,
+        )
     messages.success(request, f"已{AppealAction(action).label}。")
     return redirect("appeals:detail", appeal.pk)
 
@@ -340,11 +471,13 @@ def act(request, appeal_id: int, action: str):
 def attachment(request, appeal_id: int, attachment_id: int):
     appeal = access.get_appeal_for_user(request.user, appeal_id)
     item = get_object_or_404(appeal.attachments, pk=attachment_id)
-    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name,
-                        content_type=item.content_type)
+    return FileResponse(
+        item.file.open("rb"), as_attachment=True, filename=item.original_name, content_type=item.content_type
+    )
 
 
 # -- 12345 import and visits -------------------------------------------------------------------------------
+
 
 @permission_required("appeal.import")
 def import_orders(request):
@@ -355,9 +488,14 @@ def import_orders(request):
         upload = form.cleaned_data["file"]
         try:
             if upload.size > services.MAX_IMPORT_BYTES:  # refused before it is read into memory
-                raise InvalidUpload(f"文件过大（{upload.size / 1048576:.1f} MB），上限为 "
-                                    f"{services.MAX_IMPORT_BYTES // 1048576} MB。", code="file_too_large")
-            report = services.import_work_orders(data=upload.read(), filename=upload.name, by=request.user, now=_now())
+                raise InvalidUpload(
+                    f"文件过大（{upload.size / 1048576:.1f} MB），上限为 "
+                    f"{services.MAX_IMPORT_BYTES // 1048576} MB。",
+                    code="file_too_large",
+                )
+            report = services.import_work_orders(
+                data=upload.read(), filename=upload.name, by=request.user, now=_now()
+            )
         except BusinessRuleError as exc:
             form.add_error("file", exc.message)
     status = 400 if request.method == "POST" and form.errors else 200
@@ -366,9 +504,22 @@ def import_orders(request):
 
 @login_required
 def import_template(request):
-    example = ["12345-20251126-0001", "2025-11-26 10:30", "水电气热报装", "新厂房申请用电报装一个多月仍未接电。", "王先生",
-               "13800000000", "张掖市某某农业科技有限公司", "", "甘州区", "张掖经开区", "一般"]
-    return _xlsx(write_xlsx(importing.TEMPLATE_HEADERS, [example], sheet_title="12345工单"), "12345工单导入模板.xlsx")
+    example = [
+        "12345-20251126-0001",
+        "2025-11-26 10:30",
+        "水电气热报装",
+        "新厂房申请用电报装一个多月仍未接电。",
+        "王先生",
+        "13800000000",
+        "张掖市某某农业科技有限公司",
+        "",
+        "甘州区",
+        "张掖经开区",
+        "一般",
+    ]
+    return _xlsx(
+        write_xlsx(importing.TEMPLATE_HEADERS, [example], sheet_title="12345工单"), "12345工单导入模板.xlsx"
+    )
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
@@ -380,10 +531,14 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 @permission_required("appeal.record_visit")
 def visits(request):
     """千企问需走访与体验官活动: the user's visits with the appeals each produced."""
-    mine = Visit.objects.filter(recorded_by=request.user) if request.user.role not in (
-        Role.CITY_ADMIN, Role.OPERATOR_12345) else Visit.objects.all()
-    return render(request, "appeals/visits.html", {"page": _page(request, mine.select_related("enterprise",
-                                                                                              "region"))})
+    mine = (
+        Visit.objects.filter(recorded_by=request.user)
+        if request.user.role not in (Role.CITY_ADMIN, Role.OPERATOR_12345)
+        else Visit.objects.all()
+    )
+    return render(
+        request, "appeals/visits.html", {"page": _page(request, mine.select_related("enterprise", "region"))}
+    )
 
 
 @permission_required("appeal.record_visit")
@@ -408,23 +563,41 @@ def visit_new(request):
                 items.append(services.VisitItem(category, text))
         if not form.errors:
             try:
-                visit = services.record_visit(by=request.user, kind=data["kind"], title=data["title"],
-                                              visited_on=data["visited_on"], items=items, now=_now(),
-                                              enterprise=enterprise, region=data["region"], place=data["place"],
-                                              summary=data["summary"], contact_name=data["contact_name"],
-                                              contact_phone=data["contact_phone"])
+                visit = services.record_visit(
+                    by=request.user,
+                    kind=data["kind"],
+                    title=data["title"],
+                    visited_on=data["visited_on"],
+                    items=items,
+                    now=_now(),
+                    enterprise=enterprise,
+                    region=data["region"],
+                    place=data["place"],
+                    summary=data["summary"],
+                    contact_name=data["contact_name"],
+                    contact_phone=data["contact_phone"],
+                )
             except BusinessRuleError as exc:
                 error = exc.message
             else:
                 messages.success(request, f"已登记，生成诉求 {visit.appeals.count()} 件。")
                 return redirect("appeals:visits")
-    return render(request, "appeals/visit_new.html", {"form": form, "categories": categories,
-                                                      "item_rows": item_rows, "error": error,
-                                                      "kinds": VisitKind.choices},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "appeals/visit_new.html",
+        {
+            "form": form,
+            "categories": categories,
+            "item_rows": item_rows,
+            "error": error,
+            "kinds": VisitKind.choices,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 # -- ledgers, metrics, hot topics ------------------------------------------------------------------------
+
 
 def _departments_for(user):
     departments = Department.objects.filter(is_active=True).select_related("region")
@@ -441,10 +614,17 @@ def ledger(request):
     now = _now()
     filters = selectors.LedgerFilters.from_mapping(request.GET)
     page = _page(request, selectors.ledger(request.user, filters, now=now))
-    context = {"page": page, "filters": filters, "now": now, "departments": _departments_for(request.user),
-               "regions": Region.objects.exclude(kind="city"), "categories": AppealCategory.objects.all(),
-               "statuses": AppealStatus.choices, "channels": Channel.choices,
-               "query": request.GET.urlencode()}
+    context = {
+        "page": page,
+        "filters": filters,
+        "now": now,
+        "departments": _departments_for(request.user),
+        "regions": Region.objects.exclude(kind="city"),
+        "categories": AppealCategory.objects.all(),
+        "statuses": AppealStatus.choices,
+        "channels": Channel.choices,
+        "query": request.GET.urlencode(),
+    }
     template = "appeals/_ledger_rows.html" if request.headers.get("HX-Request") else "appeals/ledger.html"
     return render(request, template, context)
 
@@ -453,16 +633,50 @@ def ledger(request):
 def ledger_export(request):
     now = _now()
     filters = selectors.LedgerFilters.from_mapping(request.GET)
-    rows = ((a.tracking_number, a.get_channel_display(), a.received_at, a.category.name, a.get_urgency_display(),
-             a.title, a.enterprise.name if a.enterprise else "", a.region.name if a.region else "",
-             a.handling_department.name if a.handling_department else "", a.get_status_display(), a.due_at,
-             "是" if a.status in ACTIVE_STATUSES and a.due_at and a.due_at < now else "", a.replied_at,
-             a.get_rating_level_display() if a.rating_level else "", a.get_resolution_display(),
-             a.escalation_level, a.archived_at)
-            for a in selectors.ledger(request.user, filters, now=now)[:100_000].iterator(chunk_size=2000))
-    headers = ["诉求编号", "渠道", "受理时间", "类别", "紧急程度", "标题", "企业", "县区", "主办单位", "状态", "答复期限", "超期",
-               "答复时间", "满意度", "是否解决", "升级等级", "销号时间"]
-    return _xlsx(write_xlsx(headers, rows, sheet_title="诉求台账"), f"诉求台账-{timezone.localdate():%Y%m%d}.xlsx")
+    rows = (
+        (
+            a.tracking_number,
+            a.get_channel_display(),
+            a.received_at,
+            a.category.name,
+            a.get_urgency_display(),
+            a.title,
+            a.enterprise.name if a.enterprise else "",
+            a.region.name if a.region else "",
+            a.handling_department.name if a.handling_department else "",
+            a.get_status_display(),
+            a.due_at,
+            "是" if a.status in ACTIVE_STATUSES and a.due_at and a.due_at < now else "",
+            a.replied_at,
+            a.get_rating_level_display() if a.rating_level else "",
+            a.get_resolution_display(),
+            a.escalation_level,
+            a.archived_at,
+        )
+        for a in selectors.ledger(request.user, filters, now=now)[:100_000].iterator(chunk_size=2000)
+    )
+    headers = [
+        "诉求编号",
+        "渠道",
+        "受理时间",
+        "类别",
+        "紧急程度",
+        "标题",
+        "企业",
+        "县区",
+        "主办单位",
+        "状态",
+        "答复期限",
+        "超期",
+        "答复时间",
+        "满意度",
+        "是否解决",
+        "升级等级",
+        "销号时间",
+    ]
+    return _xlsx(
+        write_xlsx(headers, rows, sheet_title="诉求台账"), f"诉求台账-{timezone.localdate():%Y%m%d}.xlsx"
+    )
 
 
 def _month(value: str) -> dt.date:
@@ -479,9 +693,18 @@ def _metric_rows(counts_by_unit: dict, names: dict, *, order: str, bursts: dict 
         if pk not in names:
             continue
         burst = (bursts or {}).get(pk)
-        flags = [metrics.satisfaction_gap_flag(counts),
-                 f"{burst[0]} 条评价集中在 {burst[1]:%m-%d %H:%M} 起 10 分钟内" if burst else ""]
-        rows.append({"name": names[pk], "counts": counts, "rates": metrics.rates(counts), "flags": [f for f in flags if f]})
+        flags = [
+            metrics.satisfaction_gap_flag(counts),
+            f"{burst[0]} 条评价集中在 {burst[1]:%m-%d %H:%M} 起 10 分钟内" if burst else "",
+        ]
+        rows.append(
+            {
+                "name": names[pk],
+                "counts": counts,
+                "rates": metrics.rates(counts),
+                "flags": [f for f in flags if f],
+            }
+        )
     return rows
 
 
@@ -510,21 +733,36 @@ def _metrics(request, *, requester_type: str) -> dict:
         for pk, counts in by_region.items():
             if pk in regions:
                 total = total + counts
-        split.append({"label": label, "requester_type": value, "counts": total, "rates": metrics.rates(total)})
+        split.append(
+            {"label": label, "requester_type": value, "counts": total, "rates": metrics.rates(total)}
+        )
         if value == requester_type:
             by_department = selectors.monthly_counts(month, by="department", now=now, requester_type=value)
-            tables = {"按承办单位": _metric_rows(by_department, departments, order="dispatched", bursts=bursts),
-                      "按县区": _metric_rows(by_region, regions, order="received")}
+            tables = {
+                "按承办单位": _metric_rows(by_department, departments, order="dispatched", bursts=bursts),
+                "按县区": _metric_rows(by_region, regions, order="received"),
+            }
     total = split[0]["counts"]
     rates = metrics.rates(total)
     exclusion_flag = metrics.concentrated_exclusions(
-        {row["name"]: row["counts"].refused + row["counts"].merged for row in tables["按县区"]})
+        {row["name"]: row["counts"].refused + row["counts"].merged for row in tables["按县区"]}
+    )
     return {
-        "month": month, "requester_type": requester_type, "requester_types": RequesterType.choices,
-        "formulas": metrics.FORMULAS, "version": metrics.FORMULA_VERSION, "total": total, "total_rates": rates,
-        "split": split, "tables": tables, "exclusion_flag": exclusion_flag,
+        "month": month,
+        "requester_type": requester_type,
+        "requester_types": RequesterType.choices,
+        "formulas": metrics.FORMULAS,
+        "version": metrics.FORMULA_VERSION,
+        "total": total,
+        "total_rates": rates,
+        "split": split,
+        "tables": tables,
+        "exclusion_flag": exclusion_flag,
         "computed_at": selectors.stats_computed_at(month),
-        "targets": [(f, rates[f.key], metrics.meets_target(f.key, rates[f.key])) for f in metrics.FORMULAS if f.target]}
+        "targets": [
+            (f, rates[f.key], metrics.meets_target(f.key, rates[f.key])) for f in metrics.FORMULAS if f.target
+        ],
+    }
 
 
 @permission_required("appeal.metrics")
@@ -536,25 +774,54 @@ def metrics_page(request):
         services.refresh_monthly_stats(month, now=_now())
         messages.success(request, "已按最新数据重新计算。")
         return redirect(f"{request.path}?month={month:%Y-%m}")
-    return render(request, "appeals/metrics_report.html", {
-        **_metrics(request, requester_type=_requester_type(request)), "query": request.GET.urlencode()})
+    return render(
+        request,
+        "appeals/metrics_report.html",
+        {**_metrics(request, requester_type=_requester_type(request)), "query": request.GET.urlencode()},
+    )
 
 
 @permission_required("appeal.metrics")
 def metrics_export(request):
     """The metrics page as a workbook: every rate per department and county for 全部/企业/个人, then the formulas."""
     month = _month(request.GET.get("month", ""))
-    headers = ["诉求人类型", "类别", "单位", "受理", "派单", "不予受理", "并单", "超期未答复",
-               *[f"{f.name}（%）" for f in metrics.FORMULAS], "提示", "口径版本"]
+    headers = [
+        "诉求人类型",
+        "类别",
+        "单位",
+        "受理",
+        "派单",
+        "不予受理",
+        "并单",
+        "超期未答复",
+        *[f"{f.name}（%）" for f in metrics.FORMULAS],
+        "提示",
+        "口径版本",
+    ]
     rows = []
     for value, label in (("", "全部"), *RequesterType.choices):
         data = _metrics(request, requester_type=value)
         for title, table in data["tables"].items():
             for row in table:
                 c = row["counts"]
-                rows.append([label, title, row["name"], c.received, c.dispatched, c.refused, c.merged, c.overdue_open,
-                             *[round(row["rates"][f.key] * 100, 2) if row["rates"][f.key] is not None else ""
-                               for f in metrics.FORMULAS], "；".join(row["flags"]), metrics.FORMULA_VERSION])
+                rows.append(
+                    [
+                        label,
+                        title,
+                        row["name"],
+                        c.received,
+                        c.dispatched,
+                        c.refused,
+                        c.merged,
+                        c.overdue_open,
+                        *[
+                            round(row["rates"][f.key] * 100, 2) if row["rates"][f.key] is not None else ""
+                            for f in metrics.FORMULAS
+                        ],
+                        "；".join(row["flags"]),
+                        metrics.FORMULA_VERSION,
+                    ]
+                )
     rows.append([])
     rows.append(["指标", "公式（口径）", "行动方案目标"])
     rows.extend([f.name, f.text, f"≥ {f.target:.0%}" if f.target else ""] for f in metrics.FORMULAS)
@@ -565,22 +832,35 @@ def metrics_export(request):
 def hot_topics(request):
     """热点诉求: weekly top categories and keywords, trend, county heat table, 每月一题 candidates."""
     data = selectors.hot_topics(request.user, now=_now())
-    chart = {"tooltip": {"trigger": "axis"}, "legend": {"top": 0}, "grid": {"top": 40, "left": 40, "right": 10},
-             "xAxis": {"type": "category", "data": data["trend"]["weeks"]}, "yAxis": {"type": "value"},
-             "series": [{"name": name, "type": "line", "data": values}
-                        for name, values in data["trend"]["series"].items()]}
+    chart = {
+        "tooltip": {"trigger": "axis"},
+        "legend": {"top": 0},
+        "grid": {"top": 40, "left": 40, "right": 10},
+        "xAxis": {"type": "category", "data": data["trend"]["weeks"]},
+        "yAxis": {"type": "value"},
+        "series": [
+            {"name": name, "type": "line", "data": values} for name, values in data["trend"]["series"].items()
+        ],
+    }
     return render(request, "appeals/hot.html", {**data, "chart": chart})
 
 
 @permission_required("appeal.view")
 def formulas(request):
     """The published metric formulas (口径) with their version."""
-    return render(request, "appeals/formulas.html", {"formulas": metrics.FORMULAS, "version": metrics.FORMULA_VERSION,
-                                                     "lam": metrics.SATISFACTION_LAMBDA})
-
+    return render(
+        request,
+        "appeals/formulas.html",
+        {
+            "formulas": metrics.FORMULAS,
+            "version": metrics.FORMULA_VERSION,
+            "lam": metrics.SATISFACTION_LAMBDA,
+        },
+    )
 
 
 # -- 综合考评 ------------------------------------------------------------------------------------------------
+
 
 def _assessment(request) -> dict:
     """The month's assessment tables in the user's scope (departments, then counties)."""
@@ -590,39 +870,75 @@ def _assessment(request) -> dict:
         services.refresh_monthly_stats(month, now=now)
     departments = {d.pk: d.name for d in _departments_for(request.user)}
     region_scope = request.user.scope_region if request.user.role == Role.COUNTY_ADMIN else None
-    regions = {r.pk: r.name for r in Region.objects.exclude(kind__in=["city", "zone"])
-               if region_scope is None or r.pk == region_scope.pk}
+    regions = {
+        r.pk: r.name
+        for r in Region.objects.exclude(kind__in=["city", "zone"])
+        if region_scope is None or r.pk == region_scope.pk
+    }
     dispatched = selectors.monthly_counts(month, by="department", now=now, requester_type=requester_type)
-    departments = {pk: name for pk, name in departments.items() if pk in dispatched}  # units with appeals this month
-    weights, by_department = selectors.comprehensive_assessment(month, by="department", names=departments, now=now,
-                                                                requester_type=requester_type)
-    _, by_region = selectors.comprehensive_assessment(month, by="region", names=regions, now=now,
-                                                      requester_type=requester_type)
+    departments = {
+        pk: name for pk, name in departments.items() if pk in dispatched
+    }  # units with appeals this month
+    weights, by_department = selectors.comprehensive_assessment(
+        month, by="department", names=departments, now=now, requester_type=requester_type
+    )
+    _, by_region = selectors.comprehensive_assessment(
+        month, by="region", names=regions, now=now, requester_type=requester_type
+    )
     columns = [(key, metrics.FORMULAS_BY_KEY[key].name, weight) for key, weight in weights.weights.items()]
-    return {"month": month, "weights": weights, "columns": columns, "requester_type": requester_type,
-            "requester_types": RequesterType.choices, "tables": [("按承办单位", by_department), ("按县区", by_region)]}
+    return {
+        "month": month,
+        "weights": weights,
+        "columns": columns,
+        "requester_type": requester_type,
+        "requester_types": RequesterType.choices,
+        "tables": [("按承办单位", by_department), ("按县区", by_region)],
+    }
 
 
 @permission_required("appeal.metrics")
 def assessment_page(request):
     """综合考评: departments and counties ranked on the weighted three rates, with the published weights."""
-    return render(request, "appeals/assessment.html", {**_assessment(request), "query": request.GET.urlencode()})
+    return render(
+        request, "appeals/assessment.html", {**_assessment(request), "query": request.GET.urlencode()}
+    )
 
 
 @permission_required("appeal.metrics")
 def assessment_export(request):
     data = _assessment(request)
-    headers = ["类别", "名次", "单位", "得分", *[f"{name}（权重 {weight:.0%}）" for _, name, weight in data["columns"]],
-               "派单量", "说明", "权重版本"]
-    rows = [[title, row.rank or "", row.unit, row.score if row.score is not None else "",
-             *[round(row.rates[key] * 100, 2) if row.rates[key] is not None else "" for key, _, _ in data["columns"]],
-             row.counts.dispatched, "、".join(row.missing) + ("暂无数据" if row.missing else ""),
-             data["weights"].version]
-            for title, table in data["tables"] for row in table]
+    headers = [
+        "类别",
+        "名次",
+        "单位",
+        "得分",
+        *[f"{name}（权重 {weight:.0%}）" for _, name, weight in data["columns"]],
+        "派单量",
+        "说明",
+        "权重版本",
+    ]
+    rows = [
+        [
+            title,
+            row.rank or "",
+            row.unit,
+            row.score if row.score is not None else "",
+            *[
+                round(row.rates[key] * 100, 2) if row.rates[key] is not None else ""
+                for key, _, _ in data["columns"]
+            ],
+            row.counts.dispatched,
+            "、".join(row.missing) + ("暂无数据" if row.missing else ""),
+            data["weights"].version,
+        ]
+        for title, table in data["tables"]
+        for row in table
+    ]
     return _xlsx(write_xlsx(headers, rows, sheet_title="综合考评"), f"综合考评-{data['month']:%Y%m}.xlsx")
 
 
 # -- city configuration: categories and SLA rules ------------------------------------------------------------
+
 
 @permission_required("appeal.configure")
 def configuration(request):
@@ -638,10 +954,15 @@ def configuration(request):
                 form = CategoryForm(request.POST)
                 if not form.is_valid():
                     raise BusinessRuleError("；".join(e for errors in form.errors.values() for e in errors))
-                services.update_category(category, by=request.user, name=form.cleaned_data["name"],
-                                         description=form.cleaned_data["description"], keywords=form.keyword_list(),
-                                         function_key=form.cleaned_data["function_key"],
-                                         is_active=form.cleaned_data["is_active"])
+                services.update_category(
+                    category,
+                    by=request.user,
+                    name=form.cleaned_data["name"],
+                    description=form.cleaned_data["description"],
+                    keywords=form.keyword_list(),
+                    function_key=form.cleaned_data["function_key"],
+                    is_active=form.cleaned_data["is_active"],
+                )
                 messages.success(request, f"已保存类别“{category.code} {form.cleaned_data['name']}”。")
             else:
                 form = SlaRuleForm(request.POST)
@@ -649,21 +970,41 @@ def configuration(request):
                     raise BusinessRuleError("；".join(e for errors in form.errors.values() for e in errors))
                 data = form.cleaned_data
                 replaces = get_object_or_404(SlaRule, pk=data["replaces"]) if data["replaces"] else None
-                rule = services.publish_sla_rule(by=request.user, values=data, effective_from=data["effective_from"],
-                                                 replaces=replaces, now=_now())
-                messages.success(request, f"已发布时限规则 #{rule.pk}，{rule.effective_from:%Y-%m-%d} 起生效。")
+                rule = services.publish_sla_rule(
+                    by=request.user,
+                    values=data,
+                    effective_from=data["effective_from"],
+                    replaces=replaces,
+                    now=_now(),
+                )
+                messages.success(
+                    request, f"已发布时限规则 #{rule.pk}，{rule.effective_from:%Y-%m-%d} 起生效。"
+                )
             return redirect("appeals:configuration")
         except BusinessRuleError as exc:
             error, status = exc.message, exc.status
     today = timezone.localdate()
-    rules = SlaRule.objects.filter(is_active=True).select_related("category").order_by("category__code", "kind",
-                                                                                       "urgency", "effective_from")
-    return render(request, "appeals/configuration.html", {
-        "categories": AppealCategory.objects.order_by("sort_order", "code"), "rules": rules, "today": today,
-        "error": error, "new_rule": SlaRuleForm(initial={"effective_from": today})}, status=status)
+    rules = (
+        SlaRule.objects.filter(is_active=True)
+        .select_related("category")
+        .order_by("category__code", "kind", "urgency", "effective_from")
+    )
+    return render(
+        request,
+        "appeals/configuration.html",
+        {
+            "categories": AppealCategory.objects.order_by("sort_order", "code"),
+            "rules": rules,
+            "today": today,
+            "error": error,
+            "new_rule": SlaRuleForm(initial={"effective_from": today}),
+        },
+        status=status,
+    )
 
 
 # -- dispatch catalogue (派单目录) ------------------------------------------------------------------------------
+
 
 def _date_field(value: str, *, label: str, required: bool) -> dt.date | None:
     if not (value or "").strip():
@@ -695,40 +1036,84 @@ def dispatch_catalogue(request):
     if request.method == "POST":
         try:
             if request.POST.get("form") == "close":
-                route = get_object_or_404(DispatchRoute, pk=_int_field(request.POST.get("route_id"), label="目录行"))
+                route = get_object_or_404(
+                    DispatchRoute, pk=_int_field(request.POST.get("route_id"), label="目录行")
+                )
                 until = _date_field(request.POST.get("effective_until"), label="失效日期", required=True)
                 services.close_dispatch_route(route, by=request.user, effective_until=until)
                 messages.success(request, f"目录行 #{route.pk} 于 {until:%Y-%m-%d} 失效（含当日）。")
             else:
                 category = AppealCategory.objects.filter(
-                    pk=_int_field(request.POST.get("category"), label="类别")).first()
+                    pk=_int_field(request.POST.get("category"), label="类别")
+                ).first()
                 if category is None:
                     raise BusinessRuleError("类别不存在。", field="category")
                 route = services.add_dispatch_route(
-                    by=request.user, category=category, region_code=(request.POST.get("region") or "").strip(),
+                    by=request.user,
+                    category=category,
+                    region_code=(request.POST.get("region") or "").strip(),
                     department_id=_int_field(request.POST.get("department"), label="承办单位"),
-                    effective_from=_date_field(request.POST.get("effective_from"), label="生效日期", required=True),
-                    effective_until=_date_field(request.POST.get("effective_until"), label="失效日期", required=False))
-                messages.success(request, f"已新增目录行 #{route.pk}，{route.effective_from:%Y-%m-%d} 起生效。")
+                    effective_from=_date_field(
+                        request.POST.get("effective_from"), label="生效日期", required=True
+                    ),
+                    effective_until=_date_field(
+                        request.POST.get("effective_until"), label="失效日期", required=False
+                    ),
+                )
+                messages.success(
+                    request, f"已新增目录行 #{route.pk}，{route.effective_from:%Y-%m-%d} 起生效。"
+                )
             return redirect("appeals:catalogue")
         except BusinessRuleError as exc:
             error, status = exc.message, exc.status
     today = timezone.localdate()
-    return render(request, "appeals/dispatch_catalogue.html", {
-        "lines": selectors.dispatch_catalogue(), "today": today, "error": error, "form": request.POST,
-        "categories": AppealCategory.objects.filter(is_active=True).order_by("sort_order", "code"),
-        "regions": Region.objects.exclude(kind="city").order_by("code"),
-        "departments": Department.objects.filter(is_active=True).select_related("region").order_by("path")},
-        status=status)
+    return render(
+        request,
+        "appeals/dispatch_catalogue.html",
+        {
+            "lines": selectors.dispatch_catalogue(),
+            "today": today,
+            "error": error,
+            "form": request.POST,
+            "categories": AppealCategory.objects.filter(is_active=True).order_by("sort_order", "code"),
+            "regions": Region.objects.exclude(kind="city").order_by("code"),
+            "departments": Department.objects.filter(is_active=True)
+            .select_related("region")
+            .order_by("path"),
+        },
+        status=status,
+    )
 
 
 @permission_required("appeal.configure")
 def dispatch_catalogue_export(request):
     """The dispatch catalogue with its history as a workbook."""
     today = timezone.localdate()
-    headers = ["编号", "类别代码", "类别", "区划代码", "区划", "承办单位", "承办职能", "生效日期", "失效日期", "今日是否有效"]
-    rows = [[line.pk, line.category.code, line.category.name, line.region.code if line.region_id else "",
-             line.region.name if line.region_id else "全市通用", line.department.name if line.department_id else "",
-             line.function_key, line.effective_from, line.effective_until or "", "是" if line.valid_on(today) else ""]
-            for line in selectors.dispatch_catalogue()]
+    headers = [
+        "编号",
+        "类别代码",
+        "类别",
+        "区划代码",
+        "区划",
+        "承办单位",
+        "承办职能",
+        "生效日期",
+        "失效日期",
+        "今日是否有效",
+    ]
+    rows = [
+        [
+            line.pk,
+            line.category.code,
+            line.category.name,
+            line.region.code if line.region_id else "",
+            line.region.name if line.region_id else "全市通用",
+            line.department.name if line.department_id else "",
+            line.function_key,
+            line.effective_from,
+            line.effective_until or "",
+            "是" if line.valid_on(today) else "",
+        ]
+        for line in selectors.dispatch_catalogue()
+    ]
     return _xlsx(write_xlsx(headers, rows, sheet_title="派单目录"), f"派单目录-{today:%Y%m%d}.xlsx")

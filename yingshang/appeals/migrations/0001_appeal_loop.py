@@ -6,388 +6,1074 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
-        ('enterprises', '0001_initial'),
+        ("core", "0001_initial"),
+        ("enterprises", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AppealCategory',
+            name="AppealCategory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='Open311 service_code，按文本处理', max_length=10, unique=True, verbose_name='类别代码')),
-                ('name', models.CharField(max_length=60, verbose_name='名称')),
-                ('kind', models.CharField(choices=[('consult', '咨询'), ('help', '求助'), ('complaint', '投诉'), ('report', '举报'), ('suggestion', '建议')], default='help', max_length=12, verbose_name='诉求类型')),
-                ('group', models.CharField(blank=True, max_length=40, verbose_name='分组')),
-                ('description', models.CharField(blank=True, max_length=300, verbose_name='说明')),
-                ('keywords', models.JSONField(blank=True, default=list, help_text='派单建议的关键词规则', verbose_name='关键词')),
-                ('function_key', models.CharField(help_text='对应部门的职能标识，如 market', max_length=40, verbose_name='默认承办职能')),
-                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
-                ('sort_order', models.PositiveIntegerField(default=0, verbose_name='排序')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="Open311 service_code，按文本处理",
+                        max_length=10,
+                        unique=True,
+                        verbose_name="类别代码",
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, verbose_name="名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("consult", "咨询"),
+                            ("help", "求助"),
+                            ("complaint", "投诉"),
+                            ("report", "举报"),
+                            ("suggestion", "建议"),
+                        ],
+                        default="help",
+                        max_length=12,
+                        verbose_name="诉求类型",
+                    ),
+                ),
+                ("group", models.CharField(blank=True, max_length=40, verbose_name="分组")),
+                ("description", models.CharField(blank=True, max_length=300, verbose_name="说明")),
+                (
+                    "keywords",
+                    models.JSONField(
+                        blank=True, default=list, help_text="派单建议的关键词规则", verbose_name="关键词"
+                    ),
+                ),
+                (
+                    "function_key",
+                    models.CharField(
+                        help_text="对应部门的职能标识，如 market", max_length=40, verbose_name="默认承办职能"
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
+                ("sort_order", models.PositiveIntegerField(default=0, verbose_name="排序")),
             ],
             options={
-                'verbose_name': '诉求类别',
-                'verbose_name_plural': '诉求类别',
-                'ordering': ['sort_order', 'code'],
+                "verbose_name": "诉求类别",
+                "verbose_name_plural": "诉求类别",
+                "ordering": ["sort_order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Open311Client',
+            name="Open311Client",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('key_hash', models.CharField(max_length=64, unique=True)),
-                ('key_prefix', models.CharField(max_length=8, verbose_name='前缀')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='吊销时间')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("key_hash", models.CharField(max_length=64, unique=True)),
+                ("key_prefix", models.CharField(max_length=8, verbose_name="前缀")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("revoked_at", models.DateTimeField(blank=True, null=True, verbose_name="吊销时间")),
             ],
             options={
-                'verbose_name': 'Open311 接入系统',
-                'verbose_name_plural': 'Open311 接入系统',
+                "verbose_name": "Open311 接入系统",
+                "verbose_name_plural": "Open311 接入系统",
             },
         ),
         migrations.CreateModel(
-            name='Appeal',
+            name="Appeal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('tracking_number', models.CharField(max_length=24, unique=True, verbose_name='诉求编号')),
-                ('token', models.CharField(max_length=32, unique=True, verbose_name='查询凭证')),
-                ('channel', models.CharField(choices=[('enterprise_web', '企业网页/手机'), ('public_form', '公众表单'), ('hotline_12345', '12345 热线工单'), ('visit', '千企问需走访'), ('experience_officer', '营商环境体验官'), ('monitoring_station', '营商环境监测站点'), ('api', '开放接口'), ('open311', 'Open311 接口')], max_length=20, verbose_name='渠道')),
-                ('requester_type', models.CharField(choices=[('enterprise', '企业'), ('individual', '个人')], default='enterprise', max_length=12, verbose_name='诉求人类型')),
-                ('kind', models.CharField(choices=[('consult', '咨询'), ('help', '求助'), ('complaint', '投诉'), ('report', '举报'), ('suggestion', '建议')], max_length=12, verbose_name='诉求类型')),
-                ('urgency', models.CharField(choices=[('normal', '一般'), ('urgent', '紧急')], default='normal', max_length=8, verbose_name='紧急程度')),
-                ('title', models.CharField(max_length=100, verbose_name='标题')),
-                ('description', models.TextField(verbose_name='诉求内容')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='地点')),
-                ('latitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='纬度')),
-                ('longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='经度')),
-                ('contact_name', models.CharField(blank=True, max_length=50, verbose_name='联系人')),
-                ('contact_phone', models.CharField(blank=True, max_length=20, verbose_name='联系电话')),
-                ('anonymous', models.BooleanField(default=False, verbose_name='匿名')),
-                ('external_id', models.CharField(blank=True, max_length=40, verbose_name='外部工单号')),
-                ('client_key', models.CharField(blank=True, max_length=64, verbose_name='防重复提交标识')),
-                ('policy_clause_id', models.PositiveIntegerField(blank=True, db_index=True, null=True, verbose_name='政策条款编号')),
-                ('policy_clause_title', models.CharField(blank=True, max_length=200, verbose_name='政策条款')),
-                ('approval_item', models.CharField(blank=True, max_length=200, verbose_name='审批事项')),
-                ('status', models.CharField(choices=[('received', '已受理（待派单）'), ('dispatched', '已派单（待签收）'), ('disputed', '退单审核中'), ('signed', '已签收（待联系）'), ('handling', '办理中'), ('paused', '暂停（等待企业补充）'), ('replied', '已答复（待评价/回访）'), ('closed', '已办结'), ('archived', '已销号'), ('refused', '不予受理'), ('merged', '已并单')], default='received', max_length=12, verbose_name='状态')),
-                ('suggestion_source', models.CharField(blank=True, max_length=40, verbose_name='建议来源')),
-                ('refusal_kind', models.CharField(blank=True, choices=[('jurisdiction', '不属于本市管辖'), ('litigation', '属于诉讼、仲裁、纪检监察、行政复议或信息公开事项'), ('petition', '已进入信访渠道'), ('secret', '涉及国家秘密、商业秘密或个人隐私'), ('no_content', '无实际内容或违法、恶意诉求'), ('repeated', '同一事实和理由已依法处理的重复诉求')], max_length=16, verbose_name='不予受理类型')),
-                ('refusal_reason', models.CharField(blank=True, max_length=500, verbose_name='不予受理理由')),
-                ('reply_text', models.TextField(blank=True, verbose_name='答复内容')),
-                ('archive_evidence', models.TextField(blank=True, verbose_name='销号依据')),
-                ('received_at', models.DateTimeField(verbose_name='受理时间')),
-                ('month', models.DateField(help_text='受理时间所在月份的第一天，用于统计', verbose_name='受理月份')),
-                ('dispatched_at', models.DateTimeField(blank=True, null=True, verbose_name='派单时间')),
-                ('signed_at', models.DateTimeField(blank=True, null=True, verbose_name='签收时间')),
-                ('contacted_at', models.DateTimeField(blank=True, null=True, verbose_name='先行联系时间')),
-                ('replied_at', models.DateTimeField(blank=True, null=True, verbose_name='答复时间')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='办结时间')),
-                ('archived_at', models.DateTimeField(blank=True, null=True, verbose_name='销号时间')),
-                ('sign_due_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='签收期限')),
-                ('contact_due_at', models.DateTimeField(blank=True, null=True, verbose_name='联系期限')),
-                ('due_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='答复期限')),
-                ('sla_text', models.CharField(blank=True, max_length=200, verbose_name='适用时限')),
-                ('next_escalation_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='下次升级时间')),
-                ('escalation_level', models.PositiveSmallIntegerField(default=0, verbose_name='升级等级')),
-                ('sign_reminded_at', models.DateTimeField(blank=True, null=True, verbose_name='签收提醒时间')),
-                ('paused_at', models.DateTimeField(blank=True, null=True, verbose_name='暂停时间')),
-                ('paused_seconds', models.PositiveIntegerField(default=0, verbose_name='累计暂停（工作秒）')),
-                ('extension_days', models.PositiveSmallIntegerField(default=0, verbose_name='已延期（工作日）')),
-                ('extension_count', models.PositiveSmallIntegerField(default=0, verbose_name='延期次数')),
-                ('dispute_count', models.PositiveSmallIntegerField(default=0, verbose_name='退单次数')),
-                ('redispatch_count', models.PositiveSmallIntegerField(default=0, verbose_name='改派次数')),
-                ('reopen_count', models.PositiveSmallIntegerField(default=0, verbose_name='重办次数')),
-                ('signed_in_time', models.BooleanField(blank=True, null=True, verbose_name='及时签收')),
-                ('contacted_in_time', models.BooleanField(blank=True, null=True, verbose_name='及时联系')),
-                ('replied_in_time', models.BooleanField(blank=True, null=True, verbose_name='按时答复')),
-                ('rating_level', models.PositiveSmallIntegerField(blank=True, choices=[(5, '非常满意'), (4, '满意'), (3, '基本满意'), (2, '不满意'), (1, '非常不满意')], null=True, verbose_name='满意度')),
-                ('resolution', models.CharField(blank=True, choices=[('resolved', '已解决'), ('partly', '部分解决'), ('unresolved', '未解决')], max_length=12, verbose_name='是否解决')),
-                ('revisited', models.BooleanField(default=False, verbose_name='已回访')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('archived_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='销号签批人')),
-                ('duplicate_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='merged_appeals', to='appeals.appeal', verbose_name='并入诉求')),
-                ('enterprise', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='appeals', to='enterprises.enterprise', verbose_name='企业')),
-                ('handling_department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='handled_appeals', to='core.department', verbose_name='主办单位')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='recorded_appeals', to=settings.AUTH_USER_MODEL, verbose_name='代录人')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.region', verbose_name='县区')),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='submitted_appeals', to=settings.AUTH_USER_MODEL, verbose_name='提交人')),
-                ('suggested_department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='core.department', verbose_name='建议承办单位')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appeals', to='appeals.appealcategory', verbose_name='类别')),
-                ('suggested_category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='appeals.appealcategory', verbose_name='建议类别')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("tracking_number", models.CharField(max_length=24, unique=True, verbose_name="诉求编号")),
+                ("token", models.CharField(max_length=32, unique=True, verbose_name="查询凭证")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("enterprise_web", "企业网页/手机"),
+                            ("public_form", "公众表单"),
+                            ("hotline_12345", "12345 热线工单"),
+                            ("visit", "千企问需走访"),
+                            ("experience_officer", "营商环境体验官"),
+                            ("monitoring_station", "营商环境监测站点"),
+                            ("api", "开放接口"),
+                            ("open311", "Open311 接口"),
+                        ],
+                        max_length=20,
+                        verbose_name="渠道",
+                    ),
+                ),
+                (
+                    "requester_type",
+                    models.CharField(
+                        choices=[("enterprise", "企业"), ("individual", "个人")],
+                        default="enterprise",
+                        max_length=12,
+                        verbose_name="诉求人类型",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("consult", "咨询"),
+                            ("help", "求助"),
+                            ("complaint", "投诉"),
+                            ("report", "举报"),
+                            ("suggestion", "建议"),
+                        ],
+                        max_length=12,
+                        verbose_name="诉求类型",
+                    ),
+                ),
+                (
+                    "urgency",
+                    models.CharField(
+                        choices=[("normal", "一般"), ("urgent", "紧急")],
+                        default="normal",
+                        max_length=8,
+                        verbose_name="紧急程度",
+                    ),
+                ),
+                ("title", models.CharField(max_length=100, verbose_name="标题")),
+                ("description", models.TextField(verbose_name="诉求内容")),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="地点")),
+                (
+                    "latitude",
+                    models.DecimalField(
+                        blank=True, decimal_places=6, max_digits=9, null=True, verbose_name="纬度"
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        blank=True, decimal_places=6, max_digits=9, null=True, verbose_name="经度"
+                    ),
+                ),
+                ("contact_name", models.CharField(blank=True, max_length=50, verbose_name="联系人")),
+                ("contact_phone", models.CharField(blank=True, max_length=20, verbose_name="联系电话")),
+                ("anonymous", models.BooleanField(default=False, verbose_name="匿名")),
+                ("external_id", models.CharField(blank=True, max_length=40, verbose_name="外部工单号")),
+                ("client_key", models.CharField(blank=True, max_length=64, verbose_name="防重复提交标识")),
+                (
+                    "policy_clause_id",
+                    models.PositiveIntegerField(
+                        blank=True, db_index=True, null=True, verbose_name="政策条款编号"
+                    ),
+                ),
+                (
+                    "policy_clause_title",
+                    models.CharField(blank=True, max_length=200, verbose_name="政策条款"),
+                ),
+                ("approval_item", models.CharField(blank=True, max_length=200, verbose_name="审批事项")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("received", "已受理（待派单）"),
+                            ("dispatched", "已派单（待签收）"),
+                            ("disputed", "退单审核中"),
+                            ("signed", "已签收（待联系）"),
+                            ("handling", "办理中"),
+                            ("paused", "暂停（等待企业补充）"),
+                            ("replied", "已答复（待评价/回访）"),
+                            ("closed", "已办结"),
+                            ("archived", "已销号"),
+                            ("refused", "不予受理"),
+                            ("merged", "已并单"),
+                        ],
+                        default="received",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("suggestion_source", models.CharField(blank=True, max_length=40, verbose_name="建议来源")),
+                (
+                    "refusal_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("jurisdiction", "不属于本市管辖"),
+                            ("litigation", "属于诉讼、仲裁、纪检监察、行政复议或信息公开事项"),
+                            ("petition", "已进入信访渠道"),
+                            ("secret", "涉及国家秘密、商业秘密或个人隐私"),
+                            ("no_content", "无实际内容或违法、恶意诉求"),
+                            ("repeated", "同一事实和理由已依法处理的重复诉求"),
+                        ],
+                        max_length=16,
+                        verbose_name="不予受理类型",
+                    ),
+                ),
+                ("refusal_reason", models.CharField(blank=True, max_length=500, verbose_name="不予受理理由")),
+                ("reply_text", models.TextField(blank=True, verbose_name="答复内容")),
+                ("archive_evidence", models.TextField(blank=True, verbose_name="销号依据")),
+                ("received_at", models.DateTimeField(verbose_name="受理时间")),
+                (
+                    "month",
+                    models.DateField(help_text="受理时间所在月份的第一天，用于统计", verbose_name="受理月份"),
+                ),
+                ("dispatched_at", models.DateTimeField(blank=True, null=True, verbose_name="派单时间")),
+                ("signed_at", models.DateTimeField(blank=True, null=True, verbose_name="签收时间")),
+                ("contacted_at", models.DateTimeField(blank=True, null=True, verbose_name="先行联系时间")),
+                ("replied_at", models.DateTimeField(blank=True, null=True, verbose_name="答复时间")),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="办结时间")),
+                ("archived_at", models.DateTimeField(blank=True, null=True, verbose_name="销号时间")),
+                (
+                    "sign_due_at",
+                    models.DateTimeField(blank=True, db_index=True, null=True, verbose_name="签收期限"),
+                ),
+                ("contact_due_at", models.DateTimeField(blank=True, null=True, verbose_name="联系期限")),
+                (
+                    "due_at",
+                    models.DateTimeField(blank=True, db_index=True, null=True, verbose_name="答复期限"),
+                ),
+                ("sla_text", models.CharField(blank=True, max_length=200, verbose_name="适用时限")),
+                (
+                    "next_escalation_at",
+                    models.DateTimeField(blank=True, db_index=True, null=True, verbose_name="下次升级时间"),
+                ),
+                ("escalation_level", models.PositiveSmallIntegerField(default=0, verbose_name="升级等级")),
+                (
+                    "sign_reminded_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="签收提醒时间"),
+                ),
+                ("paused_at", models.DateTimeField(blank=True, null=True, verbose_name="暂停时间")),
+                ("paused_seconds", models.PositiveIntegerField(default=0, verbose_name="累计暂停（工作秒）")),
+                (
+                    "extension_days",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="已延期（工作日）"),
+                ),
+                ("extension_count", models.PositiveSmallIntegerField(default=0, verbose_name="延期次数")),
+                ("dispute_count", models.PositiveSmallIntegerField(default=0, verbose_name="退单次数")),
+                ("redispatch_count", models.PositiveSmallIntegerField(default=0, verbose_name="改派次数")),
+                ("reopen_count", models.PositiveSmallIntegerField(default=0, verbose_name="重办次数")),
+                ("signed_in_time", models.BooleanField(blank=True, null=True, verbose_name="及时签收")),
+                ("contacted_in_time", models.BooleanField(blank=True, null=True, verbose_name="及时联系")),
+                ("replied_in_time", models.BooleanField(blank=True, null=True, verbose_name="按时答复")),
+                (
+                    "rating_level",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (5, "非常满意"),
+                            (4, "满意"),
+                            (3, "基本满意"),
+                            (2, "不满意"),
+                            (1, "非常不满意"),
+                        ],
+                        null=True,
+                        verbose_name="满意度",
+                    ),
+                ),
+                (
+                    "resolution",
+                    models.CharField(
+                        blank=True,
+                        choices=[("resolved", "已解决"), ("partly", "部分解决"), ("unresolved", "未解决")],
+                        max_length=12,
+                        verbose_name="是否解决",
+                    ),
+                ),
+                ("revisited", models.BooleanField(default=False, verbose_name="已回访")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "archived_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="销号签批人",
+                    ),
+                ),
+                (
+                    "duplicate_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="merged_appeals",
+                        to="appeals.appeal",
+                        verbose_name="并入诉求",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appeals",
+                        to="enterprises.enterprise",
+                        verbose_name="企业",
+                    ),
+                ),
+                (
+                    "handling_department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="handled_appeals",
+                        to="core.department",
+                        verbose_name="主办单位",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="recorded_appeals",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="代录人",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.region",
+                        verbose_name="县区",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="submitted_appeals",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="提交人",
+                    ),
+                ),
+                (
+                    "suggested_department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="core.department",
+                        verbose_name="建议承办单位",
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appeals",
+                        to="appeals.appealcategory",
+                        verbose_name="类别",
+                    ),
+                ),
+                (
+                    "suggested_category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="appeals.appealcategory",
+                        verbose_name="建议类别",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '诉求',
-                'verbose_name_plural': '诉求',
-                'ordering': ['-id'],
+                "verbose_name": "诉求",
+                "verbose_name_plural": "诉求",
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='AppealAttachment',
+            name="AppealAttachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(choices=[('appeal', '诉求材料'), ('reply', '答复材料'), ('evidence', '销号依据')], default='appeal', max_length=12, verbose_name='用途')),
-                ('file', models.FileField(upload_to='appeals/%Y/%m/', verbose_name='文件')),
-                ('original_name', models.CharField(max_length=200, verbose_name='文件名')),
-                ('content_type', models.CharField(max_length=100, verbose_name='类型')),
-                ('size', models.PositiveIntegerField(verbose_name='大小')),
-                ('sha256', models.CharField(max_length=64)),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='上传时间')),
-                ('appeal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='appeals.appeal')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[("appeal", "诉求材料"), ("reply", "答复材料"), ("evidence", "销号依据")],
+                        default="appeal",
+                        max_length=12,
+                        verbose_name="用途",
+                    ),
+                ),
+                ("file", models.FileField(upload_to="appeals/%Y/%m/", verbose_name="文件")),
+                ("original_name", models.CharField(max_length=200, verbose_name="文件名")),
+                ("content_type", models.CharField(max_length=100, verbose_name="类型")),
+                ("size", models.PositiveIntegerField(verbose_name="大小")),
+                ("sha256", models.CharField(max_length=64)),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True, verbose_name="上传时间")),
+                (
+                    "appeal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="appeals.appeal",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '诉求附件',
-                'verbose_name_plural': '诉求附件',
+                "verbose_name": "诉求附件",
+                "verbose_name_plural": "诉求附件",
             },
         ),
         migrations.CreateModel(
-            name='ExtensionRequest',
+            name="ExtensionRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('days', models.PositiveSmallIntegerField(verbose_name='延期工作日')),
-                ('reason', models.CharField(max_length=500, verbose_name='理由')),
-                ('requested_at', models.DateTimeField(verbose_name='申请时间')),
-                ('status', models.CharField(choices=[('pending', '待审批'), ('approved', '已批准'), ('rejected', '已驳回')], default='pending', max_length=10, verbose_name='状态')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='审批时间')),
-                ('decision_note', models.CharField(blank=True, max_length=300, verbose_name='审批意见')),
-                ('appeal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='extensions', to='appeals.appeal')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("days", models.PositiveSmallIntegerField(verbose_name="延期工作日")),
+                ("reason", models.CharField(max_length=500, verbose_name="理由")),
+                ("requested_at", models.DateTimeField(verbose_name="申请时间")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "待审批"), ("approved", "已批准"), ("rejected", "已驳回")],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="审批时间")),
+                ("decision_note", models.CharField(blank=True, max_length=300, verbose_name="审批意见")),
+                (
+                    "appeal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="extensions",
+                        to="appeals.appeal",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '延期申请',
-                'verbose_name_plural': '延期申请',
-                'ordering': ['-id'],
+                "verbose_name": "延期申请",
+                "verbose_name_plural": "延期申请",
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='Revisit',
+            name="Revisit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('phone', '电话'), ('sms', '短信'), ('app', '平台'), ('on_site', '上门')], max_length=10, verbose_name='方式')),
-                ('reached', models.BooleanField(default=True, verbose_name='联系上诉求人')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='回访记录')),
-                ('at', models.DateTimeField(verbose_name='回访时间')),
-                ('appeal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisits', to='appeals.appeal')),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='回访人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("phone", "电话"), ("sms", "短信"), ("app", "平台"), ("on_site", "上门")],
+                        max_length=10,
+                        verbose_name="方式",
+                    ),
+                ),
+                ("reached", models.BooleanField(default=True, verbose_name="联系上诉求人")),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="回访记录")),
+                ("at", models.DateTimeField(verbose_name="回访时间")),
+                (
+                    "appeal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="revisits",
+                        to="appeals.appeal",
+                    ),
+                ),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="回访人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '回访记录',
-                'verbose_name_plural': '回访记录',
-                'ordering': ['-id'],
+                "verbose_name": "回访记录",
+                "verbose_name_plural": "回访记录",
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='Rating',
+            name="Rating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('requester', '诉求人评价'), ('revisit', '独立回访')], max_length=10, verbose_name='来源')),
-                ('level', models.PositiveSmallIntegerField(choices=[(5, '非常满意'), (4, '满意'), (3, '基本满意'), (2, '不满意'), (1, '非常不满意')], verbose_name='满意度')),
-                ('resolution', models.CharField(choices=[('resolved', '已解决'), ('partly', '部分解决'), ('unresolved', '未解决')], max_length=12, verbose_name='问题是否解决')),
-                ('contacted', models.BooleanField(blank=True, null=True, verbose_name='承办单位是否及时联系')),
-                ('caused_by_unit', models.BooleanField(default=False, verbose_name='不满意是否因承办单位')),
-                ('comment', models.CharField(blank=True, max_length=500, verbose_name='评价意见')),
-                ('at', models.DateTimeField(db_index=True, verbose_name='评价时间')),
-                ('appeal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='appeals.appeal')),
-                ('rated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('revisit', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='rating', to='appeals.revisit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("requester", "诉求人评价"), ("revisit", "独立回访")],
+                        max_length=10,
+                        verbose_name="来源",
+                    ),
+                ),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (5, "非常满意"),
+                            (4, "满意"),
+                            (3, "基本满意"),
+                            (2, "不满意"),
+                            (1, "非常不满意"),
+                        ],
+                        verbose_name="满意度",
+                    ),
+                ),
+                (
+                    "resolution",
+                    models.CharField(
+                        choices=[("resolved", "已解决"), ("partly", "部分解决"), ("unresolved", "未解决")],
+                        max_length=12,
+                        verbose_name="问题是否解决",
+                    ),
+                ),
+                (
+                    "contacted",
+                    models.BooleanField(blank=True, null=True, verbose_name="承办单位是否及时联系"),
+                ),
+                ("caused_by_unit", models.BooleanField(default=False, verbose_name="不满意是否因承办单位")),
+                ("comment", models.CharField(blank=True, max_length=500, verbose_name="评价意见")),
+                ("at", models.DateTimeField(db_index=True, verbose_name="评价时间")),
+                (
+                    "appeal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ratings",
+                        to="appeals.appeal",
+                    ),
+                ),
+                (
+                    "rated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "revisit",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rating",
+                        to="appeals.revisit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '评价',
-                'verbose_name_plural': '评价',
-                'ordering': ['-id'],
+                "verbose_name": "评价",
+                "verbose_name_plural": "评价",
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='SlaRule',
+            name="SlaRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(blank=True, choices=[('consult', '咨询'), ('help', '求助'), ('complaint', '投诉'), ('report', '举报'), ('suggestion', '建议')], max_length=12, verbose_name='诉求类型')),
-                ('urgency', models.CharField(blank=True, choices=[('normal', '一般'), ('urgent', '紧急')], max_length=8, verbose_name='紧急程度')),
-                ('requester_type', models.CharField(blank=True, choices=[('enterprise', '企业'), ('individual', '个人')], max_length=12, verbose_name='诉求人类型')),
-                ('sign_hours', models.DecimalField(decimal_places=2, max_digits=6, verbose_name='签收时限（工作小时）')),
-                ('contact_hours', models.DecimalField(decimal_places=2, max_digits=6, verbose_name='先行联系时限（工作小时）')),
-                ('reply_days', models.DecimalField(decimal_places=2, max_digits=6, verbose_name='答复时限（工作日）')),
-                ('reply_hours', models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True, verbose_name='答复时限（工作小时，紧急诉求）')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='依据')),
-                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='sla_rules', to='appeals.appealcategory', verbose_name='类别')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("consult", "咨询"),
+                            ("help", "求助"),
+                            ("complaint", "投诉"),
+                            ("report", "举报"),
+                            ("suggestion", "建议"),
+                        ],
+                        max_length=12,
+                        verbose_name="诉求类型",
+                    ),
+                ),
+                (
+                    "urgency",
+                    models.CharField(
+                        blank=True,
+                        choices=[("normal", "一般"), ("urgent", "紧急")],
+                        max_length=8,
+                        verbose_name="紧急程度",
+                    ),
+                ),
+                (
+                    "requester_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[("enterprise", "企业"), ("individual", "个人")],
+                        max_length=12,
+                        verbose_name="诉求人类型",
+                    ),
+                ),
+                (
+                    "sign_hours",
+                    models.DecimalField(decimal_places=2, max_digits=6, verbose_name="签收时限（工作小时）"),
+                ),
+                (
+                    "contact_hours",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=6, verbose_name="先行联系时限（工作小时）"
+                    ),
+                ),
+                (
+                    "reply_days",
+                    models.DecimalField(decimal_places=2, max_digits=6, verbose_name="答复时限（工作日）"),
+                ),
+                (
+                    "reply_hours",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=6,
+                        null=True,
+                        verbose_name="答复时限（工作小时，紧急诉求）",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="依据")),
+                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sla_rules",
+                        to="appeals.appealcategory",
+                        verbose_name="类别",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '时限规则',
-                'verbose_name_plural': '时限规则',
-                'ordering': ['id'],
+                "verbose_name": "时限规则",
+                "verbose_name_plural": "时限规则",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Visit',
+            name="Visit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('thousand', '千企问需走访'), ('experience', '体验官活动'), ('station', '营商环境监测站点')], max_length=12, verbose_name='类型')),
-                ('title', models.CharField(max_length=100, verbose_name='活动名称')),
-                ('visited_on', models.DateField(verbose_name='日期')),
-                ('place', models.CharField(blank=True, max_length=200, verbose_name='地点')),
-                ('summary', models.TextField(blank=True, verbose_name='情况记录')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='记录时间')),
-                ('enterprise', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='enterprises.enterprise', verbose_name='走访企业')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='记录人')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.region', verbose_name='县区')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("thousand", "千企问需走访"),
+                            ("experience", "体验官活动"),
+                            ("station", "营商环境监测站点"),
+                        ],
+                        max_length=12,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("title", models.CharField(max_length=100, verbose_name="活动名称")),
+                ("visited_on", models.DateField(verbose_name="日期")),
+                ("place", models.CharField(blank=True, max_length=200, verbose_name="地点")),
+                ("summary", models.TextField(blank=True, verbose_name="情况记录")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="记录时间")),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="enterprises.enterprise",
+                        verbose_name="走访企业",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="记录人",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.region",
+                        verbose_name="县区",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '走访与体验活动',
-                'verbose_name_plural': '走访与体验活动',
-                'ordering': ['-visited_on', '-id'],
+                "verbose_name": "走访与体验活动",
+                "verbose_name_plural": "走访与体验活动",
+                "ordering": ["-visited_on", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='appeal',
-            name='visit',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='appeals', to='appeals.visit', verbose_name='来源活动'),
+            model_name="appeal",
+            name="visit",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="appeals",
+                to="appeals.visit",
+                verbose_name="来源活动",
+            ),
         ),
         migrations.CreateModel(
-            name='AppealCoHandler',
+            name="AppealCoHandler",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('added_at', models.DateTimeField(verbose_name='加入时间')),
-                ('appeal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='co_handlers', to='appeals.appeal')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.department', verbose_name='协办单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("added_at", models.DateTimeField(verbose_name="加入时间")),
+                (
+                    "appeal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="co_handlers",
+                        to="appeals.appeal",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.department",
+                        verbose_name="协办单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '协办单位',
-                'verbose_name_plural': '协办单位',
-                'constraints': [models.UniqueConstraint(fields=('appeal', 'department'), name='co_handler_once')],
+                "verbose_name": "协办单位",
+                "verbose_name_plural": "协办单位",
+                "constraints": [
+                    models.UniqueConstraint(fields=("appeal", "department"), name="co_handler_once")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='AppealEvent',
+            name="AppealEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(verbose_name='时间')),
-                ('actor_label', models.CharField(max_length=150, verbose_name='操作人')),
-                ('action', models.CharField(max_length=20, verbose_name='动作')),
-                ('from_status', models.CharField(blank=True, max_length=12, verbose_name='原状态')),
-                ('to_status', models.CharField(blank=True, max_length=12, verbose_name='新状态')),
-                ('note', models.TextField(blank=True, verbose_name='说明')),
-                ('data', models.JSONField(blank=True, default=dict, verbose_name='数据')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('appeal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='appeals.appeal')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='core.department')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(verbose_name="时间")),
+                ("actor_label", models.CharField(max_length=150, verbose_name="操作人")),
+                ("action", models.CharField(max_length=20, verbose_name="动作")),
+                ("from_status", models.CharField(blank=True, max_length=12, verbose_name="原状态")),
+                ("to_status", models.CharField(blank=True, max_length=12, verbose_name="新状态")),
+                ("note", models.TextField(blank=True, verbose_name="说明")),
+                ("data", models.JSONField(blank=True, default=dict, verbose_name="数据")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "appeal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="appeals.appeal",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="core.department",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '诉求办理记录',
-                'verbose_name_plural': '诉求办理记录',
-                'ordering': ['id'],
-                'indexes': [models.Index(fields=['appeal', 'id'], name='appeal_event_idx'), models.Index(fields=['action', 'at'], name='appeal_event_action_idx')],
+                "verbose_name": "诉求办理记录",
+                "verbose_name_plural": "诉求办理记录",
+                "ordering": ["id"],
+                "indexes": [
+                    models.Index(fields=["appeal", "id"], name="appeal_event_idx"),
+                    models.Index(fields=["action", "at"], name="appeal_event_action_idx"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='AppealLink',
+            name="AppealLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('duplicate', '重复诉求'), ('primary', '主诉求')], default='duplicate', max_length=12, verbose_name='关系')),
-                ('created_at', models.DateTimeField(verbose_name='时间')),
-                ('appeal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links', to='appeals.appeal')),
-                ('other', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='appeals.appeal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("duplicate", "重复诉求"), ("primary", "主诉求")],
+                        default="duplicate",
+                        max_length=12,
+                        verbose_name="关系",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(verbose_name="时间")),
+                (
+                    "appeal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="links", to="appeals.appeal"
+                    ),
+                ),
+                (
+                    "other",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="appeals.appeal"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '诉求关联',
-                'verbose_name_plural': '诉求关联',
-                'constraints': [models.UniqueConstraint(fields=('appeal', 'other'), name='appeal_link_once')],
+                "verbose_name": "诉求关联",
+                "verbose_name_plural": "诉求关联",
+                "constraints": [models.UniqueConstraint(fields=("appeal", "other"), name="appeal_link_once")],
             },
         ),
         migrations.CreateModel(
-            name='AppealMonthlyStat',
+            name="AppealMonthlyStat",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(verbose_name='月份')),
-                ('received', models.PositiveIntegerField(default=0)),
-                ('refused', models.PositiveIntegerField(default=0)),
-                ('merged', models.PositiveIntegerField(default=0)),
-                ('dispatched', models.PositiveIntegerField(default=0)),
-                ('signed_in_time', models.PositiveIntegerField(default=0)),
-                ('contacted_in_time', models.PositiveIntegerField(default=0)),
-                ('replied', models.PositiveIntegerField(default=0)),
-                ('replied_in_time', models.PositiveIntegerField(default=0)),
-                ('overdue_open', models.PositiveIntegerField(default=0)),
-                ('finished', models.PositiveIntegerField(default=0)),
-                ('rated', models.PositiveIntegerField(default=0)),
-                ('resolved', models.PositiveIntegerField(default=0)),
-                ('partly_resolved', models.PositiveIntegerField(default=0)),
-                ('very_satisfied', models.PositiveIntegerField(default=0)),
-                ('satisfied', models.PositiveIntegerField(default=0)),
-                ('basically_satisfied', models.PositiveIntegerField(default=0)),
-                ('revisited', models.PositiveIntegerField(default=0)),
-                ('reopened', models.PositiveIntegerField(default=0)),
-                ('disputed', models.PositiveIntegerField(default=0)),
-                ('redispatched', models.PositiveIntegerField(default=0)),
-                ('computed_at', models.DateTimeField(verbose_name='计算时间')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.department')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField(verbose_name="月份")),
+                ("received", models.PositiveIntegerField(default=0)),
+                ("refused", models.PositiveIntegerField(default=0)),
+                ("merged", models.PositiveIntegerField(default=0)),
+                ("dispatched", models.PositiveIntegerField(default=0)),
+                ("signed_in_time", models.PositiveIntegerField(default=0)),
+                ("contacted_in_time", models.PositiveIntegerField(default=0)),
+                ("replied", models.PositiveIntegerField(default=0)),
+                ("replied_in_time", models.PositiveIntegerField(default=0)),
+                ("overdue_open", models.PositiveIntegerField(default=0)),
+                ("finished", models.PositiveIntegerField(default=0)),
+                ("rated", models.PositiveIntegerField(default=0)),
+                ("resolved", models.PositiveIntegerField(default=0)),
+                ("partly_resolved", models.PositiveIntegerField(default=0)),
+                ("very_satisfied", models.PositiveIntegerField(default=0)),
+                ("satisfied", models.PositiveIntegerField(default=0)),
+                ("basically_satisfied", models.PositiveIntegerField(default=0)),
+                ("revisited", models.PositiveIntegerField(default=0)),
+                ("reopened", models.PositiveIntegerField(default=0)),
+                ("disputed", models.PositiveIntegerField(default=0)),
+                ("redispatched", models.PositiveIntegerField(default=0)),
+                ("computed_at", models.DateTimeField(verbose_name="计算时间")),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="core.department",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="core.region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '诉求月度统计',
-                'verbose_name_plural': '诉求月度统计',
-                'indexes': [models.Index(fields=['month', 'department'], name='appeal_stat_month_idx')],
+                "verbose_name": "诉求月度统计",
+                "verbose_name_plural": "诉求月度统计",
+                "indexes": [models.Index(fields=["month", "department"], name="appeal_stat_month_idx")],
             },
         ),
         migrations.CreateModel(
-            name='DispatchRoute',
+            name="DispatchRoute",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('function_key', models.CharField(max_length=40, verbose_name='承办职能')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='routes', to='appeals.appealcategory', verbose_name='类别')),
-                ('region', models.ForeignKey(blank=True, help_text='留空表示全市通用', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.region', verbose_name='区划')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("function_key", models.CharField(max_length=40, verbose_name="承办职能")),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="routes",
+                        to="appeals.appealcategory",
+                        verbose_name="类别",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="留空表示全市通用",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="core.region",
+                        verbose_name="区划",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '派单目录',
-                'verbose_name_plural': '派单目录',
-                'constraints': [models.UniqueConstraint(fields=('category', 'region'), name='dispatch_route_once')],
+                "verbose_name": "派单目录",
+                "verbose_name_plural": "派单目录",
+                "constraints": [
+                    models.UniqueConstraint(fields=("category", "region"), name="dispatch_route_once")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='appeal',
-            index=models.Index(fields=['handling_department', 'status', '-id'], name='appeal_dept_status_idx'),
+            model_name="appeal",
+            index=models.Index(
+                fields=["handling_department", "status", "-id"], name="appeal_dept_status_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='appeal',
-            index=models.Index(fields=['handling_department', '-id'], name='appeal_dept_idx'),
+            model_name="appeal",
+            index=models.Index(fields=["handling_department", "-id"], name="appeal_dept_idx"),
         ),
         migrations.AddIndex(
-            model_name='appeal',
-            index=models.Index(fields=['region', 'status', '-id'], name='appeal_region_status_idx'),
+            model_name="appeal",
+            index=models.Index(fields=["region", "status", "-id"], name="appeal_region_status_idx"),
         ),
         migrations.AddIndex(
-            model_name='appeal',
-            index=models.Index(fields=['status', '-id'], name='appeal_status_idx'),
+            model_name="appeal",
+            index=models.Index(fields=["status", "-id"], name="appeal_status_idx"),
         ),
         migrations.AddIndex(
-            model_name='appeal',
-            index=models.Index(fields=['category', '-id'], name='appeal_category_idx'),
+            model_name="appeal",
+            index=models.Index(fields=["category", "-id"], name="appeal_category_idx"),
         ),
         migrations.AddIndex(
-            model_name='appeal',
-            index=models.Index(fields=['month', 'handling_department'], name='appeal_month_dept_idx'),
+            model_name="appeal",
+            index=models.Index(fields=["month", "handling_department"], name="appeal_month_dept_idx"),
         ),
         migrations.AddIndex(
-            model_name='appeal',
-            index=models.Index(fields=['enterprise', '-id'], name='appeal_enterprise_idx'),
+            model_name="appeal",
+            index=models.Index(fields=["enterprise", "-id"], name="appeal_enterprise_idx"),
         ),
         migrations.AddIndex(
-            model_name='appeal',
-            index=models.Index(fields=['received_at'], name='appeal_received_idx'),
+            model_name="appeal",
+            index=models.Index(fields=["received_at"], name="appeal_received_idx"),
         ),
         migrations.AddConstraint(
-            model_name='appeal',
-            constraint=models.UniqueConstraint(condition=models.Q(('external_id', ''), _negated=True), fields=('channel', 'external_id'), name='appeal_external_id_once'),
+            model_name="appeal",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("external_id", ""), _negated=True),
+                fields=("channel", "external_id"),
+                name="appeal_external_id_once",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='appeal',
-            constraint=models.UniqueConstraint(condition=models.Q(('client_key', ''), _negated=True), fields=('channel', 'client_key'), name='appeal_client_key_once'),
+            model_name="appeal",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("client_key", ""), _negated=True),
+                fields=("channel", "client_key"),
+                name="appeal_client_key_once",
+            ),
         ),
     ]

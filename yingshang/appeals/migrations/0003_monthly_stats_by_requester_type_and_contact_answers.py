@@ -4,25 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('appeals', '0002_drop_redundant_fk_indexes'),
+        ("appeals", "0002_drop_redundant_fk_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='appealmonthlystat',
-            name='contact_asked',
+            model_name="appealmonthlystat",
+            name="contact_asked",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='appealmonthlystat',
-            name='contact_confirmed',
+            model_name="appealmonthlystat",
+            name="contact_confirmed",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='appealmonthlystat',
-            name='requester_type',
-            field=models.CharField(blank=True, choices=[('enterprise', '企业'), ('individual', '个人')], help_text='企业/个人分开统计，便于只算涉企诉求', max_length=12, verbose_name='诉求人类型'),
+            model_name="appealmonthlystat",
+            name="requester_type",
+            field=models.CharField(
+                blank=True,
+                choices=[("enterprise", "企业"), ("individual", "个人")],
+                help_text="企业/个人分开统计，便于只算涉企诉求",
+                max_length=12,
+                verbose_name="诉求人类型",
+            ),
         ),
     ]

@@ -6,25 +6,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('appeals', '0003_monthly_stats_by_requester_type_and_contact_answers'),
+        ("appeals", "0003_monthly_stats_by_requester_type_and_contact_answers"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='slarule',
-            name='effective_from',
-            field=models.DateField(default=datetime.date(2000, 1, 1), verbose_name='生效日期'),
+            model_name="slarule",
+            name="effective_from",
+            field=models.DateField(default=datetime.date(2000, 1, 1), verbose_name="生效日期"),
         ),
         migrations.AddField(
-            model_name='slarule',
-            name='effective_until',
-            field=models.DateField(blank=True, help_text='含当日；空表示长期有效', null=True, verbose_name='失效日期'),
+            model_name="slarule",
+            name="effective_until",
+            field=models.DateField(
+                blank=True, help_text="含当日；空表示长期有效", null=True, verbose_name="失效日期"
+            ),
         ),
         migrations.AddField(
-            model_name='slarule',
-            name='previous',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='appeals.slarule', verbose_name='上一版本'),
+            model_name="slarule",
+            name="previous",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="appeals.slarule",
+                verbose_name="上一版本",
+            ),
         ),
     ]

@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('appeals', '0004_sla_rule_versions_effective_dates'),
+        ("appeals", "0004_sla_rule_versions_effective_dates"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='appeal',
-            name='media_url',
-            field=models.URLField(blank=True, help_text='Open311 客户端随诉求提交的 http/https 链接（只保存链接，不下载）', max_length=1000, verbose_name='图片链接'),
+            model_name="appeal",
+            name="media_url",
+            field=models.URLField(
+                blank=True,
+                help_text="Open311 客户端随诉求提交的 http/https 链接（只保存链接，不下载）",
+                max_length=1000,
+                verbose_name="图片链接",
+            ),
         ),
     ]

@@ -6,39 +6,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('appeals', '0005_appeal_media_url_link'),
-        ('core', '0004_notification_unread_index'),
+        ("appeals", "0005_appeal_media_url_link"),
+        ("core", "0004_notification_unread_index"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='dispatchroute',
-            name='dispatch_route_once',
+            model_name="dispatchroute",
+            name="dispatch_route_once",
         ),
         migrations.AddField(
-            model_name='dispatchroute',
-            name='department',
-            field=models.ForeignKey(blank=True, help_text='指定承办单位；留空则按承办职能在区划内查找', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.department', verbose_name='承办单位'),
+            model_name="dispatchroute",
+            name="department",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="指定承办单位；留空则按承办职能在区划内查找",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="core.department",
+                verbose_name="承办单位",
+            ),
         ),
         migrations.AddField(
-            model_name='dispatchroute',
-            name='effective_from',
-            field=models.DateField(default=datetime.date(2000, 1, 1), verbose_name='生效日期'),
+            model_name="dispatchroute",
+            name="effective_from",
+            field=models.DateField(default=datetime.date(2000, 1, 1), verbose_name="生效日期"),
         ),
         migrations.AddField(
-            model_name='dispatchroute',
-            name='effective_until',
-            field=models.DateField(blank=True, help_text='含当日；留空表示长期有效', null=True, verbose_name='失效日期'),
+            model_name="dispatchroute",
+            name="effective_until",
+            field=models.DateField(
+                blank=True, help_text="含当日；留空表示长期有效", null=True, verbose_name="失效日期"
+            ),
         ),
         migrations.AlterField(
-            model_name='dispatchroute',
-            name='function_key',
-            field=models.CharField(blank=True, max_length=40, verbose_name='承办职能'),
+            model_name="dispatchroute",
+            name="function_key",
+            field=models.CharField(blank=True, max_length=40, verbose_name="承办职能"),
         ),
         migrations.AddConstraint(
-            model_name='dispatchroute',
-            constraint=models.UniqueConstraint(fields=('category', 'region', 'effective_from'), name='dispatch_route_once_per_start'),
+            model_name="dispatchroute",
+            constraint=models.UniqueConstraint(
+                fields=("category", "region", "effective_from"), name="dispatch_route_once_per_start"
+            ),
         ),
     ]

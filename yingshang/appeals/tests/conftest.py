@@ -27,13 +27,28 @@ def make_appeal(cast, catalogue):
     from yingshang.appeals import services
     from yingshang.appeals.models import AppealCategory
 
-    def make(by=None, code="009", text="新厂房申请用电报装一个多月，供电公司一直没有接电，影响投产。", when=NOW,
-             enterprise="gz", channel="enterprise_web", **extra):
+    def make(
+        by=None,
+        code="009",
+        text="新厂房申请用电报装一个多月，供电公司一直没有接电，影响投产。",
+        when=NOW,
+        enterprise="gz",
+        channel="enterprise_web",
+        **extra,
+    ):
         by = by or cast.gz_owner
         enterprise_obj = {"gz": cast.gz_enterprise, "lz": cast.lz_enterprise, None: None}[enterprise]
-        return services.file_appeal(by=by, channel=channel, category=AppealCategory.objects.get(code=code),
-                                    description=text, now=when, enterprise=enterprise_obj,
-                                    contact_name="王经理", contact_phone="13812345678", **extra)
+        return services.file_appeal(
+            by=by,
+            channel=channel,
+            category=AppealCategory.objects.get(code=code),
+            description=text,
+            now=when,
+            enterprise=enterprise_obj,
+            contact_name="王经理",
+            contact_phone="13812345678",
+            **extra,
+        )
 
     return make
 

@@ -15,12 +15,20 @@ from .conftest import NOW
 #                B: lz_enterprise's appeal handled by 市市场监管局 with 临泽县市场监管局 co-handling,
 #                C: an appeal the 体验官 recorded in 甘州区, not yet dispatched)
 EXPECTED = {
-    "city_admin": (True, True, True), "leader": (True, True, True), "operator": (True, True, True),
-    "city_staff": (False, True, False), "city_dept_lead": (False, True, False),
-    "gz_admin": (True, False, True), "gz_staff": (True, False, False),
-    "lz_admin": (False, True, False), "lz_staff": (False, True, False),
-    "inspector": (False, False, False), "officer": (False, False, True),
-    "gz_owner": (True, False, False), "lz_owner": (False, True, False), "stranger": (False, False, False),
+    "city_admin": (True, True, True),
+    "leader": (True, True, True),
+    "operator": (True, True, True),
+    "city_staff": (False, True, False),
+    "city_dept_lead": (False, True, False),
+    "gz_admin": (True, False, True),
+    "gz_staff": (True, False, False),
+    "lz_admin": (False, True, False),
+    "lz_staff": (False, True, False),
+    "inspector": (False, False, False),
+    "officer": (False, False, True),
+    "gz_owner": (True, False, False),
+    "lz_owner": (False, True, False),
+    "stranger": (False, False, False),
 }
 # person → may see the unmasked contact of A
 CONTACT = {"city_admin": True, "operator": True, "gz_staff": True, "gz_owner": True}
@@ -29,12 +37,26 @@ CONTACT = {"city_admin": True, "operator": True, "gz_staff": True, "gz_owner": T
 @pytest.fixture
 def three(cast, make_appeal, market_gz):
     a = services.dispatch_appeal(make_appeal(), department=market_gz, by=cast.operator, now=NOW)
-    b = make_appeal(by=cast.lz_owner, enterprise="lz", code="011",
-                    text="一个月内市场监管、应急、消防先后来检查了五次，严重影响经营。")
-    b = services.dispatch_appeal(b, department=cast.city_staff.department, by=cast.operator, now=NOW,
-                                 co_departments=[Department.objects.get(function_key="market", region__code="620723")])
-    c = make_appeal(by=cast.officer, enterprise=None, channel="experience_officer", region=cast.gz_enterprise.region,
-                    text="体验官在政务大厅发现企业开办窗口排队时间过长，叫号系统混乱。")
+    b = make_appeal(
+        by=cast.lz_owner,
+        enterprise="lz",
+        code="011",
+        text="一个月内市场监管、应急、消防先后来检查了五次，严重影响经营。",
+    )
+    b = services.dispatch_appeal(
+        b,
+        department=cast.city_staff.department,
+        by=cast.operator,
+        now=NOW,
+        co_departments=[Department.objects.get(function_key="market", region__code="620723")],
+    )
+    c = make_appeal(
+        by=cast.officer,
+        enterprise=None,
+        channel="experience_officer",
+        region=cast.gz_enterprise.region,
+        text="体验官在政务大厅发现企业开办窗口排队时间过长，叫号系统混乱。",
+    )
     return a, b, c
 
 
@@ -81,7 +103,11 @@ def test_api_detail_and_list_mask_contact_per_role(cast, three, client_for, pers
     client = client_for(cast[person])
     response = client.get(f"/api/v1/appeals/{three[0].pk}")
     assert response.status_code == (200 if EXPECTED[person][0] else 404)
-    listed = [row for row in client.get("/api/v1/appeals?page_size=100").json()["results"] if row["id"] == three[0].pk]
+    listed = [
+        row
+        for row in client.get("/api/v1/appeals?page_size=100").json()["results"]
+        if row["id"] == three[0].pk
+    ]
     assert len(listed) == (1 if EXPECTED[person][0] else 0)
     if response.status_code == 200:
         expected = ("王经理", "13812345678") if CONTACT.get(person) else ("王**", "138****5678")

@@ -5,8 +5,12 @@ import json
 from yingshang.accounts.services import issue_api_token
 from yingshang.appeals.models import Appeal
 
-BODY = {"category": "009", "description": "新厂房申请用电报装一个多月，供电公司一直没有接电，影响投产。",
-        "contact_name": "王经理", "contact_phone": "13812345678"}
+BODY = {
+    "category": "009",
+    "description": "新厂房申请用电报装一个多月，供电公司一直没有接电，影响投产。",
+    "contact_name": "王经理",
+    "contact_phone": "13812345678",
+}
 
 
 def post(client, url, body, **headers):
@@ -15,13 +19,21 @@ def post(client, url, body, **headers):
 
 def test_create_then_repeat_with_the_same_client_key(cast, catalogue, client_for):
     client = client_for(cast.gz_owner)
-    first = post(client, "/api/v1/appeals", {**BODY, "enterprise_id": cast.gz_enterprise.pk, "client_key": "a1"})
+    first = post(
+        client, "/api/v1/appeals", {**BODY, "enterprise_id": cast.gz_enterprise.pk, "client_key": "a1"}
+    )
     assert first.status_code == 201
     data = first.json()
     assert (data["status"], data["category"], data["channel"], data["contact_phone"]) == (
-        "received", "009", "api", "13812345678")
+        "received",
+        "009",
+        "api",
+        "13812345678",
+    )
     again = post(client, "/api/v1/appeals", {**BODY, "client_key": "a1"})
-    assert again.status_code == 200 and again.json()["id"] == data["id"] and again.json()["repeated_submission"]
+    assert (
+        again.status_code == 200 and again.json()["id"] == data["id"] and again.json()["repeated_submission"]
+    )
     assert Appeal.objects.count() == 1
 
 
@@ -29,15 +41,28 @@ def test_bad_input_gives_the_shared_error_shape(cast, catalogue, client_for):
     client = client_for(cast.gz_owner)
     cases = [
         ({**BODY, "category": "999"}, 400, "诉求类别“999”不存在或已停用。", "category"),
-        ({**BODY, "enterprise_id": cast.lz_enterprise.pk}, 400, "企业不存在，或您不能以该企业名义提交。", "enterprise_id"),
+        (
+            {**BODY, "enterprise_id": cast.lz_enterprise.pk},
+            400,
+            "企业不存在，或您不能以该企业名义提交。",
+            "enterprise_id",
+        ),
         ({**BODY, "description": "  "}, 400, "诉求内容不能为空，至少 10 个字。", "description"),
-        ({**BODY, "description": "长" * 4001}, 400, "诉求内容过长（4001 字），不超过 4000 字。", "description"),
+        (
+            {**BODY, "description": "长" * 4001},
+            400,
+            "诉求内容过长（4001 字），不超过 4000 字。",
+            "description",
+        ),
     ]
     for body, status, detail, field in cases:
         response = post(client, "/api/v1/appeals", body)
         assert response.status_code == status
-        assert response.json() == {"detail": detail, "code": response.json()["code"],
-                                   "errors": [{"field": field, "reason": detail}]}
+        assert response.json() == {
+            "detail": detail,
+            "code": response.json()["code"],
+            "errors": [{"field": field, "reason": detail}],
+        }
     missing = post(client, "/api/v1/appeals", {"category": "009"})
     assert missing.status_code == 422 and missing.json()["errors"][0]["field"] == "description"
     assert Appeal.objects.count() == 0
@@ -63,10 +88,17 @@ def test_list_is_scoped_and_detail_masks_contact(cast, catalogue, client_for):
 def test_transitions_through_the_api(cast, catalogue, client_for):
     appeal_id = post(client_for(cast.gz_owner), "/api/v1/appeals", BODY).json()["id"]
     url = f"/api/v1/appeals/{appeal_id}/transitions"
-    assert post(client_for(cast.gz_staff), url, {"action": "sign"}).status_code == 404  # not dispatched to it yet
+    assert (
+        post(client_for(cast.gz_staff), url, {"action": "sign"}).status_code == 404
+    )  # not dispatched to it yet
     wrong = post(client_for(cast.gz_owner), url, {"action": "rate", "level": 5, "resolution": "resolved"})
-    assert wrong.status_code == 409 and wrong.json()["detail"] == "当前状态为“已受理（待派单）”，不能执行“评价”。"
-    ok = post(client_for(cast.operator), url, {"action": "dispatch", "department_id": cast.gz_staff.department_id})
+    assert (
+        wrong.status_code == 409
+        and wrong.json()["detail"] == "当前状态为“已受理（待派单）”，不能执行“评价”。"
+    )
+    ok = post(
+        client_for(cast.operator), url, {"action": "dispatch", "department_id": cast.gz_staff.department_id}
+    )
     assert ok.status_code == 200 and ok.json()["status"] == "dispatched"
     assert post(client_for(cast.lz_staff), url, {"action": "sign"}).status_code == 404
     assert post(client_for(cast.gz_staff), url, {"action": "sign"}).json()["status"] == "signed"
@@ -81,5 +113,8 @@ def test_12345_push_with_token_and_duplicate_work_order(cast, catalogue, client)
     first = post(client, "/api/v1/appeals/work-orders", body, **auth)
     assert first.status_code == 201 and first.json()["channel"] == "hotline_12345"
     again = post(client, "/api/v1/appeals/work-orders", body, **auth)
-    assert again.status_code == 409 and again.json()["detail"] == "工单号 12345-20251126-0001 已导入过，不再重复受理。"
+    assert (
+        again.status_code == 409
+        and again.json()["detail"] == "工单号 12345-20251126-0001 已导入过，不再重复受理。"
+    )
     assert post(client, "/api/v1/appeals/work-orders", body).status_code == 401

@@ -13,15 +13,22 @@ from .conftest import solve_captcha
 @pytest.fixture
 def form(catalogue):
     def make(**extra):
-        return {"category": AppealCategory.objects.get(code="016").pk, "urgency": "normal", "anonymous": "on",
-                "description": "政务服务中心窗口说要开具的证明属于已经取消的证明事项，跑了三趟。", **extra}
+        return {
+            "category": AppealCategory.objects.get(code="016").pk,
+            "urgency": "normal",
+            "anonymous": "on",
+            "description": "政务服务中心窗口说要开具的证明属于已经取消的证明事项，跑了三趟。",
+            **extra,
+        }
 
     return make
 
 
 def test_challenge_is_arithmetic_in_chinese_and_hides_its_answer():
     challenge = captcha.new_challenge(random.Random(3))
-    assert challenge.question.endswith("等于几？（填阿拉伯数字）") and ("加" in challenge.question or "减" in challenge.question)
+    assert challenge.question.endswith("等于几？（填阿拉伯数字）") and (
+        "加" in challenge.question or "减" in challenge.question
+    )
     from django.core import signing
 
     # The token carries a nonce, an HMAC of the answer and the question: never the answer itself.
@@ -36,11 +43,19 @@ def test_public_form_asks_the_captcha_of_anonymous_visitors_only(client, client_
     assert response.status_code == 302 and Appeal.objects.count() == 1
 
 
-@pytest.mark.parametrize(("answer", "reason"), [("", "请填写验证码（计算结果）。"), ("99", "验证码计算结果不正确，请重新计算。"),
-                                                ("abc", "验证码计算结果不正确，请重新计算。")])
+@pytest.mark.parametrize(
+    ("answer", "reason"),
+    [
+        ("", "请填写验证码（计算结果）。"),
+        ("99", "验证码计算结果不正确，请重新计算。"),
+        ("abc", "验证码计算结果不正确，请重新计算。"),
+    ],
+)
 def test_missing_or_wrong_answer_is_a_400_with_a_new_question_and_nothing_saved(client, form, answer, reason):
     solved = solve_captcha()
-    response = client.post("/appeals/public/", form(captcha_token=solved["captcha_token"], captcha_answer=answer))
+    response = client.post(
+        "/appeals/public/", form(captcha_token=solved["captcha_token"], captcha_answer=answer)
+    )
     body = response.content.decode()
     assert response.status_code == 400 and reason in body
     assert solved["captcha_token"] not in body and "验证码：" in body

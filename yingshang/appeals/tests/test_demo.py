@@ -13,7 +13,9 @@ def test_demo_covers_every_state_and_runs_twice_without_adding(cast, monkeypatch
     states = set(Appeal.objects.values_list("status", flat=True))
     assert {"received", "refused", "dispatched", "handling", "replied", "closed", "archived"} <= states
     assert Appeal.objects.filter(rating_level__isnull=False).exists()
-    assert AppealEvent.objects.filter(action__in=["supervise", "publicize"]).exists()  # overdue ones escalated
+    assert AppealEvent.objects.filter(
+        action__in=["supervise", "publicize"]
+    ).exists()  # overdue ones escalated
     text = out.getvalue().strip().splitlines()
     assert text[-2] == "Open311 演示接入密钥（api_key，仅显示一次）：" and len(text[-1]) >= 40
     count = Appeal.objects.count()

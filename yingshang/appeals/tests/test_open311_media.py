@@ -14,8 +14,11 @@ from yingshang.appeals.services import Upload
 from .conftest import NOW
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-FIELDS = {"service_code": "009", "address_string": "甘州区北环路 1 号",
-          "description": "厂区门口道路施工三个月未完工，货车无法进出，请协调加快施工。"}
+FIELDS = {
+    "service_code": "009",
+    "address_string": "甘州区北环路 1 号",
+    "description": "厂区门口道路施工三个月未完工，货车无法进出，请协调加快施工。",
+}
 
 
 @pytest.fixture
@@ -42,14 +45,17 @@ def test_posted_media_url_is_kept_as_a_link_and_read_back(client, api_key):
     assert _read(client, request_id)["media_url"] == link
 
 
-@pytest.mark.parametrize("link, reason", [
-    ("javascript:alert(1)", "http:// 或 https://"),
-    ("ftp://files.example.org/a.jpg", "http:// 或 https://"),
-    ("https:///no-host.jpg", "http:// 或 https://"),
-    ("https://example.org/a b.jpg", "空白或控制字符"),
-    ("https://example.org:99999/a.jpg", "不是有效的网址"),
-    ("https://example.org/" + "a" * 1000, "过长"),
-])
+@pytest.mark.parametrize(
+    "link, reason",
+    [
+        ("javascript:alert(1)", "http:// 或 https://"),
+        ("ftp://files.example.org/a.jpg", "http:// 或 https://"),
+        ("https:///no-host.jpg", "http:// 或 https://"),
+        ("https://example.org/a b.jpg", "空白或控制字符"),
+        ("https://example.org:99999/a.jpg", "不是有效的网址"),
+        ("https://example.org/" + "a" * 1000, "过长"),
+    ],
+)
 def test_bad_media_url_is_a_400_and_nothing_is_saved(client, api_key, link, reason):
     response = _post(client, api_key, media_url=link)
     body = json.loads(response.content)
@@ -65,8 +71,12 @@ def test_attachment_is_linked_through_the_checked_view_only(cast, catalogue, cli
     assert "/media/" not in media_url
     path = media_url.removeprefix("http://testserver")
     anonymous = client.get(path)
-    assert anonymous.status_code == 302 and "/accounts/login/" in anonymous.url  # an Open311 reader gets no file
-    assert client_for(cast.lz_owner).get(path).status_code == 404  # another enterprise: not even its existence
+    assert (
+        anonymous.status_code == 302 and "/accounts/login/" in anonymous.url
+    )  # an Open311 reader gets no file
+    assert (
+        client_for(cast.lz_owner).get(path).status_code == 404
+    )  # another enterprise: not even its existence
     owner = client_for(cast.gz_owner).get(path)
     assert owner.status_code == 200 and b"".join(owner.streaming_content) == PNG
 
@@ -80,5 +90,9 @@ def test_list_reads_attachments_in_one_query(client, make_appeal, django_assert_
     for _ in range(5):
         make_appeal(attachments=[Upload("现场.png", PNG)])
     with django_assert_max_num_queries(3):
-        rows = json.loads(client.get("/open311/v2/requests.json", {"end_date": (NOW + dt.timedelta(days=1)).isoformat()}).content)
+        rows = json.loads(
+            client.get(
+                "/open311/v2/requests.json", {"end_date": (NOW + dt.timedelta(days=1)).isoformat()}
+            ).content
+        )
     assert len(rows) == 5 and all("/attachments/" in row["media_url"] for row in rows)

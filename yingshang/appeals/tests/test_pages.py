@@ -14,18 +14,30 @@ from yingshang.appeals.models import Appeal, AppealCategory, AppealEvent
 from .conftest import NOW, solve_captcha
 
 PAGES = {
-    "/appeals/mine/": ("gz_owner", "officer"), "/appeals/new/": ("gz_owner", "officer"),
-    "/appeals/intake/": ("operator",), "/appeals/dispatch/": ("operator", "city_admin", "gz_admin"),
-    "/appeals/inbox/": ("gz_staff", "city_dept_lead", "gz_admin"), "/appeals/extensions/": ("city_admin",
-                                                                                          "city_dept_lead"),
-    "/appeals/revisits/": ("operator", "city_admin"), "/appeals/ledger/": ("city_admin", "gz_staff", "leader"),
-    "/appeals/metrics/": ("city_admin", "leader", "gz_admin", "city_dept_lead"), "/appeals/hot/": ("city_admin",),
-    "/appeals/visits/": ("officer", "gz_staff"), "/appeals/visits/new/": ("officer",),
-    "/appeals/import/": ("operator",), "/appeals/formulas/": ("gz_staff",),
+    "/appeals/mine/": ("gz_owner", "officer"),
+    "/appeals/new/": ("gz_owner", "officer"),
+    "/appeals/intake/": ("operator",),
+    "/appeals/dispatch/": ("operator", "city_admin", "gz_admin"),
+    "/appeals/inbox/": ("gz_staff", "city_dept_lead", "gz_admin"),
+    "/appeals/extensions/": ("city_admin", "city_dept_lead"),
+    "/appeals/revisits/": ("operator", "city_admin"),
+    "/appeals/ledger/": ("city_admin", "gz_staff", "leader"),
+    "/appeals/metrics/": ("city_admin", "leader", "gz_admin", "city_dept_lead"),
+    "/appeals/hot/": ("city_admin",),
+    "/appeals/visits/": ("officer", "gz_staff"),
+    "/appeals/visits/new/": ("officer",),
+    "/appeals/import/": ("operator",),
+    "/appeals/formulas/": ("gz_staff",),
 }
-DENIED = {"/appeals/intake/": "gz_owner", "/appeals/dispatch/": "gz_staff", "/appeals/ledger/": "gz_owner",
-          "/appeals/metrics/": "gz_staff", "/appeals/import/": "gz_admin", "/appeals/new/": "gz_staff",
-          "/appeals/inbox/": "officer"}
+DENIED = {
+    "/appeals/intake/": "gz_owner",
+    "/appeals/dispatch/": "gz_staff",
+    "/appeals/ledger/": "gz_owner",
+    "/appeals/metrics/": "gz_staff",
+    "/appeals/import/": "gz_admin",
+    "/appeals/new/": "gz_staff",
+    "/appeals/inbox/": "officer",
+}
 
 
 @pytest.mark.parametrize("url", sorted(PAGES))
@@ -42,32 +54,64 @@ def test_pages_refused_to_other_roles(cast, catalogue, client_for, url):
 def test_enterprise_files_on_the_phone_form_with_attachment(cast, catalogue, client_for):
     client = client_for(cast.gz_owner)
     category = AppealCategory.objects.get(code="009")
-    response = client.post("/appeals/new/", {
-        "category": category.pk, "description": "新厂房申请用电报装一个多月，供电公司一直没有接电，影响投产。",
-        "urgency": "normal", "enterprise": str(cast.gz_enterprise.pk), "contact_name": "王经理",
-        "contact_phone": "13812345678", "client_key": "k1",
-        "attachments": [SimpleUploadedFile("现场.png", b"\x89PNG\r\n\x1a\nxxxx")]})
+    response = client.post(
+        "/appeals/new/",
+        {
+            "category": category.pk,
+            "description": "新厂房申请用电报装一个多月，供电公司一直没有接电，影响投产。",
+            "urgency": "normal",
+            "enterprise": str(cast.gz_enterprise.pk),
+            "contact_name": "王经理",
+            "contact_phone": "13812345678",
+            "client_key": "k1",
+            "attachments": [SimpleUploadedFile("现场.png", b"\x89PNG\r\n\x1a\nxxxx")],
+        },
+    )
     appeal = Appeal.objects.get()
     assert response.status_code == 302 and response.url == f"/appeals/{appeal.pk}/"
-    assert (appeal.enterprise, appeal.channel, appeal.attachments.count()) == (cast.gz_enterprise, "enterprise_web", 1)
-    again = client.post("/appeals/new/", {"category": category.pk, "description": "新厂房申请用电报装一个多月了。",
-                                          "urgency": "normal", "client_key": "k1"})
+    assert (appeal.enterprise, appeal.channel, appeal.attachments.count()) == (
+        cast.gz_enterprise,
+        "enterprise_web",
+        1,
+    )
+    again = client.post(
+        "/appeals/new/",
+        {
+            "category": category.pk,
+            "description": "新厂房申请用电报装一个多月了。",
+            "urgency": "normal",
+            "client_key": "k1",
+        },
+    )
     assert again.status_code == 302 and Appeal.objects.count() == 1  # a double tap files once
 
 
 def test_forged_enterprise_on_the_form_is_a_400(cast, catalogue, client_for):
-    response = client_for(cast.gz_owner).post("/appeals/new/", {
-        "category": AppealCategory.objects.get(code="009").pk, "urgency": "normal",
-        "description": "新厂房申请用电报装一个多月，供电公司一直没有接电。", "enterprise": str(cast.lz_enterprise.pk)})
+    response = client_for(cast.gz_owner).post(
+        "/appeals/new/",
+        {
+            "category": AppealCategory.objects.get(code="009").pk,
+            "urgency": "normal",
+            "description": "新厂房申请用电报装一个多月，供电公司一直没有接电。",
+            "enterprise": str(cast.lz_enterprise.pk),
+        },
+    )
     assert response.status_code == 400 and "选择一个有效的选项" in response.content.decode()
     assert Appeal.objects.count() == 0
 
 
 def test_public_anonymous_form_and_tracking_link(catalogue, client):
-    response = client.post("/appeals/public/", {
-        "category": AppealCategory.objects.get(code="016").pk, "urgency": "normal", "anonymous": "on",
-        "description": "政务服务中心窗口说要开具的证明属于已经取消的证明事项，跑了三趟。", "client_key": "p1",
-        **solve_captcha()})
+    response = client.post(
+        "/appeals/public/",
+        {
+            "category": AppealCategory.objects.get(code="016").pk,
+            "urgency": "normal",
+            "anonymous": "on",
+            "description": "政务服务中心窗口说要开具的证明属于已经取消的证明事项，跑了三趟。",
+            "client_key": "p1",
+            **solve_captcha(),
+        },
+    )
     appeal = Appeal.objects.get()
     assert response.status_code == 302 and response.url == f"/appeals/track/{appeal.token}/"
     assert (appeal.channel, appeal.anonymous, appeal.submitted_by) == ("public_form", True, None)
@@ -76,9 +120,15 @@ def test_public_anonymous_form_and_tracking_link(catalogue, client):
 
 
 def test_public_form_without_phone_or_anonymity_is_a_400(catalogue, client):
-    response = client.post("/appeals/public/", {
-        "category": AppealCategory.objects.get(code="016").pk, "urgency": "normal",
-        "description": "政务服务中心窗口说要开具的证明属于已经取消的证明事项。", **solve_captcha()})
+    response = client.post(
+        "/appeals/public/",
+        {
+            "category": AppealCategory.objects.get(code="016").pk,
+            "urgency": "normal",
+            "description": "政务服务中心窗口说要开具的证明属于已经取消的证明事项。",
+            **solve_captcha(),
+        },
+    )
     assert response.status_code == 400 and "请留下联系电话，或选择匿名提交。" in response.content.decode()
 
 
@@ -86,7 +136,9 @@ def test_loop_through_pages(cast, make_appeal, client_for, market_gz):
     appeal = make_appeal(code="003", text="公司要变更法定代表人，线上办理时人脸识别一直失败，请帮忙解决。")
     operator = client_for(cast.operator)
     assert appeal.tracking_number in operator.get("/appeals/dispatch/").content.decode()
-    response = operator.post(f"/appeals/{appeal.pk}/act/dispatch/", {"department": market_gz.pk, "note": "请办理"})
+    response = operator.post(
+        f"/appeals/{appeal.pk}/act/dispatch/", {"department": market_gz.pk, "note": "请办理"}
+    )
     assert response.status_code == 302
     staff = client_for(cast.gz_staff)
     assert appeal.tracking_number in staff.get("/appeals/inbox/").content.decode()
@@ -94,12 +146,19 @@ def test_loop_through_pages(cast, make_appeal, client_for, market_gz):
     assert staff.post(f"/appeals/{appeal.pk}/act/contact/", {"note": "已电话联系王经理"}).status_code == 302
     refused = staff.post(f"/appeals/{appeal.pk}/act/reply/", {"text": "短"})
     assert refused.status_code == 400 and "答复内容不能为空，至少 10 个字。" in refused.content.decode()
-    assert staff.post(f"/appeals/{appeal.pk}/act/reply/",
-                      {"text": "已协助企业在窗口完成法定代表人变更登记。"}).status_code == 302
+    assert (
+        staff.post(
+            f"/appeals/{appeal.pk}/act/reply/", {"text": "已协助企业在窗口完成法定代表人变更登记。"}
+        ).status_code
+        == 302
+    )
     owner = client_for(cast.gz_owner)
     page = owner.get(f"/appeals/{appeal.pk}/").content.decode()
     assert "评价（好差评）" in page and "已协助企业在窗口完成法定代表人变更登记。" in page
-    assert owner.post(f"/appeals/{appeal.pk}/act/rate/", {"level": "5", "resolution": "resolved"}).status_code == 302
+    assert (
+        owner.post(f"/appeals/{appeal.pk}/act/rate/", {"level": "5", "resolution": "resolved"}).status_code
+        == 302
+    )
     appeal.refresh_from_db()
     assert appeal.status == "closed"
     timeline = client_for(cast.gz_admin).get(f"/appeals/{appeal.pk}/").content.decode()
@@ -111,8 +170,9 @@ def test_action_not_allowed_now_is_a_409_page(cast, make_appeal, client_for):
     response = client_for(cast.operator).post(f"/appeals/{appeal.pk}/act/sign/")
     assert response.status_code == 403  # the operator is never the one who signs
     appeal = services.dispatch_appeal(appeal, department=cast.gz_staff.department, by=cast.operator, now=NOW)
-    response = client_for(cast.operator).post(f"/appeals/{appeal.pk}/act/dispatch/",
-                                              {"department": cast.gz_staff.department.pk})
+    response = client_for(cast.operator).post(
+        f"/appeals/{appeal.pk}/act/dispatch/", {"department": cast.gz_staff.department.pk}
+    )
     assert response.status_code == 409
     assert "当前状态为“已派单（待签收）”，不能执行“派单”。" in response.content.decode()
 
@@ -124,8 +184,11 @@ def test_ledger_query_count_is_constant_and_export_works(cast, make_appeal, clie
     with CaptureQueriesContext(connection) as few:
         assert client.get("/appeals/ledger/").status_code == 200
     for i in range(8):
-        make_appeal(text=f"第 {i} 件：新厂房申请用电报装一个多月，供电公司一直没有接电。", enterprise="lz" if i % 2 else "gz",
-                    by=cast.lz_owner if i % 2 else cast.gz_owner)
+        make_appeal(
+            text=f"第 {i} 件：新厂房申请用电报装一个多月，供电公司一直没有接电。",
+            enterprise="lz" if i % 2 else "gz",
+            by=cast.lz_owner if i % 2 else cast.gz_owner,
+        )
     with CaptureQueriesContext(connection) as many:
         client.get("/appeals/ledger/")
     assert len(many) == len(few)
@@ -141,16 +204,23 @@ def test_ledger_filters_overdue(cast, dispatched, client_for):
 
 
 def test_import_12345_work_orders(cast, catalogue, client_for):
-    csv = ("工单号,受理时间,诉求类别,诉求内容,联系电话,县区,紧急程度\n"
-           "W1,2025-11-26 09:30,水电气热报装,新厂房申请用电报装一个多月仍未接电。,13800000000,甘州区,一般\n"
-           "W2,2025-11-26 09:40,不存在的类别,内容足够长的一条诉求内容。,,临泽县,一般\n"
-           "W3,昨天,004,发票开具系统升级后开不出专票。,,火星县,特急\n"
-           "W1,2025-11-26 09:30,水电气热报装,新厂房申请用电报装一个多月仍未接电。,13800000000,甘州区,一般\n")
-    response = client_for(cast.operator).post("/appeals/import/", {"file": SimpleUploadedFile("w.csv",
-                                                                                              csv.encode("gbk"))})
+    csv = (
+        "工单号,受理时间,诉求类别,诉求内容,联系电话,县区,紧急程度\n"
+        "W1,2025-11-26 09:30,水电气热报装,新厂房申请用电报装一个多月仍未接电。,13800000000,甘州区,一般\n"
+        "W2,2025-11-26 09:40,不存在的类别,内容足够长的一条诉求内容。,,临泽县,一般\n"
+        "W3,昨天,004,发票开具系统升级后开不出专票。,,火星县,特急\n"
+        "W1,2025-11-26 09:30,水电气热报装,新厂房申请用电报装一个多月仍未接电。,13800000000,甘州区,一般\n"
+    )
+    response = client_for(cast.operator).post(
+        "/appeals/import/", {"file": SimpleUploadedFile("w.csv", csv.encode("gbk"))}
+    )
     body = response.content.decode()
     assert response.status_code == 200 and "新增 1 件，重复工单 1 件，有误 4 行" in body
-    assert "不是平台的诉求类别（名称或代码）" in body and "不是本市的县区" in body and "应为“一般”或“紧急”" in body
+    assert (
+        "不是平台的诉求类别（名称或代码）" in body
+        and "不是本市的县区" in body
+        and "应为“一般”或“紧急”" in body
+    )
     appeal = Appeal.objects.get()
     assert (appeal.channel, appeal.external_id, appeal.region.code) == ("hotline_12345", "W1", "620702")
 
@@ -163,10 +233,18 @@ def test_metrics_page_shows_rates_against_targets(cast, dispatched, client_for):
 
 def test_visit_page_files_several_appeals(cast, catalogue, client_for):
     water, labour = AppealCategory.objects.get(code="009"), AppealCategory.objects.get(code="005")
-    response = client_for(cast.officer).post("/appeals/visits/new/", {
-        "kind": "experience", "title": "体验官走进经开区", "visited_on": "2025-11-26",
-        "item_1_category": water.pk, "item_1_text": "园区供水压力不足，生产线无法正常运转。",
-        "item_2_category": labour.pk, "item_2_text": "季节性用工缺口大，希望组织劳务对接。"})
+    response = client_for(cast.officer).post(
+        "/appeals/visits/new/",
+        {
+            "kind": "experience",
+            "title": "体验官走进经开区",
+            "visited_on": "2025-11-26",
+            "item_1_category": water.pk,
+            "item_1_text": "园区供水压力不足，生产线无法正常运转。",
+            "item_2_category": labour.pk,
+            "item_2_text": "季节性用工缺口大，希望组织劳务对接。",
+        },
+    )
     assert response.status_code == 302
     assert Appeal.objects.filter(visit__title="体验官走进经开区").count() == 2
     assert AppealEvent.objects.filter(action="receive").count() == 2

@@ -17,14 +17,18 @@ from .conftest import NOW
 def test_periodic_sweeps_every_run_and_refreshes_statistics_every_ten_minutes(cast, dispatched):
     assert enqueue_periodic(dt.datetime(2025, 11, 26, 10, 3, tzinfo=SHANGHAI)) == ["sweep_overdue_appeals"]
     assert enqueue_periodic(dt.datetime(2025, 11, 26, 10, 10, tzinfo=SHANGHAI)) == [
-        "sweep_overdue_appeals", "refresh_appeal_statistics"]
+        "sweep_overdue_appeals",
+        "refresh_appeal_statistics",
+    ]
     dispatched.refresh_from_db()
     assert dispatched.escalation_level == 3  # the immediate backend ran the sweeper: NOW is long past
     assert AppealMonthlyStat.objects.filter(month=dt.date(2025, 11, 1)).exists()
 
 
-@pytest.mark.parametrize(("person", "url"), [("operator", "/appeals/dispatch/"), ("gz_admin", "/appeals/inbox/"),
-                                             ("gz_owner", "/appeals/mine/")])
+@pytest.mark.parametrize(
+    ("person", "url"),
+    [("operator", "/appeals/dispatch/"), ("gz_admin", "/appeals/inbox/"), ("gz_owner", "/appeals/mine/")],
+)
 def test_list_pages_keep_a_constant_query_count(cast, make_appeal, client_for, person, url):
     client = client_for(cast[person])
     first = make_appeal()

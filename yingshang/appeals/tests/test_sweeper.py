@@ -13,18 +13,32 @@ def at(text):
 
 
 def ladder(appeal):
-    return list(AppealEvent.objects.filter(appeal=appeal, action__in=["urge", "supervise", "publicize"])
-                .exclude(note__startswith="超过签收时限").values_list("action", "note"))
+    return list(
+        AppealEvent.objects.filter(appeal=appeal, action__in=["urge", "supervise", "publicize"])
+        .exclude(note__startswith="超过签收时限")
+        .values_list("action", "note")
+    )
 
 
 def test_sign_reminder_then_ladder_each_once(cast, dispatched, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         first = services.sweep_appeals(now=at("2025-11-26 12:30"))
         again = services.sweep_appeals(now=at("2025-11-26 12:31"))
-    assert first == {"sign_reminders": 1, "escalations": 0} and again == {"sign_reminders": 0, "escalations": 0}
-    assert Notification.objects.filter(recipient=cast.gz_staff, title__startswith="诉求超过签收时限").count() == 1
-    for moment in ("2025-12-02 10:00", "2025-12-02 10:05", "2025-12-03 10:00", "2025-12-10 10:00",
-                   "2025-12-10 11:00"):
+    assert first == {"sign_reminders": 1, "escalations": 0} and again == {
+        "sign_reminders": 0,
+        "escalations": 0,
+    }
+    assert (
+        Notification.objects.filter(recipient=cast.gz_staff, title__startswith="诉求超过签收时限").count()
+        == 1
+    )
+    for moment in (
+        "2025-12-02 10:00",
+        "2025-12-02 10:05",
+        "2025-12-03 10:00",
+        "2025-12-10 10:00",
+        "2025-12-10 11:00",
+    ):
         services.sweep_appeals(now=at(moment))
     assert [a for a, _ in ladder(dispatched)] == ["urge", "supervise", "publicize"]
     dispatched.refresh_from_db()
@@ -48,7 +62,9 @@ def test_claim_is_conditional_on_the_level_seen(cast, dispatched):
 
 def test_replied_and_paused_appeals_do_not_escalate(cast, dispatched):
     appeal = services.sign_appeal(dispatched, by=cast.gz_staff, now=at("2025-11-26 11:00"))
-    appeal = services.contact_requester(appeal, note="已联系企业", by=cast.gz_staff, now=at("2025-11-26 11:00"))
+    appeal = services.contact_requester(
+        appeal, note="已联系企业", by=cast.gz_staff, now=at("2025-11-26 11:00")
+    )
     services.pause_appeal(appeal, reason="等待企业补充材料", by=cast.gz_staff, now=at("2025-11-27 11:00"))
     assert services.sweep_appeals(now=at("2025-12-20 10:00")) == {"sign_reminders": 0, "escalations": 0}
 

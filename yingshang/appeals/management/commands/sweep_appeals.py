@@ -17,8 +17,10 @@ class Command(BaseCommand):
             now = timezone.now()
             result = sweep_appeals(now=now)
             rows = refresh_monthly_stats(timezone.localdate().replace(day=1), now=now)
-            self.stdout.write(f"{timezone.localtime(now):%Y-%m-%d %H:%M:%S} 签收提醒 {result['sign_reminders']} 件，"
-                              f"升级 {result['escalations']} 件，统计 {rows} 行")
+            self.stdout.write(
+                f"{timezone.localtime(now):%Y-%m-%d %H:%M:%S} 签收提醒 {result['sign_reminders']} 件，"
+                f"升级 {result['escalations']} 件，统计 {rows} 行"
+            )
             if not every:
                 return
             time.sleep(every)
