@@ -37,12 +37,23 @@ def populate() -> list[str]:
     topics = list(Topic.objects.order_by("sort_order"))
     existing = Indicator.objects.filter(in_index=True).count()
     for n in range(INDICATORS - existing):  # synthetic indicators up to 80, spread over the 18 topics
-        indicator = Indicator.objects.create(code=f"bench_{n:02d}", name=f"基准指标{n:02d}", topic=topics[n % 18],
-                                             unit="%", direction="higher" if n % 3 else "lower", frequency="monthly",
-                                             function_key="statistics", source="manual", definition="基准测试",
-                                             formula="—", sort_order=100 + n)
+        indicator = Indicator.objects.create(
+            code=f"bench_{n:02d}",
+            name=f"基准指标{n:02d}",
+            topic=topics[n % 18],
+            unit="%",
+            direction="higher" if n % 3 else "lower",
+            frequency="monthly",
+            function_key="statistics",
+            source="manual",
+            definition="基准测试",
+            formula="—",
+            sort_order=100 + n,
+        )
         best, worst = (95, 40) if n % 3 else (5, 60)
-        ScoringParameter.objects.create(indicator=indicator, plan_year=2025, version=1, best=best, worst=worst)
+        ScoringParameter.objects.create(
+            indicator=indicator, plan_year=2025, version=1, best=best, worst=worst
+        )
     indicators = list(Indicator.objects.filter(in_index=True))
     assert len(indicators) == INDICATORS, len(indicators)
     regions = monitored_regions()
@@ -50,9 +61,22 @@ def populate() -> list[str]:
     periods = months_between(shift(last, -(MONTHS - 1)), last)
     rng = random.Random(1)
     now = dt.datetime(2026, 1, 5, tzinfo=TZ)
-    rows = [IndicatorValue(indicator=i, region=r, period=p, value=Decimal(f"{rng.uniform(1, 99):.2f}"), origin="demo",
-                           entered_at=now, is_current=True, is_published=True, published_at=now)
-            for i in indicators for r in regions for p in periods]
+    rows = [
+        IndicatorValue(
+            indicator=i,
+            region=r,
+            period=p,
+            value=Decimal(f"{rng.uniform(1, 99):.2f}"),
+            origin="demo",
+            entered_at=now,
+            is_current=True,
+            is_published=True,
+            published_at=now,
+        )
+        for i in indicators
+        for r in regions
+        for p in periods
+    ]
     IndicatorValue.objects.bulk_create(rows, batch_size=5000)
     _official_plan()
     services.link_plan_targets()
@@ -67,14 +91,38 @@ def _official_plan() -> None:
     from yingshang.plans.models import Plan, PlanTarget
     from yingshang.plans.parsing import parse_plan
 
-    text = (Path(__file__).resolve().parent.parent / "yingshang" / "plans" / "tests" / "data"
-            / "zhangye-2025-action-plan.txt").read_text(encoding="utf-8")
+    text = (
+        Path(__file__).resolve().parent.parent
+        / "yingshang"
+        / "plans"
+        / "tests"
+        / "data"
+        / "zhangye-2025-action-plan.txt"
+    ).read_text(encoding="utf-8")
     parsed = parse_plan(text)
-    plan = Plan.objects.create(title=parsed.title, year=2025, region=Region.objects.get(kind="city"), status="official")
-    PlanTarget.objects.bulk_create([
-        PlanTarget(plan=plan, order=n, indicator=t.indicator, indicator_key=indicator_key(t.indicator),
-                   comparator=t.comparator, value=t.value, low=t.low, high=t.high, unit=t.unit, growth=t.growth,
-                   soft=t.soft, period=t.period or "", text=t.text) for n, t in enumerate(parsed.targets)])
+    plan = Plan.objects.create(
+        title=parsed.title, year=2025, region=Region.objects.get(kind="city"), status="official"
+    )
+    PlanTarget.objects.bulk_create(
+        [
+            PlanTarget(
+                plan=plan,
+                order=n,
+                indicator=t.indicator,
+                indicator_key=indicator_key(t.indicator),
+                comparator=t.comparator,
+                value=t.value,
+                low=t.low,
+                high=t.high,
+                unit=t.unit,
+                growth=t.growth,
+                soft=t.soft,
+                period=t.period or "",
+                text=t.text,
+            )
+            for n, t in enumerate(parsed.targets)
+        ]
+    )
 
 
 def baseline_recompute(periods: list[str]) -> int:
@@ -101,30 +149,55 @@ def baseline_recompute(periods: list[str]) -> int:
             topic_scores: dict[int, list] = {}
             indicator_scores = {}
             for indicator in indicators:
-                row = IndicatorValue.objects.filter(indicator=indicator, region=region, period=period,
-                                                    is_published=True, no_data=False).first()
-                parameter = (ScoringParameter.objects.filter(indicator=indicator, plan_year__lte=max(year, 2025))
-                             .order_by("-plan_year", "-version").first())
+                row = IndicatorValue.objects.filter(
+                    indicator=indicator, region=region, period=period, is_published=True, no_data=False
+                ).first()
+                parameter = (
+                    ScoringParameter.objects.filter(indicator=indicator, plan_year__lte=max(year, 2025))
+                    .order_by("-plan_year", "-version")
+                    .first()
+                )
                 value = float(row.value) if row else None
                 factor = month / 12 if indicator.aggregation == "cumulative" else 1.0
-                score = scoring.indicator_score(value, best=float(parameter.best) * factor,
-                                                worst=float(parameter.worst) * factor, direction=indicator.direction)
+                score = scoring.indicator_score(
+                    value,
+                    best=float(parameter.best) * factor,
+                    worst=float(parameter.worst) * factor,
+                    direction=indicator.direction,
+                )
                 indicator_scores[indicator.code] = {"value": value, "score": score}
                 topic_scores.setdefault(indicator.topic_id, []).append(
-                    (score, float(weights["indicator"].get(indicator.code, 1))))
+                    (score, float(weights["indicator"].get(indicator.code, 1)))
+                )
             dimension_scores = {}
             for dimension in Dimension.objects.prefetch_related("topics"):
-                items = [(scoring.weighted_mean(topic_scores.get(t.pk, [])), float(weights["topic"].get(t.code, 1)))
-                         for t in dimension.topics.all()]
-                dimension_scores[dimension.code] = (scoring.weighted_mean(items),
-                                                    float(weights["dimension"].get(dimension.code, 1)))
+                items = [
+                    (
+                        scoring.weighted_mean(topic_scores.get(t.pk, [])),
+                        float(weights["topic"].get(t.code, 1)),
+                    )
+                    for t in dimension.topics.all()
+                ]
+                dimension_scores[dimension.code] = (
+                    scoring.weighted_mean(items),
+                    float(weights["dimension"].get(dimension.code, 1)),
+                )
             index = scoring.weighted_mean(dimension_scores.values())
             index_by_period.setdefault(period, {})[region.pk] = index
-            IndexSnapshot.objects.update_or_create(region=region, period=period, defaults={
-                "index_score": index, "indicator_scores": indicator_scores, "computed_at": dt.datetime.now(TZ),
-                "dimension_scores": {k: v[0] for k, v in dimension_scores.items()}})
+            IndexSnapshot.objects.update_or_create(
+                region=region,
+                period=period,
+                defaults={
+                    "index_score": index,
+                    "indicator_scores": indicator_scores,
+                    "computed_at": dt.datetime.now(TZ),
+                    "dimension_scores": {k: v[0] for k, v in dimension_scores.items()},
+                },
+            )
             written += 1
-        ranks = scoring.dense_rank({str(r.pk): index_by_period[period][r.pk] for r in regions if r.kind == "county"})
+        ranks = scoring.dense_rank(
+            {str(r.pk): index_by_period[period][r.pk] for r in regions if r.kind == "county"}
+        )
         for region in regions:
             if region.kind == "county":
                 IndexSnapshot.objects.filter(region=region, period=period).update(rank=ranks[str(region.pk)])
@@ -160,8 +233,14 @@ def main() -> None:
     baseline, _ = timed(baseline_recompute, periods)
     baseline_index = IndexSnapshot.objects.get(region__kind="city", period=periods[-1]).index_score
     assert abs(city_index - baseline_index) < 1e-3, (city_index, baseline_index)
-    report("monitoring_index_recompute", ours=ours, baseline=baseline, unit="s", scale=scale,
-           extra={"goal_seconds": 1.0, "snapshots": written})
+    report(
+        "monitoring_index_recompute",
+        ours=ours,
+        baseline=baseline,
+        unit="s",
+        scale=scale,
+        extra={"goal_seconds": 1.0, "snapshots": written},
+    )
 
     services.recompute_index(now=now)
     setup_test_environment()
@@ -177,8 +256,14 @@ def main() -> None:
         services.recompute_index(now=now, periods=[periods[-1]])
         client.get(url)
         on_read.append(time.perf_counter() - start)
-    report("monitoring_dashboard_p95", ours=ours_p95 * 1000, baseline=percentile(on_read, 95) * 1000, unit="ms",
-           scale=f"{scale}; {REQUESTS} requests", extra={"goal_ms": 300})
+    report(
+        "monitoring_dashboard_p95",
+        ours=ours_p95 * 1000,
+        baseline=percentile(on_read, 95) * 1000,
+        unit="ms",
+        scale=f"{scale}; {REQUESTS} requests",
+        extra={"goal_ms": 300},
+    )
 
 
 if __name__ == "__main__":

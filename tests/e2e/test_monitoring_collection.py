@@ -76,8 +76,13 @@ def test_department_submits_the_excel_template_and_the_city_office_approves(page
     assert "审核完成" in page.locator("main").inner_text()
     shot(page, "monitoring-collection", "5-approved", viewport)
     submission.refresh_from_db()
-    published = dict(IndicatorValue.objects.filter(submission=submission, is_published=True)
-                     .values_list("indicator__code", "value"))
+    published = dict(
+        IndicatorValue.objects.filter(submission=submission, is_published=True).values_list(
+            "indicator__code", "value"
+        )
+    )
     assert submission.status == "approved" and float(published["startup_time"]) == 1.5
-    assert all(value.source_file == filled.name and value.origin == "excel"
-               for value in IndicatorValue.objects.filter(submission=submission))
+    assert all(
+        value.source_file == filled.name and value.origin == "excel"
+        for value in IndicatorValue.objects.filter(submission=submission)
+    )

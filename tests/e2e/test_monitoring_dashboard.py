@@ -36,15 +36,31 @@ def _report_last_month() -> str:
     for username, figures in (("bumen", CITY_FIGURES), ("bumen_xian", GANZHOU_FIGURES)):
         staff = User.objects.get(username=username)
         department = staff.department
-        rows = [services.SubmittedRow(indicator_code=indicator.code, region_code=region.code,
-                                      raw_value=figures.get(indicator.code, "50"))
-                for indicator in selectors.due_indicators(function_key=department.function_key, period=period)
-                for region in selectors.reporting_regions(department)]
-        submission = services.submit_values(collection_round=collection_round, department=department, rows=rows,
-                                            by=staff, now=before_deadline, origin="excel",
-                                            source_file=f"{department.name}-{period}.xlsx")
-        services.review_submission(submission=submission, approve=True, note="", by=reviewer,
-                                   now=before_deadline + dt.timedelta(days=1))
+        rows = [
+            services.SubmittedRow(
+                indicator_code=indicator.code,
+                region_code=region.code,
+                raw_value=figures.get(indicator.code, "50"),
+            )
+            for indicator in selectors.due_indicators(function_key=department.function_key, period=period)
+            for region in selectors.reporting_regions(department)
+        ]
+        submission = services.submit_values(
+            collection_round=collection_round,
+            department=department,
+            rows=rows,
+            by=staff,
+            now=before_deadline,
+            origin="excel",
+            source_file=f"{department.name}-{period}.xlsx",
+        )
+        services.review_submission(
+            submission=submission,
+            approve=True,
+            note="",
+            by=reviewer,
+            now=before_deadline + dt.timedelta(days=1),
+        )
     services.recompute_index(now=before_deadline + dt.timedelta(days=1), periods=[period])
     return period
 

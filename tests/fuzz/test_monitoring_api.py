@@ -20,9 +20,8 @@ MAX_EXAMPLES = 40
 pytestmark = pytest.mark.usefixtures("wsgi_keeps_test_connection")
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application).include(
-    path_regex=r"^/api/v1/monitoring")
-
-
+    path_regex=r"^/api/v1/monitoring"
+)
 
 
 @pytest.fixture
@@ -59,14 +58,17 @@ def test_the_fuzzed_monitoring_schema_covers_both_operations():
     assert operations == ["GET /api/v1/monitoring/index", "GET /api/v1/monitoring/indicators"]
 
 
-@pytest.mark.parametrize(("query", "status", "field"), [
-    ({"region": "620702", "period": "2026-13"}, 400, "period"),
-    ({"region": "620702", "period": "２０２６-09"}, 400, "period"),
-    ({"region": "62070２", "period": "2026-09"}, 400, "region"),
-    ({"region": "620702" * 50, "period": "2026-09"}, 400, "region"),
-    ({"region": "620702", "period": ""}, 400, "period"),
-    ({"region": "620702", "period": "2026-08"}, 404, None),
-])
+@pytest.mark.parametrize(
+    ("query", "status", "field"),
+    [
+        ({"region": "620702", "period": "2026-13"}, 400, "period"),
+        ({"region": "620702", "period": "２０２６-09"}, 400, "period"),
+        ({"region": "62070２", "period": "2026-09"}, 400, "region"),
+        ({"region": "620702" * 50, "period": "2026-09"}, 400, "region"),
+        ({"region": "620702", "period": ""}, 400, "period"),
+        ({"region": "620702", "period": "2026-08"}, 404, None),
+    ],
+)
 def test_index_bad_parameters_are_chinese_4xx(monitored, client_for, query, status, field):
     response = client_for(monitored.gz_admin).get("/api/v1/monitoring/index", query)
     body = response.json()

@@ -152,7 +152,9 @@ def test_a_tampered_template_is_refused_naming_row_and_field(setting, client_for
     cast, collection_round = setting
     client = client_for(cast.lz_staff)
     make, fragments = FILLED_CASES[case]
-    response = _post(client, collection_round, make(_filled(_template(client, collection_round))), "填报.xlsx")
+    response = _post(
+        client, collection_round, make(_filled(_template(client, collection_round))), "填报.xlsx"
+    )
     _assert_refused(response, *fragments)
 
 
@@ -184,14 +186,20 @@ def test_another_departments_template_is_refused(setting, client_for):
 def test_a_bad_upload_after_a_return_keeps_the_previous_figures(setting, client_for):
     cast, collection_round = setting
     client = client_for(cast.lz_staff)
-    assert _post(client, collection_round, _bytes(_filled(_template(client, collection_round))),
-                 "first.xlsx").status_code == 302
+    assert (
+        _post(
+            client, collection_round, _bytes(_filled(_template(client, collection_round))), "first.xlsx"
+        ).status_code
+        == 302
+    )
     submission = Submission.objects.get()
-    services.review_submission(submission=submission, approve=False, note="请核对", by=cast.city_admin,
-                               now=at(2026, 10, 3))
+    services.review_submission(
+        submission=submission, approve=False, note="请核对", by=cast.city_admin, now=at(2026, 10, 3)
+    )
     before = sorted(IndicatorValue.objects.values_list("pk", "value", "is_current"))
-    response = _post(client, collection_round, _text_in_number(_filled(_template(client, collection_round))),
-                     "second.xlsx")
+    response = _post(
+        client, collection_round, _text_in_number(_filled(_template(client, collection_round))), "second.xlsx"
+    )
     assert response.status_code == 400 and "“八十”不是数字" in response.content.decode()
     assert sorted(IndicatorValue.objects.values_list("pk", "value", "is_current")) == before
     assert Submission.objects.get().status == "returned"
@@ -201,7 +209,12 @@ def test_a_long_file_name_is_kept_as_provenance_within_its_column(setting, clien
     cast, collection_round = setting
     client = client_for(cast.lz_staff)
     name = "临泽县" * 70 + ".xlsx"
-    assert _post(client, collection_round, _bytes(_filled(_template(client, collection_round))), name).status_code == 302
+    assert (
+        _post(
+            client, collection_round, _bytes(_filled(_template(client, collection_round))), name
+        ).status_code
+        == 302
+    )
     source = IndicatorValue.objects.values_list("source_file", flat=True).first()
     assert len(source) == 200 and source.endswith("….xlsx") and source.startswith("临泽县临泽县")
 
@@ -220,7 +233,10 @@ def test_exports_and_templates_neutralise_formulas(setting, client_for):
     template = client_for(cast.lz_staff).get(f"/monitoring/rounds/{collection_round.pk}/template.xlsx")
     for response in (exported, template):
         assert response.status_code == 200
-        cells = [cell.value for row in load_workbook(io.BytesIO(response.content)).active.iter_rows()
-                 for cell in row]
+        cells = [
+            cell.value
+            for row in load_workbook(io.BytesIO(response.content)).active.iter_rows()
+            for cell in row
+        ]
         assert "'" + evil in cells
         assert evil not in cells and not any(isinstance(c, str) and c.startswith("=") for c in cells)

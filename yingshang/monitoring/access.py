@@ -31,8 +31,9 @@ def get_round_for_user(user, round_id: int) -> SubmissionRound:
 
 def get_submission_for_user(user, submission_id: int) -> Submission:
     """A department's submission within the user's scope (own department, county, or city-wide)."""
-    return get_object_or_404(Submission.objects.visible_to(user).select_related("round", "department__region"),
-                             pk=submission_id)
+    return get_object_or_404(
+        Submission.objects.visible_to(user).select_related("round", "department__region"), pk=submission_id
+    )
 
 
 def get_submission_for_review(user, submission_id: int) -> Submission:
@@ -45,9 +46,12 @@ def get_submission_for_review(user, submission_id: int) -> Submission:
 
 def get_value_for_user(user, value_id: int) -> IndicatorValue:
     """One value version within the user's scope."""
-    return get_object_or_404(IndicatorValue.objects.visible_to(user)
-                             .select_related("indicator", "region", "department", "submission", "entered_by"),
-                             pk=value_id)
+    return get_object_or_404(
+        IndicatorValue.objects.visible_to(user).select_related(
+            "indicator", "region", "department", "submission", "entered_by"
+        ),
+        pk=value_id,
+    )
 
 
 def get_value_for_revision(user, value_id: int) -> IndicatorValue:
@@ -90,8 +94,9 @@ def get_alert_for_action(user, alert_id: int) -> Alert:
 
 def get_alert_for_user(user, alert_id: int) -> Alert:
     """An alert (预警) within the user's scope."""
-    return get_object_or_404(Alert.objects.visible_to(user).select_related("indicator", "region", "department"),
-                             pk=alert_id)
+    return get_object_or_404(
+        Alert.objects.visible_to(user).select_related("indicator", "region", "department"), pk=alert_id
+    )
 
 
 def get_survey_for_configuration(user, survey_id: int) -> Survey:
@@ -104,8 +109,9 @@ def get_survey_for_configuration(user, survey_id: int) -> Survey:
 
 def get_survey_for_user(user, survey_id: int) -> Survey:
     """A survey; surveys are run by the city office (monitoring.configure) and read by monitoring viewers."""
-    if not user.is_authenticated or not (user.can("monitoring.configure") or
-                                         (user.can("monitoring.view") and user.scope_region is None)):
+    if not user.is_authenticated or not (
+        user.can("monitoring.configure") or (user.can("monitoring.view") and user.scope_region is None)
+    ):
         raise Http404
     return get_object_or_404(Survey, pk=survey_id)
 

@@ -22,7 +22,17 @@ class TopicAdmin(admin.ModelAdmin):
 
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
-    list_display = ("name", "code", "topic", "unit", "direction", "frequency", "source", "function_key", "in_index")
+    list_display = (
+        "name",
+        "code",
+        "topic",
+        "unit",
+        "direction",
+        "frequency",
+        "source",
+        "function_key",
+        "in_index",
+    )
     list_filter = ("source", "frequency", "topic__dimension")
     search_fields = ("name", "code")
 

@@ -16,8 +16,10 @@ from yingshang.monitoring.schemas import IndexOut, IndicatorOut
 
 router = Router(tags=["营商环境监测"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-METHOD = ("指标得分为前沿距离法 0–100（越高越好：(数值−最差)/(最优−最差)；越低越好：(最差−数值)/(最差−最优)，限定 0–100）；"
-          "一级指标、维度与指数为加权平均，缺数据的项不计入。")
+METHOD = (
+    "指标得分为前沿距离法 0–100（越高越好：(数值−最差)/(最优−最差)；越低越好：(最差−数值)/(最差−最优)，限定 0–100）；"
+    "一级指标、维度与指数为加权平均，缺数据的项不计入。"
+)
 
 
 class NotComputed(BusinessRuleError):
@@ -31,28 +33,62 @@ def _require_monitoring(user) -> None:
         raise PermissionDenied("您没有查看营商环境监测数据的权限。")
 
 
-@router.get("/indicators", response={200: list[IndicatorOut], **ERRORS}, summary="监测指标目录（含当前方案目标）")
+@router.get(
+    "/indicators", response={200: list[IndicatorOut], **ERRORS}, summary="监测指标目录（含当前方案目标）"
+)
 def list_indicators(request, year: str = ""):
     _require_monitoring(request.user)
     if year and not (year.isascii() and year.isdigit() and len(year) == 4 and 2000 <= int(year) <= 2100):
-        raise BusinessRuleError(f"年度“{year}”格式不正确，应为 2000–2100 之间的四位数字（如 2026）。", field="year")
-    plan_year = int(year) if year else (selectors.period_year(p) if (p := _latest()) else timezone.localdate().year)
+        raise BusinessRuleError(
+            f"年度“{year}”格式不正确，应为 2000–2100 之间的四位数字（如 2026）。", field="year"
+        )
+    plan_year = (
+        int(year) if year else (selectors.period_year(p) if (p := _latest()) else timezone.localdate().year)
+    )
     targets = selectors.targets_by_indicator(plan_year)
-    return [{"code": i.code, "name": i.name, "dimension": i.topic.dimension.name, "topic": i.topic.name,
-             "definition": i.definition, "formula": i.formula, "unit": i.unit, "direction": i.direction,
-             "frequency": i.frequency, "aggregation": i.aggregation, "source": i.source,
-             "responsible_function": i.function_key, "in_index": i.in_index,
-             "targets": [{"comparator": t.comparator, "value": t.value, "low": t.low, "high": t.high, "unit": t.unit,
-                          "soft": t.soft, "growth": t.growth, "text": t.text, "plan": t.plan_title,
-                          "plan_year": t.plan_year, "task_number": t.task_number} for t in targets.get(i.pk, [])]}
-            for i in Indicator.objects.select_related("topic__dimension").order_by("sort_order")]
+    return [
+        {
+            "code": i.code,
+            "name": i.name,
+            "dimension": i.topic.dimension.name,
+            "topic": i.topic.name,
+            "definition": i.definition,
+            "formula": i.formula,
+            "unit": i.unit,
+            "direction": i.direction,
+            "frequency": i.frequency,
+            "aggregation": i.aggregation,
+            "source": i.source,
+            "responsible_function": i.function_key,
+            "in_index": i.in_index,
+            "targets": [
+                {
+                    "comparator": t.comparator,
+                    "value": t.value,
+                    "low": t.low,
+                    "high": t.high,
+                    "unit": t.unit,
+                    "soft": t.soft,
+                    "growth": t.growth,
+                    "text": t.text,
+                    "plan": t.plan_title,
+                    "plan_year": t.plan_year,
+                    "task_number": t.task_number,
+                }
+                for t in targets.get(i.pk, [])
+            ],
+        }
+        for i in Indicator.objects.select_related("topic__dimension").order_by("sort_order")
+    ]
 
 
 def _latest() -> str | None:
     return IndexSnapshot.objects.order_by("-period").values_list("period", flat=True).first()
 
 
-@router.get("/index", response={200: IndexOut, **ERRORS}, summary="便利度指数（区划、所属期）及各维度、指标得分与输入")
+@router.get(
+    "/index", response={200: IndexOut, **ERRORS}, summary="便利度指数（区划、所属期）及各维度、指标得分与输入"
+)
 def get_index(request, region: str = "", period: str = ""):
     _require_monitoring(request.user)
     if not region:
@@ -65,8 +101,10 @@ def get_index(request, region: str = "", period: str = ""):
         raise BusinessRuleError(f"区划代码“{region}”不是本市或所辖县区的 GB/T 2260 代码。", field="region")
     snapshot = IndexSnapshot.objects.filter(region=place, period=period).first()
     if snapshot is None:
-        raise NotComputed(f"{place.name}{label(period)}尚无指数（该月数据尚未审核发布或尚未计算）。", code="not_found")
-    weights = (selectors.weights_for(period).weights if selectors.weights_for(period) else {})
+        raise NotComputed(
+            f"{place.name}{label(period)}尚无指数（该月数据尚未审核发布或尚未计算）。", code="not_found"
+        )
+    weights = selectors.weights_for(period).weights if selectors.weights_for(period) else {}
     indicators_by_topic: dict[int, list[Indicator]] = {}
     for indicator in Indicator.objects.filter(in_index=True).order_by("sort_order"):
         indicators_by_topic.setdefault(indicator.topic_id, []).append(indicator)
@@ -81,15 +119,46 @@ def get_index(request, region: str = "", period: str = ""):
             items = []
             for indicator in indicators_by_topic.get(topic.pk, []):
                 data = snapshot.indicator_scores.get(indicator.code) or {}
-                items.append({"code": indicator.code, "name": indicator.name, "unit": indicator.unit,
-                              "direction": indicator.direction, "weight": weight("indicator", indicator.code),
-                              "value": data.get("value"), "score": data.get("score"), "best": data.get("best"),
-                              "worst": data.get("worst")})
-            topics.append({"code": topic.code, "name": topic.name, "weight": weight("topic", topic.code),
-                           "score": snapshot.topic_scores.get(topic.code), "indicators": items})
-        dimensions.append({"code": dimension.code, "name": dimension.name,
-                           "weight": weight("dimension", dimension.code),
-                           "score": snapshot.dimension_scores.get(dimension.code), "topics": topics})
-    return {"region_code": place.code, "region_name": place.name, "period": period, "index": snapshot.index_score,
-            "rank": snapshot.rank, "tier": snapshot.tier, "weight_version": snapshot.weight_version,
-            "computed_at": snapshot.computed_at, "method": METHOD, "dimensions": dimensions}
+                items.append(
+                    {
+                        "code": indicator.code,
+                        "name": indicator.name,
+                        "unit": indicator.unit,
+                        "direction": indicator.direction,
+                        "weight": weight("indicator", indicator.code),
+                        "value": data.get("value"),
+                        "score": data.get("score"),
+                        "best": data.get("best"),
+                        "worst": data.get("worst"),
+                    }
+                )
+            topics.append(
+                {
+                    "code": topic.code,
+                    "name": topic.name,
+                    "weight": weight("topic", topic.code),
+                    "score": snapshot.topic_scores.get(topic.code),
+                    "indicators": items,
+                }
+            )
+        dimensions.append(
+            {
+                "code": dimension.code,
+                "name": dimension.name,
+                "weight": weight("dimension", dimension.code),
+                "score": snapshot.dimension_scores.get(dimension.code),
+                "topics": topics,
+            }
+        )
+    return {
+        "region_code": place.code,
+        "region_name": place.name,
+        "period": period,
+        "index": snapshot.index_score,
+        "rank": snapshot.rank,
+        "tier": snapshot.tier,
+        "weight_version": snapshot.weight_version,
+        "computed_at": snapshot.computed_at,
+        "method": METHOD,
+        "dimensions": dimensions,
+    }

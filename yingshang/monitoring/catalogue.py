@@ -37,8 +37,13 @@ class Catalogue:
 @cache
 def load(path: str = str(CATALOGUE_PATH)) -> Catalogue:
     data = json.loads(Path(path).read_text(encoding="utf-8"))
-    return Catalogue(version=data["version"], dimensions=tuple(data["dimensions"]), topics=tuple(data["topics"]),
-                     indicators=tuple(data["indicators"]), tiers=tuple(data["tiers"]))
+    return Catalogue(
+        version=data["version"],
+        dimensions=tuple(data["dimensions"]),
+        topics=tuple(data["topics"]),
+        indicators=tuple(data["indicators"]),
+        tiers=tuple(data["tiers"]),
+    )
 
 
 _NAME_NOISE = re.compile(r"[\s“”\"‘’'「」《》]")

@@ -76,9 +76,11 @@ def hotline_handling_rate(region, period: str) -> ComputedValue | None:
     rates = _hotline_rates(region, period)
     if rates.handling_rate is None:
         return None
-    return ComputedValue(Decimal(rates.handling_rate),
-                         f"诉求闭环 {period}（{region.name}）涉企诉求：已答复 {rates.replied} / 派单 {rates.dispatched}"
-                         f"{_excluded(rates.individual_dispatched)}（{rates.formula_version}）")
+    return ComputedValue(
+        Decimal(rates.handling_rate),
+        f"诉求闭环 {period}（{region.name}）涉企诉求：已答复 {rates.replied} / 派单 {rates.dispatched}"
+        f"{_excluded(rates.individual_dispatched)}（{rates.formula_version}）",
+    )
 
 
 @provider("hotline_satisfaction_rate")
@@ -86,9 +88,11 @@ def hotline_satisfaction_rate(region, period: str) -> ComputedValue | None:
     rates = _hotline_rates(region, period)
     if rates.satisfaction_rate is None:
         return None
-    return ComputedValue(Decimal(rates.satisfaction_rate),
-                         f"诉求闭环 {period}（{region.name}）涉企诉求：满意及基本满意 {rates.satisfied} / 已评价 "
-                         f"{rates.rated}{_excluded(rates.individual_rated)}（{rates.formula_version}）")
+    return ComputedValue(
+        Decimal(rates.satisfaction_rate),
+        f"诉求闭环 {period}（{region.name}）涉企诉求：满意及基本满意 {rates.satisfied} / 已评价 "
+        f"{rates.rated}{_excluded(rates.individual_rated)}（{rates.formula_version}）",
+    )
 
 
 @provider("policy_disbursement_rate")
@@ -105,7 +109,9 @@ def policy_disbursement_rate(region, period: str) -> ComputedValue | None:
     rate = _rate(paid, total)
     if rate is None:
         return None
-    return ComputedValue(rate, f"政策超市兑现台账 {year}年1月至{period}（{region.name}）：已到账 {paid} / 审核通过 {total}")
+    return ComputedValue(
+        rate, f"政策超市兑现台账 {year}年1月至{period}（{region.name}）：已到账 {paid} / 审核通过 {total}"
+    )
 
 
 @provider("plan_task_completion")

@@ -15,7 +15,9 @@ PROJECTION_METHODS = {
     "level": "近月线性趋势（最小二乘）外推",
     "cumulative": "年初至今累计按月均速度外推",
 }
-INDEX_CODE = "ease_index"  # the catalogue's indicator standing for the 便利度指数 itself (its values are the index)
+INDEX_CODE = (
+    "ease_index"  # the catalogue's indicator standing for the 便利度指数 itself (its values are the index)
+)
 TOLERANCE_SHARE = 0.1  # 有风险: the forecast misses by at most 10% of the indicator's best–worst span
 
 
@@ -59,14 +61,24 @@ def target_rows(*, period: str, region: Region) -> list[TargetRow]:
     indicators = {i.pk: i for i in Indicator.objects.filter(pk__in=targets.keys())}
     parameters = selectors.parameters_for(year)
     points: dict[int, list[tuple[int, float]]] = defaultdict(list)
-    for indicator_id, value_period, value in (IndicatorValue.objects.published()
-                                              .filter(indicator_id__in=indicators.keys(), region=region,
-                                                      period__gte=f"{year}-01", period__lte=period, no_data=False)
-                                              .values_list("indicator_id", "period", "value")):
+    for indicator_id, value_period, value in (
+        IndicatorValue.objects.published()
+        .filter(
+            indicator_id__in=indicators.keys(),
+            region=region,
+            period__gte=f"{year}-01",
+            period__lte=period,
+            no_data=False,
+        )
+        .values_list("indicator_id", "period", "value")
+    ):
         points[indicator_id].append((int(value_period[5:]), float(value)))
     # Oldest first: the last snapshot is the month shown (the model's default order is newest first).
-    snapshots = list(IndexSnapshot.objects.filter(region=region, period__gte=f"{year}-01", period__lte=period)
-                     .order_by("period").values_list("period", "index_score", "indicator_scores"))
+    snapshots = list(
+        IndexSnapshot.objects.filter(region=region, period__gte=f"{year}-01", period__lte=period)
+        .order_by("period")
+        .values_list("period", "index_score", "indicator_scores")
+    )
     index_points = [(int(p[5:]), s) for p, s, _ in snapshots if s is not None]
     latest_scores = snapshots[-1][2] if snapshots and snapshots[-1][0] == period else {}
     rows = []
@@ -78,18 +90,32 @@ def target_rows(*, period: str, region: Region) -> list[TargetRow]:
         current = series[-1][1] if series else None
         forecast = scoring.project_year_end(series, cumulative=cumulative)
         best, worst = parameters.get(indicator_id, (0.0, 0.0))
-        status = scoring.track_status(current, forecast, primary.spec, direction=indicator.direction,
-                                      tolerance=TOLERANCE_SHARE * abs(best - worst))
+        status = scoring.track_status(
+            current,
+            forecast,
+            primary.spec,
+            direction=indicator.direction,
+            tolerance=TOLERANCE_SHARE * abs(best - worst),
+        )
         score = (latest_scores.get(indicator.code) or {}).get("score")
-        rows.append(TargetRow(code=indicator.code, name=indicator.name, unit=indicator.unit, indicator=indicator,
-                              region=region, target_label=primary.label,
-                              target_threshold=scoring.target_threshold(primary.spec, direction=indicator.direction),
-                              target_count=len(indicator_targets),
-                              current=None if current is None else round(current, 2),
-                              current_meets=scoring.meets_target(current, primary.spec, direction=indicator.direction),
-                              forecast=None if forecast is None else round(forecast, 2),
-                              method=PROJECTION_METHODS["cumulative" if cumulative else "level"], status=status,
-                              score=score))
+        rows.append(
+            TargetRow(
+                code=indicator.code,
+                name=indicator.name,
+                unit=indicator.unit,
+                indicator=indicator,
+                region=region,
+                target_label=primary.label,
+                target_threshold=scoring.target_threshold(primary.spec, direction=indicator.direction),
+                target_count=len(indicator_targets),
+                current=None if current is None else round(current, 2),
+                current_meets=scoring.meets_target(current, primary.spec, direction=indicator.direction),
+                forecast=None if forecast is None else round(forecast, 2),
+                method=PROJECTION_METHODS["cumulative" if cumulative else "level"],
+                status=status,
+                score=score,
+            )
+        )
     rows.sort(key=lambda row: (indicator_order(row.indicator), row.code))
     return rows
 
@@ -120,13 +146,21 @@ class Overview:
 
 def overview(*, period: str, user) -> Overview:
     """Everything the city overview shows for a month, in a fixed number of queries."""
-    snapshots = list(IndexSnapshot.objects.filter(period=period).select_related("region")
-                     .order_by("region__sort_order", "region__code"))
+    snapshots = list(
+        IndexSnapshot.objects.filter(period=period)
+        .select_related("region")
+        .order_by("region__sort_order", "region__code")
+    )
     city = next((s for s in snapshots if s.region.kind == "city"), None)
-    counties = sorted((s for s in snapshots if s.region.kind == "county"),
-                      key=lambda s: (s.rank or 999, s.region.sort_order))
-    trend = list(IndexSnapshot.objects.filter(region__kind="city").order_by("period")
-                 .values_list("period", "index_score"))
+    counties = sorted(
+        (s for s in snapshots if s.region.kind == "county"),
+        key=lambda s: (s.rank or 999, s.region.sort_order),
+    )
+    trend = list(
+        IndexSnapshot.objects.filter(region__kind="city")
+        .order_by("period")
+        .values_list("period", "index_score")
+    )
     targets = target_rows(period=period, region=city.region) if city else []
     counts = {status: 0 for status in TrackStatus.values}
     for row in targets:
@@ -134,16 +168,30 @@ def overview(*, period: str, user) -> Overview:
     indicators = {i.code: i for i in Indicator.objects.filter(in_index=True)}
     worst = []
     if city:
-        scored = [(data["score"], code, data) for code, data in city.indicator_scores.items()
-                  if data.get("score") is not None and code in indicators]
+        scored = [
+            (data["score"], code, data)
+            for code, data in city.indicator_scores.items()
+            if data.get("score") is not None and code in indicators
+        ]
         for score, code, data in sorted(scored, key=lambda item: (item[0], item[1]))[:8]:
             worst.append({"indicator": indicators[code], "score": score, "value": data["value"]})
-    return Overview(period=period, period_label=label(period), city=city, counties=counties,
-                    dimensions=list(Dimension.objects.order_by("sort_order")),
-                    topics=list(Topic.objects.order_by("sort_order")), trend=trend, status_counts=counts,
-                    targets=targets, worst=worst,
-                    alerts=list(Alert.objects.visible_to(user).filter(status="open")
-                                .select_related("indicator", "region", "department")[:8]))
+    return Overview(
+        period=period,
+        period_label=label(period),
+        city=city,
+        counties=counties,
+        dimensions=list(Dimension.objects.order_by("sort_order")),
+        topics=list(Topic.objects.order_by("sort_order")),
+        trend=trend,
+        status_counts=counts,
+        targets=targets,
+        worst=worst,
+        alerts=list(
+            Alert.objects.visible_to(user)
+            .filter(status="open")
+            .select_related("indicator", "region", "department")[:8]
+        ),
+    )
 
 
 def charts(view: Overview) -> dict:
@@ -152,29 +200,63 @@ def charts(view: Overview) -> dict:
     target = view.index_target
     return {
         "trend": {
-            "tooltip": {"trigger": "axis"}, "grid": {"left": 40, "right": 16, "top": 24, "bottom": 32},
+            "tooltip": {"trigger": "axis"},
+            "grid": {"left": 40, "right": 16, "top": 24, "bottom": 32},
             "xAxis": {"type": "category", "data": [p for p, _ in view.trend]},
             "yAxis": {"type": "value", "min": 0, "max": 100},
-            "series": [{"type": "line", "name": "便利度指数", "smooth": True,
-                        "data": [None if s is None else round(s, 1) for _, s in view.trend],
-                        **({"markLine": {"symbol": "none", "label": {"formatter": f"目标 {target.target_label}"},
-                                         "data": [{"yAxis": target.target_threshold}]}} if target else {})}],
+            "series": [
+                {
+                    "type": "line",
+                    "name": "便利度指数",
+                    "smooth": True,
+                    "data": [None if s is None else round(s, 1) for _, s in view.trend],
+                    **(
+                        {
+                            "markLine": {
+                                "symbol": "none",
+                                "label": {"formatter": f"目标 {target.target_label}"},
+                                "data": [{"yAxis": target.target_threshold}],
+                            }
+                        }
+                        if target
+                        else {}
+                    ),
+                }
+            ],
         },
         "ranking": {
-            "tooltip": {}, "grid": {"left": 90, "right": 24, "top": 16, "bottom": 24},
+            "tooltip": {},
+            "grid": {"left": 90, "right": 24, "top": 16, "bottom": 24},
             "xAxis": {"type": "value", "min": 0, "max": 100},
             "yAxis": {"type": "category", "inverse": True, "data": [s.region.name for s in view.counties]},
-            "series": [{"type": "bar", "name": "便利度指数", "label": {"show": True, "position": "right"},
-                        "data": [None if s.index_score is None else round(s.index_score, 1) for s in view.counties]}],
+            "series": [
+                {
+                    "type": "bar",
+                    "name": "便利度指数",
+                    "label": {"show": True, "position": "right"},
+                    "data": [
+                        None if s.index_score is None else round(s.index_score, 1) for s in view.counties
+                    ],
+                }
+            ],
         },
         "radar": {
-            "tooltip": {}, "legend": {"type": "scroll", "bottom": 0},
+            "tooltip": {},
+            "legend": {"type": "scroll", "bottom": 0},
             "radar": {"indicator": [{"name": name, "max": 100} for name in dimension_names], "radius": "60%"},
-            "series": [{"type": "radar", "data": [
-                {"name": s.region.name,
-                 # ECharts draws "-" as a gap: a dimension without data is not a zero.
-                 "value": [_rounded(s.dimension_scores.get(d.code)) for d in view.dimensions]}
-                for s in ([view.city] if view.city else []) + view.counties]}],
+            "series": [
+                {
+                    "type": "radar",
+                    "data": [
+                        {
+                            "name": s.region.name,
+                            # ECharts draws "-" as a gap: a dimension without data is not a zero.
+                            "value": [_rounded(s.dimension_scores.get(d.code)) for d in view.dimensions],
+                        }
+                        for s in ([view.city] if view.city else []) + view.counties
+                    ],
+                }
+            ],
         },
     }
 

@@ -64,7 +64,9 @@ class Topic(models.Model):
 
     code = models.SlugField("标识", max_length=40, unique=True)
     name = models.CharField("名称", max_length=40)
-    dimension = models.ForeignKey(Dimension, verbose_name="维度", on_delete=models.PROTECT, related_name="topics")
+    dimension = models.ForeignKey(
+        Dimension, verbose_name="维度", on_delete=models.PROTECT, related_name="topics"
+    )
     sort_order = models.PositiveIntegerField("排序", default=0)
 
     class Meta:
@@ -80,11 +82,15 @@ class Indicator(models.Model):
 
     code = models.SlugField("标识", max_length=60, unique=True)
     name = models.CharField("名称", max_length=100)
-    topic = models.ForeignKey(Topic, verbose_name="一级指标", on_delete=models.PROTECT, related_name="indicators")
+    topic = models.ForeignKey(
+        Topic, verbose_name="一级指标", on_delete=models.PROTECT, related_name="indicators"
+    )
     unit = models.CharField("单位", max_length=20)
     direction = models.CharField("方向", max_length=8, choices=Direction.choices)
     frequency = models.CharField("频次", max_length=10, choices=Frequency.choices)
-    aggregation = models.CharField("口径", max_length=12, choices=Aggregation.choices, default=Aggregation.LEVEL)
+    aggregation = models.CharField(
+        "口径", max_length=12, choices=Aggregation.choices, default=Aggregation.LEVEL
+    )
     function_key = models.CharField("责任部门职能", max_length=40, db_index=True)
     source = models.CharField("数据来源", max_length=10, choices=Source.choices)
     definition = models.TextField("定义")
@@ -92,7 +98,9 @@ class Indicator(models.Model):
     plan_names = models.JSONField("方案中的指标名称", default=list, blank=True)
     min_value = models.DecimalField("允许最小值", max_digits=20, decimal_places=4, null=True, blank=True)
     max_value = models.DecimalField("允许最大值", max_digits=20, decimal_places=4, null=True, blank=True)
-    jump_ratio = models.FloatField("环比跳变阈值", default=0.5, help_text="与上期相比变化超过该比例时要求填写说明")
+    jump_ratio = models.FloatField(
+        "环比跳变阈值", default=0.5, help_text="与上期相比变化超过该比例时要求填写说明"
+    )
     in_index = models.BooleanField("计入指数", default=True)
     sort_order = models.PositiveIntegerField("排序", default=0)
     catalogue_version = models.CharField("目录版本", max_length=20, blank=True)
@@ -113,12 +121,16 @@ class IndicatorTarget(models.Model):
     """The link from an indicator to a plan's quantitative target (plans.PlanTarget is the source of truth)."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="target_links")
-    plan_target = models.ForeignKey("plans.PlanTarget", on_delete=models.CASCADE, related_name="monitoring_links")
+    plan_target = models.ForeignKey(
+        "plans.PlanTarget", on_delete=models.CASCADE, related_name="monitoring_links"
+    )
     linked_at = models.DateTimeField("关联时间", auto_now_add=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "指标与方案目标关联"
-        constraints = [models.UniqueConstraint(fields=["indicator", "plan_target"], name="indicator_target_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "plan_target"], name="indicator_target_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.indicator} → {self.plan_target_id}"
@@ -133,15 +145,19 @@ class ScoringParameter(models.Model):
     best = models.DecimalField("最优值（得 100 分）", max_digits=20, decimal_places=4)
     worst = models.DecimalField("最差值（得 0 分）", max_digits=20, decimal_places=4)
     basis = models.CharField("取值依据", max_length=300, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "评分参数"
         ordering = ["indicator", "plan_year", "-version"]
-        constraints = [models.UniqueConstraint(fields=["indicator", "plan_year", "version"],
-                                               name="scoring_parameter_version_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "plan_year", "version"], name="scoring_parameter_version_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.plan_year} v{self.version}"
@@ -152,10 +168,13 @@ class WeightSet(models.Model):
 
     version = models.PositiveIntegerField("版本", unique=True)
     effective_from = models.CharField("生效期（YYYY-MM）", max_length=7)
-    weights = models.JSONField("权重", help_text='{"dimension": {code: w}, "topic": {…}, "indicator": {…}}，同级合计 100')
+    weights = models.JSONField(
+        "权重", help_text='{"dimension": {code: w}, "topic": {…}, "indicator": {…}}，同级合计 100'
+    )
     note = models.CharField("说明", max_length=300, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
@@ -171,8 +190,9 @@ class SubmissionRound(models.Model):
 
     period = models.CharField("所属期（YYYY-MM）", max_length=7, unique=True)
     deadline = models.DateField("截止日期", db_index=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     reminded_at = models.DateTimeField("催报时间", null=True, blank=True)
     closed_at = models.DateTimeField("截止处理时间", null=True, blank=True)
@@ -195,17 +215,22 @@ class SubmissionQuerySet(models.QuerySet):
 class Submission(models.Model):
     """One department's figures for one round (部门填报), reviewed by the city office (市营商局)."""
 
-    round = models.ForeignKey(SubmissionRound, verbose_name="轮次", on_delete=models.PROTECT,
-                              related_name="submissions")
-    department = models.ForeignKey(Department, verbose_name="填报部门", on_delete=models.PROTECT,
-                                   related_name="monitoring_submissions")
-    status = models.CharField("状态", max_length=10, choices=SubmissionStatus.choices,
-                              default=SubmissionStatus.DRAFT, db_index=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    round = models.ForeignKey(
+        SubmissionRound, verbose_name="轮次", on_delete=models.PROTECT, related_name="submissions"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name="填报部门", on_delete=models.PROTECT, related_name="monitoring_submissions"
+    )
+    status = models.CharField(
+        "状态", max_length=10, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFT, db_index=True
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
     review_note = models.CharField("审核意见", max_length=500, blank=True)
     late = models.BooleanField("逾期提交", default=False)
@@ -239,30 +264,47 @@ class IndicatorValue(models.Model):
     "No data" (`no_data`) is a state of its own, never a zero.
     """
 
-    indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.PROTECT, related_name="values")
+    indicator = models.ForeignKey(
+        Indicator, verbose_name="指标", on_delete=models.PROTECT, related_name="values"
+    )
     region = models.ForeignKey(Region, verbose_name="区划", on_delete=models.PROTECT, related_name="+")
     period = models.CharField("所属期", max_length=7, db_index=True)
     value = models.DecimalField("数值", max_digits=20, decimal_places=4, null=True, blank=True)
     no_data = models.BooleanField("无数据", default=False)
     note = models.CharField("说明", max_length=500, blank=True)
     origin = models.CharField("来源方式", max_length=10, choices=ValueOrigin.choices)
-    department = models.ForeignKey(Department, verbose_name="报送部门", null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
-    submission = models.ForeignKey(Submission, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="values")
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="填报人", null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    department = models.ForeignKey(
+        Department, verbose_name="报送部门", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submission = models.ForeignKey(
+        Submission, null=True, blank=True, on_delete=models.PROTECT, related_name="values"
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="填报人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     entered_at = models.DateTimeField("填报时间")
     source_file = models.CharField("来源文件", max_length=200, blank=True)
     computation = models.CharField("计算来源", max_length=500, blank=True)
-    replaces = models.ForeignKey("self", verbose_name="替代的版本", null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="replaced_by")
+    replaces = models.ForeignKey(
+        "self",
+        verbose_name="替代的版本",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaced_by",
+    )
     revision_reason = models.CharField("修改原因", max_length=500, blank=True)
     is_current = models.BooleanField("最新版本", default=True)
     is_published = models.BooleanField("已发布", default=False)
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = IndicatorValueQuerySet.as_manager()
 
@@ -270,19 +312,28 @@ class IndicatorValue(models.Model):
         verbose_name = verbose_name_plural = "指标数值"
         ordering = ["-period", "indicator__sort_order", "region__sort_order", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "region", "period"], condition=Q(is_current=True),
-                                    name="indicator_value_one_current"),
-            models.UniqueConstraint(fields=["indicator", "region", "period"], condition=Q(is_published=True),
-                                    name="indicator_value_one_published"),
-            models.CheckConstraint(condition=Q(no_data=True, value__isnull=True) | Q(no_data=False,
-                                                                                     value__isnull=False),
-                                   name="indicator_value_or_no_data"),
+            models.UniqueConstraint(
+                fields=["indicator", "region", "period"],
+                condition=Q(is_current=True),
+                name="indicator_value_one_current",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "region", "period"],
+                condition=Q(is_published=True),
+                name="indicator_value_one_published",
+            ),
+            models.CheckConstraint(
+                condition=Q(no_data=True, value__isnull=True) | Q(no_data=False, value__isnull=False),
+                name="indicator_value_or_no_data",
+            ),
         ]
         indexes = [
             models.Index(fields=["period", "is_published"], name="indicator_value_period_idx"),
             # Covers the index recompute's read (published values of a period range) without touching the table.
-            models.Index(fields=["is_published", "period", "no_data", "region", "indicator", "value"],
-                         name="indicator_value_scoring_idx"),
+            models.Index(
+                fields=["is_published", "period", "no_data", "region", "indicator", "value"],
+                name="indicator_value_scoring_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -332,12 +383,20 @@ class Alert(models.Model):
     """A monitoring alert (预警) sent to the responsible department; may be escalated to a 督办."""
 
     kind = models.CharField("类型", max_length=16, choices=AlertKind.choices)
-    indicator = models.ForeignKey(Indicator, null=True, blank=True, on_delete=models.CASCADE, related_name="alerts")
+    indicator = models.ForeignKey(
+        Indicator, null=True, blank=True, on_delete=models.CASCADE, related_name="alerts"
+    )
     region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     period = models.CharField("所属期", max_length=7)
     message = models.CharField("内容", max_length=500)
-    department = models.ForeignKey(Department, verbose_name="责任部门", null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    department = models.ForeignKey(
+        Department,
+        verbose_name="责任部门",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     status = models.CharField("状态", max_length=12, choices=AlertStatus.choices, default=AlertStatus.OPEN)
     dedupe_key = models.CharField(max_length=200, unique=True)
     supervision_ref = models.CharField("督办编号", max_length=100, blank=True)
@@ -358,14 +417,17 @@ class Survey(models.Model):
 
     title = models.CharField("标题", max_length=200)
     period = models.CharField("所属期（YYYY-MM）", max_length=7)
-    questions = models.JSONField("题目", help_text='[{"code", "text", "kind": "rating"|"text"}]，第一题为总体满意度')
+    questions = models.JSONField(
+        "题目", help_text='[{"code", "text", "kind": "rating"|"text"}]，第一题为总体满意度'
+    )
     status = models.CharField("状态", max_length=8, choices=SurveyStatus.choices, default=SurveyStatus.DRAFT)
     sample_size = models.PositiveIntegerField("样本量", default=0)
     sample_seed = models.BigIntegerField("抽样种子", null=True, blank=True)
     pool = models.JSONField("抽样框（主体编号）", default=list, blank=True)
     strata = models.JSONField("分层（层 → 样本数）", default=dict, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     opened_at = models.DateTimeField("发放时间", null=True, blank=True)
     closed_at = models.DateTimeField("结束时间", null=True, blank=True)
@@ -389,7 +451,9 @@ class SurveyInvitation(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "调查邀请"
-        constraints = [models.UniqueConstraint(fields=["survey", "enterprise"], name="survey_invitation_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "enterprise"], name="survey_invitation_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.survey} → {self.enterprise_id}"

@@ -15,8 +15,9 @@ def parse_period(text: str, *, field: str = "period") -> tuple[int, int]:
     """(year, month) of "YYYY-MM"; BusinessRuleError with a Chinese message otherwise."""
     match = _PERIOD_RE.match((text or "").strip())
     if not match or not 1 <= int(match.group(2)) <= 12 or not 2000 <= int(match.group(1)) <= 2100:
-        raise BusinessRuleError(f"所属期“{text}”格式不正确，应为 YYYY-MM（如 2025-03）。", code="invalid_period",
-                                field=field)
+        raise BusinessRuleError(
+            f"所属期“{text}”格式不正确，应为 YYYY-MM（如 2025-03）。", code="invalid_period", field=field
+        )
     return int(match.group(1)), int(match.group(2))
 
 

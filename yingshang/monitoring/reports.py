@@ -45,11 +45,23 @@ def chinese_font() -> Path | None:
 def report_context(*, period: str, user) -> dict:
     view = dashboard.overview(period=period, user=user)
     bars = [(s.region.name, s.index_score) for s in view.counties]
-    return {"view": view, "period": period, "period_label": label(period), "bars": bars,
-            "chart_svg": bar_chart_svg(bars, title="各县区便利度指数"),
-            "status_rows": [(code_label, view.status_counts.get(code, 0)) for code, code_label in
-                            (("met", "已达标"), ("on_track", "预计可完成"), ("at_risk", "有风险"),
-                             ("off_track", "预计难以完成"), ("no_data", "无数据"))]}
+    return {
+        "view": view,
+        "period": period,
+        "period_label": label(period),
+        "bars": bars,
+        "chart_svg": bar_chart_svg(bars, title="各县区便利度指数"),
+        "status_rows": [
+            (code_label, view.status_counts.get(code, 0))
+            for code, code_label in (
+                ("met", "已达标"),
+                ("on_track", "预计可完成"),
+                ("at_risk", "有风险"),
+                ("off_track", "预计难以完成"),
+                ("no_data", "无数据"),
+            )
+        ],
+    }
 
 
 def bar_chart_svg(bars: list[tuple[str, float | None]], *, title: str, width: int = 640) -> str:
@@ -57,19 +69,25 @@ def bar_chart_svg(bars: list[tuple[str, float | None]], *, title: str, width: in
     row, left, top = 28, 110, 30
     height = top + row * len(bars) + 24
     scale = (width - left - 60) / 100
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-size="13">',
-             f'<text x="0" y="18" font-weight="bold">{html.escape(title)}</text>']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-size="13">',
+        f'<text x="0" y="18" font-weight="bold">{html.escape(title)}</text>',
+    ]
     for n, (name, score) in enumerate(bars):
         y = top + n * row
         parts.append(f'<text x="0" y="{y + 17}">{html.escape(name)}</text>')
         if score is not None:
-            parts.append(f'<rect x="{left}" y="{y + 4}" width="{score * scale:.1f}" height="18" fill="#a4161a"/>')
+            parts.append(
+                f'<rect x="{left}" y="{y + 4}" width="{score * scale:.1f}" height="18" fill="#a4161a"/>'
+            )
             parts.append(f'<text x="{left + score * scale + 6:.1f}" y="{y + 18}">{score:.1f}</text>')
         else:
             parts.append(f'<text x="{left}" y="{y + 18}" fill="#57606a">无数据</text>')
     x90 = left + 90 * scale
-    parts.append(f'<line x1="{x90:.1f}" y1="{top}" x2="{x90:.1f}" y2="{height - 20}" stroke="#1a7f37" '
-                 'stroke-dasharray="4 3"/>')
+    parts.append(
+        f'<line x1="{x90:.1f}" y1="{top}" x2="{x90:.1f}" y2="{height - 20}" stroke="#1a7f37" '
+        'stroke-dasharray="4 3"/>'
+    )
     parts.append(f'<text x="{x90 - 20:.1f}" y="{height - 6}" fill="#1a7f37">目标 90</text></svg>')
     return "".join(parts)
 
@@ -119,28 +137,45 @@ def render_docx(context: dict) -> bytes:
     document.add_heading(f"{context['period_label']}营商环境动态监测通报", level=0)
     city = view.city
     document.add_paragraph(
-        f"全市便利度指数 {city.index_score:.1f} 分（{city.tier}），目标 90 分以上。" if city and city.index_score is not None
-        else "本月全市便利度指数无数据。")
+        f"全市便利度指数 {city.index_score:.1f} 分（{city.tier}），目标 90 分以上。"
+        if city and city.index_score is not None
+        else "本月全市便利度指数无数据。"
+    )
     document.add_heading("一、方案目标进展", level=1)
     document.add_paragraph("；".join(f"{name} {count} 项" for name, count in context["status_rows"]) + "。")
-    _docx_table(document, ["指标", "目标", "当前值", "年底预计", "状态"],
-                [(r.name, r.target_label, _fmt(r.current, r.unit), _fmt(r.forecast, r.unit), r.status_label)
-                 for r in view.targets])
+    _docx_table(
+        document,
+        ["指标", "目标", "当前值", "年底预计", "状态"],
+        [
+            (r.name, r.target_label, _fmt(r.current, r.unit), _fmt(r.forecast, r.unit), r.status_label)
+            for r in view.targets
+        ],
+    )
     document.add_heading("二、县区比较", level=1)
     document.add_picture(io.BytesIO(bar_chart_png(context["bars"], title="各县区便利度指数")), width=Cm(16))
-    _docx_table(document, ["排名", "县区", "便利度指数", "档次"],
-                [(s.rank or "—", s.region.name, _fmt(s.index_score, ""), s.tier or "—") for s in view.counties])
+    _docx_table(
+        document,
+        ["排名", "县区", "便利度指数", "档次"],
+        [(s.rank or "—", s.region.name, _fmt(s.index_score, ""), s.tier or "—") for s in view.counties],
+    )
     document.add_heading("三、得分最低的指标（全市）", level=1)
-    _docx_table(document, ["指标", "数值", "得分"],
-                [(w["indicator"].name, _fmt(w["value"], w["indicator"].unit), f"{w['score']:.1f}")
-                 for w in view.worst])
+    _docx_table(
+        document,
+        ["指标", "数值", "得分"],
+        [
+            (w["indicator"].name, _fmt(w["value"], w["indicator"].unit), f"{w['score']:.1f}")
+            for w in view.worst
+        ],
+    )
     document.add_heading("四、预警", level=1)
     for alert in view.alerts:
         document.add_paragraph(alert.message, style="List Bullet")
     if not view.alerts:
         document.add_paragraph("本月无未处理预警。")
-    document.add_paragraph("方法说明：指标得分采用前沿距离法（0–100 分），维度与指数为加权平均；年底预计值按近月线性趋势"
-                           "（累计类指标按年初至今月均速度）外推。")
+    document.add_paragraph(
+        "方法说明：指标得分采用前沿距离法（0–100 分），维度与指数为加权平均；年底预计值按近月线性趋势"
+        "（累计类指标按年初至今月均速度）外推。"
+    )
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -165,24 +200,36 @@ def table(name: str, *, period: str, user) -> tuple[list[str] | None, list[list]
     """A dashboard table as headers and rows for XLSX export: targets, ranking or scores."""
     view = dashboard.overview(period=period, user=user)
     if name == "targets":
-        return (["指标", "目标", "当前值", "单位", "年底预计", "预计方法", "状态", "得分"],
-                [[r.name, r.target_label, r.current, r.unit, r.forecast, r.method, r.status_label, r.score]
-                 for r in view.targets])
+        return (
+            ["指标", "目标", "当前值", "单位", "年底预计", "预计方法", "状态", "得分"],
+            [
+                [r.name, r.target_label, r.current, r.unit, r.forecast, r.method, r.status_label, r.score]
+                for r in view.targets
+            ],
+        )
     if name == "ranking":
         headers = ["排名", "县区", "便利度指数", "档次"] + [d.name for d in view.dimensions]
-        return headers, [[s.rank, s.region.name, s.index_score, s.tier]
-                         + [s.dimension_scores.get(d.code) for d in view.dimensions]
-                         for s in ([view.city] if view.city else []) + view.counties]
+        return headers, [
+            [s.rank, s.region.name, s.index_score, s.tier]
+            + [s.dimension_scores.get(d.code) for d in view.dimensions]
+            for s in ([view.city] if view.city else []) + view.counties
+        ]
     if name == "scores":
         from yingshang.monitoring.models import Indicator
 
         snapshots = ([view.city] if view.city else []) + view.counties
-        headers = ["指标", "单位"] + [f"{s.region.name}数值" for s in snapshots] + [f"{s.region.name}得分"
-                                                                               for s in snapshots]
+        headers = (
+            ["指标", "单位"]
+            + [f"{s.region.name}数值" for s in snapshots]
+            + [f"{s.region.name}得分" for s in snapshots]
+        )
         rows = []
         for indicator in Indicator.objects.filter(in_index=True).order_by("sort_order"):
             data = [s.indicator_scores.get(indicator.code) or {} for s in snapshots]
-            rows.append([indicator.name, indicator.unit] + [d.get("value") for d in data]
-                        + [d.get("score") for d in data])
+            rows.append(
+                [indicator.name, indicator.unit]
+                + [d.get("value") for d in data]
+                + [d.get("score") for d in data]
+            )
         return headers, rows
     return None, []

@@ -53,7 +53,9 @@ def allocate(sizes: dict[str, int], sample_size: int) -> dict[str, int]:
     return allocation
 
 
-def stratified_sample(pool: Sequence[Unit], *, sample_size: int, seed: int) -> tuple[list[Unit], dict[str, int]]:
+def stratified_sample(
+    pool: Sequence[Unit], *, sample_size: int, seed: int
+) -> tuple[list[Unit], dict[str, int]]:
     """The drawn units (sorted by stratum, then id) and the allocation per stratum."""
     strata: dict[str, list[Unit]] = {}
     for unit in sorted(pool, key=lambda u: u.id):

@@ -133,8 +133,9 @@ def project_year_end(points: Sequence[tuple[int, float]], *, cumulative: bool) -
     return float(slope * 12 + intercept)
 
 
-def track_status(current: float | None, forecast: float | None, target: TargetSpec, *, direction: str,
-                 tolerance: float) -> str:
+def track_status(
+    current: float | None, forecast: float | None, target: TargetSpec, *, direction: str, tolerance: float
+) -> str:
     """已达标 / 预计可完成 / 有风险 / 预计难以完成 / 无数据 for one target (rules in the module docstring)."""
     if current is None or forecast is None:
         return NO_DATA
@@ -199,8 +200,16 @@ def _group_mean(scores: np.ndarray, membership: np.ndarray) -> np.ndarray:
         return np.where(denominator > 0, numerator / denominator, np.nan)
 
 
-def compute_all(values: np.ndarray, best: np.ndarray, worst: np.ndarray, higher: np.ndarray,
-                structure: Structure, *, ranked: np.ndarray, ndigits: int = 6) -> IndexResult:
+def compute_all(
+    values: np.ndarray,
+    best: np.ndarray,
+    worst: np.ndarray,
+    higher: np.ndarray,
+    structure: Structure,
+    *,
+    ranked: np.ndarray,
+    ndigits: int = 6,
+) -> IndexResult:
     """Every indicator, topic, dimension and index score, and county ranks, for all regions and periods.
 
     1. Indicator scores by `score_matrix`.

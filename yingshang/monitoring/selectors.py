@@ -22,15 +22,18 @@ def monitored_regions() -> list[Region]:
 def responsible_department(function_key: str, region: Region) -> Department | None:
     """The department reporting an indicator for a region: the county's own, else the city's."""
     departments = Department.objects.filter(function_key=function_key, is_active=True)
-    return (departments.filter(region=region).first()
-            or departments.filter(region__kind="city").first())
+    return departments.filter(region=region).first() or departments.filter(region__kind="city").first()
 
 
 def department_names_by_function() -> dict[str, str]:
     """The city-level department answering for each function key (e.g. court → 张掖市中级人民法院), for display."""
     names: dict[str, str] = {}
-    for key, name in (Department.objects.filter(is_active=True, region__kind="city").exclude(function_key="")
-                      .order_by("path").values_list("function_key", "name")):
+    for key, name in (
+        Department.objects.filter(is_active=True, region__kind="city")
+        .exclude(function_key="")
+        .order_by("path")
+        .values_list("function_key", "name")
+    ):
         names.setdefault(key, name)
     return names
 
@@ -39,8 +42,11 @@ def reporting_regions(department: Department) -> list[Region]:
     """Regions a department reports for: its county, or the city plus counties without such a department."""
     if department.region.kind != "city":
         return [department.region]
-    covered = set(Department.objects.filter(function_key=department.function_key, is_active=True)
-                  .exclude(region=department.region).values_list("region_id", flat=True))
+    covered = set(
+        Department.objects.filter(function_key=department.function_key, is_active=True)
+        .exclude(region=department.region)
+        .values_list("region_id", flat=True)
+    )
     return [region for region in monitored_regions() if region.kind == "city" or region.pk not in covered]
 
 
@@ -52,20 +58,29 @@ def due_indicators(*, function_key: str, period: str) -> list[Indicator]:
 
 def weights_for(period: str) -> WeightSet | None:
     """The weight version in force for a period (the newest version effective on or before it)."""
-    return (WeightSet.objects.filter(effective_from__lte=period).order_by("-effective_from", "-version").first()
-            or WeightSet.objects.order_by("version").first())
+    return (
+        WeightSet.objects.filter(effective_from__lte=period).order_by("-effective_from", "-version").first()
+        or WeightSet.objects.order_by("version").first()
+    )
 
 
 def parameters_for(plan_year: int) -> dict[int, tuple[float, float]]:
     """{indicator id: (best, worst)} — the newest version for the year, else the newest earlier (or first) year."""
     result: dict[int, tuple[float, float]] = {}
-    rows = (ScoringParameter.objects.filter(plan_year__lte=plan_year)
-            .order_by("indicator_id", "-plan_year", "-version").values_list("indicator_id", "best", "worst"))
+    rows = (
+        ScoringParameter.objects.filter(plan_year__lte=plan_year)
+        .order_by("indicator_id", "-plan_year", "-version")
+        .values_list("indicator_id", "best", "worst")
+    )
     for indicator_id, best, worst in rows:
         result.setdefault(indicator_id, (float(best), float(worst)))
     # Periods before the first plan year are scored with the first parameters (so history stays comparable).
-    later = (ScoringParameter.objects.filter(plan_year__gt=plan_year).exclude(indicator_id__in=list(result))
-             .order_by("indicator_id", "plan_year", "-version").values_list("indicator_id", "best", "worst"))
+    later = (
+        ScoringParameter.objects.filter(plan_year__gt=plan_year)
+        .exclude(indicator_id__in=list(result))
+        .order_by("indicator_id", "plan_year", "-version")
+        .values_list("indicator_id", "best", "worst")
+    )
     for indicator_id, best, worst in later:
         result.setdefault(indicator_id, (float(best), float(worst)))
     return result
@@ -101,7 +116,7 @@ class CurrentTarget:
         if self.comparator == "range":
             text = f"{plain(self.low)}–{plain(self.high)}{self.unit}"
         else:
-            text = f"{ {'>=': '≥', '<=': '≤', '=': '达到'}[self.comparator]}{plain(self.value)}{self.unit}"
+            text = f"{ {'>=': '≥', '<=': '≤', '=': '达到'}[self.comparator] }{plain(self.value)}{self.unit}"
         return ("力争" if self.soft else "") + text
 
 
@@ -118,11 +133,16 @@ def targets_by_indicator(year: int) -> dict[int, list[CurrentTarget]]:
 
     Targets come only from `plans.PlanTarget` (through `IndicatorTarget`); none are typed here.
     """
-    links = (IndicatorTarget.objects
-             .filter(plan_target__plan__status="official", plan_target__is_active=True, plan_target__plan__year__lte=year)
-             .filter(Q(plan_target__plan__region__isnull=True) | Q(plan_target__plan__region__kind="city"))
-             .select_related("plan_target__plan", "plan_target__task")
-             .order_by("-plan_target__plan__year", "plan_target__order", "plan_target_id"))
+    links = (
+        IndicatorTarget.objects.filter(
+            plan_target__plan__status="official",
+            plan_target__is_active=True,
+            plan_target__plan__year__lte=year,
+        )
+        .filter(Q(plan_target__plan__region__isnull=True) | Q(plan_target__plan__region__kind="city"))
+        .select_related("plan_target__plan", "plan_target__task")
+        .order_by("-plan_target__plan__year", "plan_target__order", "plan_target_id")
+    )
     newest_year: dict[int, int] = {}
     result: dict[int, list[CurrentTarget]] = defaultdict(list)
     for link in links:
@@ -130,11 +150,23 @@ def targets_by_indicator(year: int) -> dict[int, list[CurrentTarget]]:
         plan_year = target.plan.year
         if newest_year.setdefault(link.indicator_id, plan_year) != plan_year:
             continue
-        result[link.indicator_id].append(CurrentTarget(
-            id=target.pk, indicator_id=link.indicator_id, comparator=target.comparator, value=target.value,
-            low=target.low, high=target.high, unit=target.unit, soft=target.soft, growth=target.growth,
-            text=target.text, plan_title=target.plan.title, plan_year=plan_year,
-            task_number=target.task.number if target.task_id else ""))
+        result[link.indicator_id].append(
+            CurrentTarget(
+                id=target.pk,
+                indicator_id=link.indicator_id,
+                comparator=target.comparator,
+                value=target.value,
+                low=target.low,
+                high=target.high,
+                unit=target.unit,
+                soft=target.soft,
+                growth=target.growth,
+                text=target.text,
+                plan_title=target.plan.title,
+                plan_year=plan_year,
+                task_number=target.task.number if target.task_id else "",
+            )
+        )
     return dict(result)
 
 
@@ -165,14 +197,22 @@ class ParameterRow:
 
 def parameter_rows(plan_year: int) -> list[ParameterRow]:
     """Every indexed indicator with the parameter version that scores it in a plan year (see `parameters_for`)."""
-    rows = list(ScoringParameter.objects.select_related("created_by").order_by("indicator_id", "-plan_year",
-                                                                                 "-version"))
+    rows = list(
+        ScoringParameter.objects.select_related("created_by").order_by(
+            "indicator_id", "-plan_year", "-version"
+        )
+    )
     newest: dict[int, ScoringParameter] = {}
     for parameter in rows:
         if parameter.plan_year <= plan_year:
             newest.setdefault(parameter.indicator_id, parameter)
     for parameter in sorted(rows, key=lambda p: (p.plan_year, -p.version)):
         newest.setdefault(parameter.indicator_id, parameter)
-    return [ParameterRow(indicator=i, parameter=newest.get(i.pk),
-                         inherited=newest.get(i.pk) is not None and newest[i.pk].plan_year != plan_year)
-            for i in Indicator.objects.filter(in_index=True).select_related("topic").order_by("sort_order")]
+    return [
+        ParameterRow(
+            indicator=i,
+            parameter=newest.get(i.pk),
+            inherited=newest.get(i.pk) is not None and newest[i.pk].plan_year != plan_year,
+        )
+        for i in Indicator.objects.filter(in_index=True).select_related("topic").order_by("sort_order")
+    ]

@@ -49,8 +49,23 @@ DEADLINE_WORKING_DAYS = 5  # figures for a month are due on the 5th working day 
 REMINDER_WORKING_DAYS = 2  # reminders go out this many working days before the deadline
 SCORE_DROP_THRESHOLD = 10.0
 RANK_FALL_THRESHOLD = 2
-INDICATOR_FIELDS = ["name", "topic", "unit", "direction", "frequency", "aggregation", "function_key", "source",
-                    "definition", "formula", "plan_names", "min_value", "max_value", "in_index", "sort_order"]
+INDICATOR_FIELDS = [
+    "name",
+    "topic",
+    "unit",
+    "direction",
+    "frequency",
+    "aggregation",
+    "function_key",
+    "source",
+    "definition",
+    "formula",
+    "plan_names",
+    "min_value",
+    "max_value",
+    "in_index",
+    "sort_order",
+]
 
 
 # -- catalogue, parameters, weights, targets ----------------------------------------------------------
@@ -68,28 +83,49 @@ def load_catalogue(*, by=None) -> dict[str, int]:
     dimensions = {}
     for order, row in enumerate(data.dimensions):
         dimensions[row["code"]], _ = Dimension.objects.update_or_create(
-            code=row["code"], defaults={"name": row["name"], "sort_order": order})
+            code=row["code"], defaults={"name": row["name"], "sort_order": order}
+        )
     topics = {}
     for order, row in enumerate(data.topics):
         topics[row["code"]], _ = Topic.objects.update_or_create(
-            code=row["code"], defaults={"name": row["name"], "dimension": dimensions[row["dimension"]],
-                                        "sort_order": order})
+            code=row["code"],
+            defaults={"name": row["name"], "dimension": dimensions[row["dimension"]], "sort_order": order},
+        )
     existing = {indicator.code: indicator for indicator in Indicator.objects.all()}
     created = updated = 0
     for order, row in enumerate(data.indicators):
-        fields = {"name": row["name"], "topic": topics[row["topic"]], "unit": row["unit"],
-                  "direction": row["direction"], "frequency": row["frequency"],
-                  "aggregation": row.get("aggregation", "level"), "function_key": row["department"],
-                  "source": row["source"], "definition": row["definition"], "formula": row["formula"],
-                  "plan_names": row.get("plan_names", []), "min_value": _decimal(row.get("min")),
-                  "max_value": _decimal(row.get("max")), "in_index": row.get("in_index", True), "sort_order": order,
-                  "catalogue_version": data.version}
+        fields = {
+            "name": row["name"],
+            "topic": topics[row["topic"]],
+            "unit": row["unit"],
+            "direction": row["direction"],
+            "frequency": row["frequency"],
+            "aggregation": row.get("aggregation", "level"),
+            "function_key": row["department"],
+            "source": row["source"],
+            "definition": row["definition"],
+            "formula": row["formula"],
+            "plan_names": row.get("plan_names", []),
+            "min_value": _decimal(row.get("min")),
+            "max_value": _decimal(row.get("max")),
+            "in_index": row.get("in_index", True),
+            "sort_order": order,
+            "catalogue_version": data.version,
+        }
         indicator = existing.get(row["code"])
         if indicator is None:
             indicator = Indicator.objects.create(code=row["code"], **fields)
             created += 1
-            changes.append(Change("monitoring.indicator.create", "monitoring.indicator", str(indicator.pk),
-                                  indicator.name, None, snapshot(indicator, INDICATOR_FIELDS)))
+            changes.append(
+                Change(
+                    "monitoring.indicator.create",
+                    "monitoring.indicator",
+                    str(indicator.pk),
+                    indicator.name,
+                    None,
+                    snapshot(indicator, INDICATOR_FIELDS),
+                )
+            )
         else:
             before = snapshot(indicator, INDICATOR_FIELDS)
             for name, value in fields.items():
@@ -98,31 +134,67 @@ def load_catalogue(*, by=None) -> dict[str, int]:
             if _comparable(before) != _comparable(after):
                 indicator.save()
                 updated += 1
-                changes.append(Change("monitoring.indicator.update", "monitoring.indicator", str(indicator.pk),
-                                      indicator.name, before, after))
+                changes.append(
+                    Change(
+                        "monitoring.indicator.update",
+                        "monitoring.indicator",
+                        str(indicator.pk),
+                        indicator.name,
+                        before,
+                        after,
+                    )
+                )
         if not indicator.parameters.exists():
             parameter = ScoringParameter.objects.create(
-                indicator=indicator, plan_year=catalogue_module.FIRST_PLAN_YEAR, version=1,
-                best=Decimal(str(row["best"])), worst=Decimal(str(row["worst"])),
-                basis="指标目录默认值：最优值取方案目标或国内标杆，最差值取商定下限")
-            changes.append(Change("monitoring.parameter.create", "monitoring.scoringparameter", str(parameter.pk),
-                                  str(parameter), None, {"best": row["best"], "worst": row["worst"]}))
+                indicator=indicator,
+                plan_year=catalogue_module.FIRST_PLAN_YEAR,
+                version=1,
+                best=Decimal(str(row["best"])),
+                worst=Decimal(str(row["worst"])),
+                basis="指标目录默认值：最优值取方案目标或国内标杆，最差值取商定下限",
+            )
+            changes.append(
+                Change(
+                    "monitoring.parameter.create",
+                    "monitoring.scoringparameter",
+                    str(parameter.pk),
+                    str(parameter),
+                    None,
+                    {"best": row["best"], "worst": row["worst"]},
+                )
+            )
     if not WeightSet.objects.exists():
-        weights = default_weights(dimensions={d["code"]: d["weight"] for d in data.dimensions},
-                                  topics_by_dimension=data.topics_by_dimension(),
-                                  indicators_by_topic=data.indicators_by_topic())
-        weight_set = WeightSet.objects.create(version=1, effective_from=f"{catalogue_module.FIRST_PLAN_YEAR}-01",
-                                              weights=weights, note="指标目录默认：维度等权，同级指标等权")
-        changes.append(Change("monitoring.weights.create", "monitoring.weightset", str(weight_set.pk),
-                              str(weight_set), None, {"version": 1}))
+        weights = default_weights(
+            dimensions={d["code"]: d["weight"] for d in data.dimensions},
+            topics_by_dimension=data.topics_by_dimension(),
+            indicators_by_topic=data.indicators_by_topic(),
+        )
+        weight_set = WeightSet.objects.create(
+            version=1,
+            effective_from=f"{catalogue_module.FIRST_PLAN_YEAR}-01",
+            weights=weights,
+            note="指标目录默认：维度等权，同级指标等权",
+        )
+        changes.append(
+            Change(
+                "monitoring.weights.create",
+                "monitoring.weightset",
+                str(weight_set.pk),
+                str(weight_set),
+                None,
+                {"version": 1},
+            )
+        )
     record_changes(changes, actor=by)
     return {"created": created, "updated": updated, "indicators": len(data.indicators)}
 
 
 def _comparable(fields: dict) -> dict:
     """Snapshot values with numbers as numbers ("0.0000" and "0" are the same bound)."""
-    return {key: (float(value) if key in ("min_value", "max_value") and value is not None else value)
-            for key, value in fields.items()}
+    return {
+        key: (float(value) if key in ("min_value", "max_value") and value is not None else value)
+        for key, value in fields.items()
+    }
 
 
 def _decimal(value) -> Decimal | None:
@@ -146,15 +218,27 @@ def link_plan_targets(*, by=None) -> int:
     new_links = []
     for target in PlanTarget.objects.filter(plan__status="official", is_active=True):
         indicator = by_key.get(target.indicator_key or indicator_key(target.indicator)) or by_key.get(
-            indicator_key(target.indicator))
+            indicator_key(target.indicator)
+        )
         if indicator is None or (indicator.pk, target.pk) in linked:
             continue
         new_links.append(IndicatorTarget(indicator=indicator, plan_target=target))
         linked.add((indicator.pk, target.pk))
     IndicatorTarget.objects.bulk_create(new_links)
-    record_changes([Change("monitoring.target.link", "monitoring.indicator", str(link.indicator_id),
-                           link.indicator.name, None, {"plan_target": link.plan_target_id}) for link in new_links],
-                   actor=by)
+    record_changes(
+        [
+            Change(
+                "monitoring.target.link",
+                "monitoring.indicator",
+                str(link.indicator_id),
+                link.indicator.name,
+                None,
+                {"plan_target": link.plan_target_id},
+            )
+            for link in new_links
+        ],
+        actor=by,
+    )
     return len(new_links)
 
 
@@ -162,28 +246,44 @@ def unmatched_plan_targets() -> list:
     """Official plan targets that no indicator is linked to (shown to administrators)."""
     from yingshang.plans.models import PlanTarget
 
-    return list(PlanTarget.objects.filter(plan__status="official", is_active=True, monitoring_links__isnull=True)
-                .select_related("plan"))
+    return list(
+        PlanTarget.objects.filter(
+            plan__status="official", is_active=True, monitoring_links__isnull=True
+        ).select_related("plan")
+    )
 
 
 @transaction.atomic
-def set_scoring_parameter(*, indicator: Indicator, plan_year: int, best: Decimal, worst: Decimal, basis: str,
-                          by) -> ScoringParameter:
+def set_scoring_parameter(
+    *, indicator: Indicator, plan_year: int, best: Decimal, worst: Decimal, basis: str, by
+) -> ScoringParameter:
     """Add a new version of an indicator's best/worst values for a plan year (old versions are kept)."""
     if best == worst:
         raise BusinessRuleError("最优值与最差值不能相同。", field="best")
     wrong_way = best < worst if indicator.direction == "higher" else best > worst
     if wrong_way:
         expected = "大于" if indicator.direction == "higher" else "小于"
-        raise BusinessRuleError(f"“{indicator.name}”{indicator.get_direction_display()}，最优值应{expected}最差值。",
-                                field="best")
+        raise BusinessRuleError(
+            f"“{indicator.name}”{indicator.get_direction_display()}，最优值应{expected}最差值。", field="best"
+        )
     last = indicator.parameters.filter(plan_year=plan_year).order_by("-version").first()
-    parameter = ScoringParameter.objects.create(indicator=indicator, plan_year=plan_year,
-                                                version=(last.version + 1) if last else 1, best=best, worst=worst,
-                                                basis=basis, created_by=by)
-    record_change(actor=by, action="monitoring.parameter.create", obj=parameter,
-                  before={"best": str(last.best), "worst": str(last.worst)} if last else None,
-                  after={"best": str(best), "worst": str(worst), "plan_year": plan_year}, reason=basis)
+    parameter = ScoringParameter.objects.create(
+        indicator=indicator,
+        plan_year=plan_year,
+        version=(last.version + 1) if last else 1,
+        best=best,
+        worst=worst,
+        basis=basis,
+        created_by=by,
+    )
+    record_change(
+        actor=by,
+        action="monitoring.parameter.create",
+        obj=parameter,
+        before={"best": str(last.best), "worst": str(last.worst)} if last else None,
+        after={"best": str(best), "worst": str(worst), "plan_year": plan_year},
+        reason=basis,
+    )
     return parameter
 
 
@@ -243,8 +343,9 @@ def parameter_problem(indicator: Indicator, best: Decimal, worst: Decimal) -> st
 
 
 @transaction.atomic
-def set_scoring_parameters(*, plan_year: int, changes: Sequence[ParameterChange], basis: str, by,
-                           now: dt.datetime) -> list[ScoringParameter]:
+def set_scoring_parameters(
+    *, plan_year: int, changes: Sequence[ParameterChange], basis: str, by, now: dt.datetime
+) -> list[ScoringParameter]:
     """Save new versions of several indicators' best/worst values for a plan year, all or none, then queue the
     recompute of that year's index in the background (评分参数)."""
     if not 2000 <= plan_year <= 2100:
@@ -255,12 +356,21 @@ def set_scoring_parameters(*, plan_year: int, changes: Sequence[ParameterChange]
         raise BusinessRuleError("调整依据不能超过 300 字。", field="basis")
     if not changes:
         raise BusinessRuleError("没有需要保存的改动。", field="parameters")
-    errors = [{"field": c.indicator.code, "reason": p} for c in changes
-              if (p := parameter_problem(c.indicator, c.best, c.worst))]
+    errors = [
+        {"field": c.indicator.code, "reason": p}
+        for c in changes
+        if (p := parameter_problem(c.indicator, c.best, c.worst))
+    ]
     if errors:
-        raise BusinessRuleError(errors[0]["reason"], code="invalid_parameters", field="parameters", details=errors)
-    saved = [set_scoring_parameter(indicator=c.indicator, plan_year=plan_year, best=c.best, worst=c.worst,
-                                   basis=basis.strip(), by=by) for c in changes]
+        raise BusinessRuleError(
+            errors[0]["reason"], code="invalid_parameters", field="parameters", details=errors
+        )
+    saved = [
+        set_scoring_parameter(
+            indicator=c.indicator, plan_year=plan_year, best=c.best, worst=c.worst, basis=basis.strip(), by=by
+        )
+        for c in changes
+    ]
     queue_recompute(periods=published_periods(year=plan_year), now=now)
     return saved
 
@@ -298,18 +408,33 @@ class PreviewRow:
         return None if self.before is None or self.after is None else round(self.after - self.before, 2)
 
 
-def preview_index(*, period: str, now: dt.datetime, weights: dict | None = None,
-                  parameters: dict[int, tuple[float, float]] | None = None) -> list[PreviewRow]:
+def preview_index(
+    *,
+    period: str,
+    now: dt.datetime,
+    weights: dict | None = None,
+    parameters: dict[int, tuple[float, float]] | None = None,
+) -> list[PreviewRow]:
     """The index of every region for a period as stored now and as it would be with other weights or parameters."""
     year, _ = parse_period(period)
     current = compute_index(now=now, periods=[period])
     proposal = compute_index(
-        now=now, periods=[period],
+        now=now,
+        periods=[period],
         weights=WeightSet(version=0, effective_from=period, weights=weights) if weights is not None else None,
-        parameters={year: parameters} if parameters else None)
+        parameters={year: parameters} if parameters else None,
+    )
     after = {s.region_id: s for s in proposal}
-    return [PreviewRow(region=s.region, before=_round(s.index_score), after=_round(after[s.region_id].index_score),
-                       rank_before=s.rank, rank_after=after[s.region_id].rank) for s in current]
+    return [
+        PreviewRow(
+            region=s.region,
+            before=_round(s.index_score),
+            after=_round(after[s.region_id].index_score),
+            rank_before=s.rank,
+            rank_after=after[s.region_id].rank,
+        )
+        for s in current
+    ]
 
 
 def _round(score: float | None) -> float | None:
@@ -322,25 +447,49 @@ def save_weights(*, weights: dict, effective_from: str, note: str, by) -> Weight
     parse_period(effective_from, field="effective_from")
     data = catalogue_module.load()
     names = {row["code"]: row["name"] for row in (*data.dimensions, *data.topics, *data.indicators)}
-    errors = validate_weights(weights, names=names, dimensions=[d["code"] for d in data.dimensions],
-                              topics_by_dimension=data.topics_by_dimension(),
-                              indicators_by_topic=data.indicators_by_topic())
+    errors = validate_weights(
+        weights,
+        names=names,
+        dimensions=[d["code"] for d in data.dimensions],
+        topics_by_dimension=data.topics_by_dimension(),
+        indicators_by_topic=data.indicators_by_topic(),
+    )
     if errors:
-        raise BusinessRuleError(errors[0], code="invalid_weights", field="weights",
-                                details=[{"field": "weights", "reason": e} for e in errors])
+        raise BusinessRuleError(
+            errors[0],
+            code="invalid_weights",
+            field="weights",
+            details=[{"field": "weights", "reason": e} for e in errors],
+        )
     if not note.strip():
         raise BusinessRuleError("请填写调整原因（为什么改、依据什么）。", field="note")
     if len(note.strip()) > 300:
         raise BusinessRuleError("调整原因不能超过 300 字。", field="note")
     last = WeightSet.objects.order_by("-version").first()
-    known = {"dimension": {d["code"] for d in data.dimensions}, "topic": {t["code"] for t in data.topics},
-             "indicator": {code for codes in data.indicators_by_topic().values() for code in codes}}
-    clean = {level: {code: float(w) for code, w in weights.get(level, {}).items() if code in known[level]}
-             for level in ("dimension", "topic", "indicator")}
-    weight_set = WeightSet.objects.create(version=(last.version + 1) if last else 1, effective_from=effective_from,
-                                          weights=clean, note=note.strip(), created_by=by)
-    record_change(actor=by, action="monitoring.weights.create", obj=weight_set,
-                  before=last.weights if last else None, after=clean, reason=note)
+    known = {
+        "dimension": {d["code"] for d in data.dimensions},
+        "topic": {t["code"] for t in data.topics},
+        "indicator": {code for codes in data.indicators_by_topic().values() for code in codes},
+    }
+    clean = {
+        level: {code: float(w) for code, w in weights.get(level, {}).items() if code in known[level]}
+        for level in ("dimension", "topic", "indicator")
+    }
+    weight_set = WeightSet.objects.create(
+        version=(last.version + 1) if last else 1,
+        effective_from=effective_from,
+        weights=clean,
+        note=note.strip(),
+        created_by=by,
+    )
+    record_change(
+        actor=by,
+        action="monitoring.weights.create",
+        obj=weight_set,
+        before=last.weights if last else None,
+        after=clean,
+        reason=note,
+    )
     queue_recompute(periods=published_periods(since=effective_from), now=weight_set.created_at)
     return weight_set
 
@@ -357,20 +506,34 @@ def open_round(*, period: str, by=None) -> SubmissionRound:
         return existing
     deadline = load_work_calendar().add_working_days(month_end(period), DEADLINE_WORKING_DAYS)
     collection_round = SubmissionRound.objects.create(period=period, deadline=deadline, created_by=by)
-    record_change(actor=by, action="monitoring.round.open", obj=collection_round,
-                  after={"period": period, "deadline": deadline})
+    record_change(
+        actor=by,
+        action="monitoring.round.open",
+        obj=collection_round,
+        after={"period": period, "deadline": deadline},
+    )
     return collection_round
 
 
 def departments_owing(collection_round: SubmissionRound) -> list[Department]:
     """Departments with due manual indicators for the round that have not submitted yet."""
-    keys = {indicator.function_key for indicator in Indicator.objects.filter(source="manual")
-            if selectors.due_indicators(function_key=indicator.function_key, period=collection_round.period)}
-    done = set(collection_round.submissions.filter(
-        status__in=[SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED]).values_list("department_id", flat=True))
-    return [d for d in Department.objects.filter(function_key__in=keys, is_active=True,
-                                                 region__kind__in=["city", "county"]).select_related("region")
-            if d.pk not in done]
+    keys = {
+        indicator.function_key
+        for indicator in Indicator.objects.filter(source="manual")
+        if selectors.due_indicators(function_key=indicator.function_key, period=collection_round.period)
+    }
+    done = set(
+        collection_round.submissions.filter(
+            status__in=[SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED]
+        ).values_list("department_id", flat=True)
+    )
+    return [
+        d
+        for d in Department.objects.filter(
+            function_key__in=keys, is_active=True, region__kind__in=["city", "county"]
+        ).select_related("region")
+        if d.pk not in done
+    ]
 
 
 def _department_users(department: Department):
@@ -387,13 +550,17 @@ def remind_round(*, collection_round: SubmissionRound, today: dt.date) -> int:
     sent = 0
     for department in departments_owing(collection_round):
         for user in _department_users(department):
-            if notify(recipient=user, title=f"请于 {collection_round.deadline:%m月%d日} 前报送{label(collection_round.period)}监测数据",
-                      body=f"{department.name}尚未提交{label(collection_round.period)}营商环境监测数据。",
-                      link=f"/monitoring/rounds/{collection_round.pk}/",
-                      dedupe_key=f"monitoring.remind.{collection_round.pk}.{department.pk}"):
+            if notify(
+                recipient=user,
+                title=f"请于 {collection_round.deadline:%m月%d日} 前报送{label(collection_round.period)}监测数据",
+                body=f"{department.name}尚未提交{label(collection_round.period)}营商环境监测数据。",
+                link=f"/monitoring/rounds/{collection_round.pk}/",
+                dedupe_key=f"monitoring.remind.{collection_round.pk}.{department.pk}",
+            ):
                 sent += 1
     SubmissionRound.objects.filter(pk=collection_round.pk, reminded_at__isnull=True).update(
-        reminded_at=dt.datetime.combine(today, dt.time(9), tzinfo=calendar.tz))
+        reminded_at=dt.datetime.combine(today, dt.time(9), tzinfo=calendar.tz)
+    )
     return sent
 
 
@@ -412,13 +579,23 @@ class SubmittedRow:
 
 def _transition(submission: Submission, to: str) -> None:
     if to not in SUBMISSION_TRANSITIONS[submission.status]:
-        raise ConflictError(f"当前状态“{submission.get_status_display()}”不能变为“{SubmissionStatus(to).label}”。",
-                            code="transition_not_allowed")
+        raise ConflictError(
+            f"当前状态“{submission.get_status_display()}”不能变为“{SubmissionStatus(to).label}”。",
+            code="transition_not_allowed",
+        )
 
 
 @transaction.atomic
-def submit_values(*, collection_round: SubmissionRound, department: Department, rows: Sequence[SubmittedRow], by,
-                  now: dt.datetime, origin: str = ValueOrigin.FORM, source_file: str = "") -> Submission:
+def submit_values(
+    *,
+    collection_round: SubmissionRound,
+    department: Department,
+    rows: Sequence[SubmittedRow],
+    by,
+    now: dt.datetime,
+    origin: str = ValueOrigin.FORM,
+    source_file: str = "",
+) -> Submission:
     """A department submits its figures for a round (web form or Excel): all rows valid or nothing saved.
 
     1. Check the deadline (a returned submission may be corrected after it) and the department's scope.
@@ -427,17 +604,24 @@ def submit_values(*, collection_round: SubmissionRound, department: Department, 
     4. Mark the submission 待审核 for the city office.
     """
     source_file = _short_file_name(source_file)
-    submission, _ = Submission.objects.select_for_update().get_or_create(round=collection_round,
-                                                                        department=department)
+    submission, _ = Submission.objects.select_for_update().get_or_create(
+        round=collection_round, department=department
+    )
     today = now.astimezone(load_work_calendar().tz).date()
     late = today > collection_round.deadline
     if late and submission.status != SubmissionStatus.RETURNED:
         raise BusinessRuleError(
             f"{label(collection_round.period)}数据已于 {collection_round.deadline:%Y年%m月%d日} 截止报送；"
-            "如需补报或更正，请联系市营商局退回后再提交。", code="deadline_passed")
+            "如需补报或更正，请联系市营商局退回后再提交。",
+            code="deadline_passed",
+        )
     _transition(submission, SubmissionStatus.SUBMITTED)
-    indicators = {i.code: i for i in selectors.due_indicators(function_key=department.function_key,
-                                                               period=collection_round.period)}
+    indicators = {
+        i.code: i
+        for i in selectors.due_indicators(
+            function_key=department.function_key, period=collection_round.period
+        )
+    }
     regions = {r.code: r for r in selectors.reporting_regions(department)}
     errors: list[dict] = []
     checked: list[tuple[Indicator, Region, SubmittedRow, Decimal | None, bool]] = []
@@ -447,50 +631,116 @@ def submit_values(*, collection_round: SubmissionRound, department: Department, 
         row_label = row.row_label or f"第 {position} 行"
         indicator = indicators.get(row.indicator_code)
         if indicator is None:
-            errors.append({"field": row_label, "reason": f"{row_label}：指标“{row.indicator_code}”不属于"
-                           f"{department.name}{label(collection_round.period)}的填报范围。"})
+            errors.append(
+                {
+                    "field": row_label,
+                    "reason": f"{row_label}：指标“{row.indicator_code}”不属于"
+                    f"{department.name}{label(collection_round.period)}的填报范围。",
+                }
+            )
             continue
         region = regions.get(row.region_code)
         if region is None:
-            errors.append({"field": row_label, "reason": f"{row_label}：区划“{row.region_code}”不在"
-                           f"{department.name}的填报范围内，请只填报本部门负责的区划。"})
+            errors.append(
+                {
+                    "field": row_label,
+                    "reason": f"{row_label}：区划“{row.region_code}”不在"
+                    f"{department.name}的填报范围内，请只填报本部门负责的区划。",
+                }
+            )
             continue
         if (indicator.code, region.code) in seen:
-            errors.append({"field": row_label, "reason": f"{row_label}：“{indicator.name}”（{region.name}）重复填报。"})
+            errors.append(
+                {"field": row_label, "reason": f"{row_label}：“{indicator.name}”（{region.name}）重复填报。"}
+            )
             continue
         seen.add((indicator.code, region.code))
-        rule = IndicatorRule(code=indicator.code, name=indicator.name, unit=indicator.unit,
-                             min_value=indicator.min_value, max_value=indicator.max_value,
-                             jump_ratio=indicator.jump_ratio)
-        result = validate_row(RowInput(row_label=f"{row_label}{'' if len(regions) == 1 else region.name}",
-                                       raw_value=row.raw_value, raw_no_data=row.raw_no_data, unit=row.unit,
-                                       note=row.note or ""),
-                              rule, previous=previous.get((indicator.pk, region.pk)))
+        rule = IndicatorRule(
+            code=indicator.code,
+            name=indicator.name,
+            unit=indicator.unit,
+            min_value=indicator.min_value,
+            max_value=indicator.max_value,
+            jump_ratio=indicator.jump_ratio,
+        )
+        result = validate_row(
+            RowInput(
+                row_label=f"{row_label}{'' if len(regions) == 1 else region.name}",
+                raw_value=row.raw_value,
+                raw_no_data=row.raw_no_data,
+                unit=row.unit,
+                note=row.note or "",
+            ),
+            rule,
+            previous=previous.get((indicator.pk, region.pk)),
+        )
         errors.extend({"field": row_label, "reason": reason} for reason in result.errors)
         checked.append((indicator, region, row, result.value, result.no_data))
-    missing = [f"{i.name}（{r.name}）" for i in indicators.values() for r in regions.values()
-               if (i.code, r.code) not in seen]
+    missing = [
+        f"{i.name}（{r.name}）"
+        for i in indicators.values()
+        for r in regions.values()
+        if (i.code, r.code) not in seen
+    ]
     if missing and not errors:
-        errors.append({"field": "rows", "reason": f"以下指标未填写：{'、'.join(missing[:10])}"
-                       f"{' 等' if len(missing) > 10 else ''}；没有数据请标记“无数据”并说明原因。"})
+        errors.append(
+            {
+                "field": "rows",
+                "reason": f"以下指标未填写：{'、'.join(missing[:10])}"
+                f"{' 等' if len(missing) > 10 else ''}；没有数据请标记“无数据”并说明原因。",
+            }
+        )
     if errors:
         raise BusinessRuleError(errors[0]["reason"], code="invalid_values", field="rows", details=errors)
     changes = []
     for indicator, region, row, value, no_data in checked:
-        new = _write_version(indicator=indicator, region=region, period=collection_round.period, value=value,
-                             no_data=no_data, note=row.note or "", origin=origin, department=department,
-                             submission=submission, by=by, now=now, source_file=source_file)
-        changes.append(Change("monitoring.value.submit", "monitoring.indicatorvalue", str(new.pk), str(new),
-                              {"value": str(new.replaces.value) if new.replaces else None} if new.replaces_id else None,
-                              {"value": None if no_data else str(value), "no_data": no_data, "origin": origin,
-                               "file": source_file}, region.code, department.path))
+        new = _write_version(
+            indicator=indicator,
+            region=region,
+            period=collection_round.period,
+            value=value,
+            no_data=no_data,
+            note=row.note or "",
+            origin=origin,
+            department=department,
+            submission=submission,
+            by=by,
+            now=now,
+            source_file=source_file,
+        )
+        changes.append(
+            Change(
+                "monitoring.value.submit",
+                "monitoring.indicatorvalue",
+                str(new.pk),
+                str(new),
+                {"value": str(new.replaces.value) if new.replaces else None} if new.replaces_id else None,
+                {
+                    "value": None if no_data else str(value),
+                    "no_data": no_data,
+                    "origin": origin,
+                    "file": source_file,
+                },
+                region.code,
+                department.path,
+            )
+        )
     before_status = submission.status
     submission.status = SubmissionStatus.SUBMITTED
     submission.submitted_by, submission.submitted_at, submission.late = by, now, late
     submission.save(update_fields=["status", "submitted_by", "submitted_at", "late"])
-    changes.append(Change("monitoring.submission.submit", "monitoring.submission", str(submission.pk),
-                          str(submission), {"status": before_status}, {"status": submission.status},
-                          department.region.code, department.path))
+    changes.append(
+        Change(
+            "monitoring.submission.submit",
+            "monitoring.submission",
+            str(submission.pk),
+            str(submission),
+            {"status": before_status},
+            {"status": submission.status},
+            department.region.code,
+            department.path,
+        )
+    )
     record_changes(changes, actor=by)
     return submission
 
@@ -502,39 +752,81 @@ def _short_file_name(name: str, limit: int = 200) -> str:
         return name
     stem, dot, extension = name.rpartition(".")
     extension = extension[:10] if dot else ""
-    return (stem if dot else name)[: limit - len(extension) - 2] + "…" + (f".{extension}" if extension else "")
+    return (
+        (stem if dot else name)[: limit - len(extension) - 2] + "…" + (f".{extension}" if extension else "")
+    )
 
 
 def _previous_values(indicators, regions, period: str) -> dict[tuple[int, int], Decimal]:
     """The latest published value before `period` for each (indicator, region), for the jump check."""
     result: dict[tuple[int, int], Decimal] = {}
-    rows = (IndicatorValue.objects.published()
-            .filter(indicator__in=list(indicators), region__in=list(regions), period__lt=period, no_data=False)
-            .order_by("indicator_id", "region_id", "-period").values_list("indicator_id", "region_id", "value"))
+    rows = (
+        IndicatorValue.objects.published()
+        .filter(indicator__in=list(indicators), region__in=list(regions), period__lt=period, no_data=False)
+        .order_by("indicator_id", "region_id", "-period")
+        .values_list("indicator_id", "region_id", "value")
+    )
     for indicator_id, region_id, value in rows:
         result.setdefault((indicator_id, region_id), value)
     return result
 
 
-def _write_version(*, indicator, region, period, value, no_data, note, origin, department, submission, by, now,
-                   source_file="", computation="", reason="", publish=False) -> IndicatorValue:
+def _write_version(
+    *,
+    indicator,
+    region,
+    period,
+    value,
+    no_data,
+    note,
+    origin,
+    department,
+    submission,
+    by,
+    now,
+    source_file="",
+    computation="",
+    reason="",
+    publish=False,
+) -> IndicatorValue:
     """Add a value version; the previous current version stays as history (`replaces`)."""
-    current = IndicatorValue.objects.select_for_update().filter(indicator=indicator, region=region, period=period,
-                                                                is_current=True).first()
+    current = (
+        IndicatorValue.objects.select_for_update()
+        .filter(indicator=indicator, region=region, period=period, is_current=True)
+        .first()
+    )
     if current is not None:
         IndicatorValue.objects.filter(pk=current.pk).update(is_current=False)
     if publish:
-        IndicatorValue.objects.filter(indicator=indicator, region=region, period=period,
-                                      is_published=True).update(is_published=False)
+        IndicatorValue.objects.filter(
+            indicator=indicator, region=region, period=period, is_published=True
+        ).update(is_published=False)
     return IndicatorValue.objects.create(
-        indicator=indicator, region=region, period=period, value=value, no_data=no_data, note=note, origin=origin,
-        department=department, submission=submission, entered_by=by, entered_at=now, source_file=source_file,
-        computation=computation, replaces=current, revision_reason=reason, is_current=True,
-        is_published=publish, published_at=now if publish else None)
+        indicator=indicator,
+        region=region,
+        period=period,
+        value=value,
+        no_data=no_data,
+        note=note,
+        origin=origin,
+        department=department,
+        submission=submission,
+        entered_by=by,
+        entered_at=now,
+        source_file=source_file,
+        computation=computation,
+        replaces=current,
+        revision_reason=reason,
+        is_current=True,
+        is_published=publish,
+        published_at=now if publish else None,
+    )
 
 
 @transaction.atomic
-def review_submission(*, submission: Submission, approve: bool, note: str, by, now: dt.datetime) -> Submission:
+def review_submission(
+    *, submission: Submission, approve: bool, note: str, by, now: dt.datetime
+) -> Submission:
     """The city office approves (publishes the values) or returns a submission with a reason (审核)."""
     target = SubmissionStatus.APPROVED if approve else SubmissionStatus.RETURNED
     _transition(submission, target)
@@ -549,26 +841,39 @@ def review_submission(*, submission: Submission, approve: bool, note: str, by, n
     submission.status, submission.reviewed_by, submission.reviewed_at = target, by, now
     submission.review_note = note.strip()
     submission.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
-    record_change(actor=by, action="monitoring.submission.review", obj=submission, before={"status": before},
-                  after={"status": target}, reason=note, region_code=submission.department.region.code,
-                  department_path=submission.department.path)
+    record_change(
+        actor=by,
+        action="monitoring.submission.review",
+        obj=submission,
+        before={"status": before},
+        after={"status": target},
+        reason=note,
+        region_code=submission.department.region.code,
+        department_path=submission.department.path,
+    )
     for user in _department_users(submission.department):
-        notify(recipient=user, title=f"{label(submission.round.period)}监测数据{'已审核发布' if approve else '被退回'}",
-               body=note, link=f"/monitoring/submissions/{submission.pk}/",
-               dedupe_key=f"monitoring.review.{submission.pk}.{now.isoformat()}")
+        notify(
+            recipient=user,
+            title=f"{label(submission.round.period)}监测数据{'已审核发布' if approve else '被退回'}",
+            body=note,
+            link=f"/monitoring/submissions/{submission.pk}/",
+            dedupe_key=f"monitoring.review.{submission.pk}.{now.isoformat()}",
+        )
     return submission
 
 
 def _publish(value: IndicatorValue, *, by, now) -> None:
-    IndicatorValue.objects.filter(indicator_id=value.indicator_id, region_id=value.region_id, period=value.period,
-                                  is_published=True).exclude(pk=value.pk).update(is_published=False)
+    IndicatorValue.objects.filter(
+        indicator_id=value.indicator_id, region_id=value.region_id, period=value.period, is_published=True
+    ).exclude(pk=value.pk).update(is_published=False)
     value.is_published, value.published_at, value.published_by = True, now, by
     value.save(update_fields=["is_published", "published_at", "published_by"])
 
 
 @transaction.atomic
-def revise_value(*, value: IndicatorValue, raw_value: object, no_data: bool, reason: str, by,
-                 now: dt.datetime) -> IndicatorValue:
+def revise_value(
+    *, value: IndicatorValue, raw_value: object, no_data: bool, reason: str, by, now: dt.datetime
+) -> IndicatorValue:
     """Correct a value (更正): a new version with a reason; the old one is kept and stays published until the
     city office approves the correction. A correction after publication raises an alert."""
     if not value.is_current:
@@ -578,36 +883,79 @@ def revise_value(*, value: IndicatorValue, raw_value: object, no_data: bool, rea
     if len(reason.strip()) > 500:
         raise BusinessRuleError("更正原因不能超过 500 字。", field="reason")
     indicator = value.indicator
-    rule = IndicatorRule(code=indicator.code, name=indicator.name, unit=indicator.unit,
-                         min_value=indicator.min_value, max_value=indicator.max_value, jump_ratio=indicator.jump_ratio)
-    result = validate_row(RowInput(row_label="", raw_value="" if no_data else raw_value,
-                                   raw_no_data="是" if no_data else "", note=reason), rule, previous=None)
+    rule = IndicatorRule(
+        code=indicator.code,
+        name=indicator.name,
+        unit=indicator.unit,
+        min_value=indicator.min_value,
+        max_value=indicator.max_value,
+        jump_ratio=indicator.jump_ratio,
+    )
+    result = validate_row(
+        RowInput(
+            row_label="",
+            raw_value="" if no_data else raw_value,
+            raw_no_data="是" if no_data else "",
+            note=reason,
+        ),
+        rule,
+        previous=None,
+    )
     if result.errors:
         raise BusinessRuleError(result.errors[0], field="value")
     was_published = value.is_published
-    new = _write_version(indicator=indicator, region=value.region, period=value.period, value=result.value,
-                         no_data=result.no_data, note=value.note, origin=ValueOrigin.FORM,
-                         department=value.department, submission=value.submission, by=by, now=now,
-                         source_file="", reason=reason.strip())
-    record_change(actor=by, action="monitoring.value.revise", obj=new,
-                  before={"value": None if value.no_data else str(value.value), "version": value.pk},
-                  after={"value": None if new.no_data else str(new.value)}, reason=reason,
-                  region_code=value.region.code, department_path=value.department.path if value.department else "")
+    new = _write_version(
+        indicator=indicator,
+        region=value.region,
+        period=value.period,
+        value=result.value,
+        no_data=result.no_data,
+        note=value.note,
+        origin=ValueOrigin.FORM,
+        department=value.department,
+        submission=value.submission,
+        by=by,
+        now=now,
+        source_file="",
+        reason=reason.strip(),
+    )
+    record_change(
+        actor=by,
+        action="monitoring.value.revise",
+        obj=new,
+        before={"value": None if value.no_data else str(value.value), "version": value.pk},
+        after={"value": None if new.no_data else str(new.value)},
+        reason=reason,
+        region_code=value.region.code,
+        department_path=value.department.path if value.department else "",
+    )
     if value.submission_id and value.submission.status == SubmissionStatus.APPROVED:
         submission = value.submission
         _transition(submission, SubmissionStatus.SUBMITTED)
         submission.status = SubmissionStatus.SUBMITTED
         submission.save(update_fields=["status"])
-        record_change(actor=by, action="monitoring.submission.reopen", obj=submission,
-                      before={"status": SubmissionStatus.APPROVED}, after={"status": submission.status},
-                      reason=reason, region_code=submission.department.region.code,
-                      department_path=submission.department.path)
+        record_change(
+            actor=by,
+            action="monitoring.submission.reopen",
+            obj=submission,
+            before={"status": SubmissionStatus.APPROVED},
+            after={"status": submission.status},
+            reason=reason,
+            region_code=submission.department.region.code,
+            department_path=submission.department.path,
+        )
     if was_published:
         shown = "无数据" if new.no_data else f"{selectors.plain(new.value)}{indicator.unit}"
-        raise_alert(kind=AlertKind.REVISED_AFTER_PUBLICATION, indicator=indicator, region=value.region,
-                    period=value.period, now=now, key_suffix=str(new.pk),
-                    message=f"{value.region.name}{label(value.period)}“{indicator.name}”在发布后被更正："
-                            f"{'无数据' if value.no_data else selectors.plain(value.value)} → {shown}（原因：{reason.strip()}）")
+        raise_alert(
+            kind=AlertKind.REVISED_AFTER_PUBLICATION,
+            indicator=indicator,
+            region=value.region,
+            period=value.period,
+            now=now,
+            key_suffix=str(new.pk),
+            message=f"{value.region.name}{label(value.period)}“{indicator.name}”在发布后被更正："
+            f"{'无数据' if value.no_data else selectors.plain(value.value)} → {shown}（原因：{reason.strip()}）",
+        )
     return new
 
 
@@ -619,19 +967,33 @@ def approve_value(*, value: IndicatorValue, by, now: dt.datetime) -> IndicatorVa
     if value.is_published:
         return value
     _publish(value, by=by, now=now)
-    record_change(actor=by, action="monitoring.value.approve", obj=value,
-                  after={"value": None if value.no_data else str(value.value)}, region_code=value.region.code)
+    record_change(
+        actor=by,
+        action="monitoring.value.approve",
+        obj=value,
+        after={"value": None if value.no_data else str(value.value)},
+        region_code=value.region.code,
+    )
     submission = value.submission
-    if (submission is not None and submission.status == SubmissionStatus.SUBMITTED
-            and not submission.values.filter(is_current=True, is_published=False).exists()):
+    if (
+        submission is not None
+        and submission.status == SubmissionStatus.SUBMITTED
+        and not submission.values.filter(is_current=True, is_published=False).exists()
+    ):
         # The correction was the submission's only pending figure: it is approved again, not left 待审核.
         _transition(submission, SubmissionStatus.APPROVED)
         submission.status, submission.reviewed_by, submission.reviewed_at = SubmissionStatus.APPROVED, by, now
         submission.review_note = "更正已审核发布"
         submission.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
-        record_change(actor=by, action="monitoring.submission.review", obj=submission,
-                      before={"status": SubmissionStatus.SUBMITTED}, after={"status": submission.status},
-                      region_code=submission.department.region.code, department_path=submission.department.path)
+        record_change(
+            actor=by,
+            action="monitoring.submission.review",
+            obj=submission,
+            before={"status": SubmissionStatus.SUBMITTED},
+            after={"status": submission.status},
+            region_code=submission.department.region.code,
+            department_path=submission.department.path,
+        )
     return value
 
 
@@ -647,19 +1009,37 @@ def refresh_computed_values(*, period: str, now: dt.datetime) -> int:
             continue
         for region in selectors.monitored_regions():
             result = computed.compute(indicator.code, region, period)
-            current = IndicatorValue.objects.filter(indicator=indicator, region=region, period=period,
-                                                    is_current=True).first()
+            current = IndicatorValue.objects.filter(
+                indicator=indicator, region=region, period=period, is_current=True
+            ).first()
             if result is None:
                 continue  # no data stays "no data" (no row), never zero
             value = Decimal(result.value).quantize(Decimal("0.0001"))
             if current is not None and current.value == value and current.computation == result.provenance:
                 continue
-            new = _write_version(indicator=indicator, region=region, period=period, value=value, no_data=False,
-                                 note="", origin=ValueOrigin.COMPUTED, department=None, submission=None, by=None,
-                                 now=now, computation=result.provenance, publish=True)
-            record_change(actor=None, action="monitoring.value.compute", obj=new,
-                          before={"value": str(current.value)} if current and current.value is not None else None,
-                          after={"value": str(value), "computation": result.provenance}, region_code=region.code)
+            new = _write_version(
+                indicator=indicator,
+                region=region,
+                period=period,
+                value=value,
+                no_data=False,
+                note="",
+                origin=ValueOrigin.COMPUTED,
+                department=None,
+                submission=None,
+                by=None,
+                now=now,
+                computation=result.provenance,
+                publish=True,
+            )
+            record_change(
+                actor=None,
+                action="monitoring.value.compute",
+                obj=new,
+                before={"value": str(current.value)} if current and current.value is not None else None,
+                after={"value": str(value), "computation": result.provenance},
+                region_code=region.code,
+            )
             written += 1
     return written
 
@@ -676,10 +1056,12 @@ class LoadedTree:
 
 
 def _tree() -> LoadedTree:
-    return LoadedTree(indicators=list(Indicator.objects.filter(in_index=True).order_by("sort_order")),
-                      topics=list(Topic.objects.order_by("sort_order")),
-                      dimensions=list(Dimension.objects.order_by("sort_order")),
-                      regions=selectors.monitored_regions())
+    return LoadedTree(
+        indicators=list(Indicator.objects.filter(in_index=True).order_by("sort_order")),
+        topics=list(Topic.objects.order_by("sort_order")),
+        dimensions=list(Dimension.objects.order_by("sort_order")),
+        regions=selectors.monitored_regions(),
+    )
 
 
 def _structure(tree: LoadedTree, weight_set: WeightSet | None) -> scoring.Structure:
@@ -695,7 +1077,8 @@ def _structure(tree: LoadedTree, weight_set: WeightSet | None) -> scoring.Struct
         topic_dimension=np.array([dimension_position[t.dimension_id] for t in tree.topics], dtype=int),
         indicator_weight=np.array([weight("indicator", i.code) for i in tree.indicators]),
         topic_weight=np.array([weight("topic", t.code) for t in tree.topics]),
-        dimension_weight=np.array([weight("dimension", d.code) for d in tree.dimensions]))
+        dimension_weight=np.array([weight("dimension", d.code) for d in tree.dimensions]),
+    )
 
 
 def carry_forward(values: np.ndarray, *, periods: Sequence[str], carry: np.ndarray) -> np.ndarray:
@@ -709,8 +1092,12 @@ def carry_forward(values: np.ndarray, *, periods: Sequence[str], carry: np.ndarr
     return filled
 
 
-def bounds_matrix(tree: LoadedTree, periods: Sequence[str], *,
-                  override: dict[int, dict[int, tuple[float, float]]] | None = None) -> tuple[np.ndarray, np.ndarray]:
+def bounds_matrix(
+    tree: LoadedTree,
+    periods: Sequence[str],
+    *,
+    override: dict[int, dict[int, tuple[float, float]]] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """best/worst (I, P) for each period's plan year; cumulative (year-to-date) indicators pro rata by month.
 
     `override` ({plan year: {indicator id: (best, worst)}}) replaces parameters for a preview (nothing saved)."""
@@ -744,8 +1131,13 @@ def recompute_index(*, now: dt.datetime, periods: Sequence[str] | None = None) -
     return len(snapshots)
 
 
-def compute_index(*, now: dt.datetime, periods: Sequence[str], weights: WeightSet | None = None,
-                  parameters: dict[int, dict[int, tuple[float, float]]] | None = None) -> list[IndexSnapshot]:
+def compute_index(
+    *,
+    now: dt.datetime,
+    periods: Sequence[str],
+    weights: WeightSet | None = None,
+    parameters: dict[int, dict[int, tuple[float, float]]] | None = None,
+) -> list[IndexSnapshot]:
     """Every indicator, topic, dimension and index score and the county ranks, as unsaved snapshots.
 
     1. Load the published values of the periods into an array regions × indicators × periods (NaN = no data);
@@ -762,16 +1154,23 @@ def compute_index(*, now: dt.datetime, periods: Sequence[str], weights: WeightSe
     indicator_position = {i.pk: n for n, i in enumerate(tree.indicators)}
     period_position = {p: n for n, p in enumerate(periods)}
     values = np.full((len(tree.regions), len(tree.indicators), len(periods)), np.nan)
-    rows = (IndicatorValue.objects.published().filter(period__gte=periods[0], period__lte=periods[-1],
-                                                      no_data=False)
-            .annotate(number=Cast("value", FloatField()))  # floats straight from the database, no Decimal
-            .order_by().values_list("region_id", "indicator_id", "period", "number"))
+    rows = (
+        IndicatorValue.objects.published()
+        .filter(period__gte=periods[0], period__lte=periods[-1], no_data=False)
+        .annotate(number=Cast("value", FloatField()))  # floats straight from the database, no Decimal
+        .order_by()
+        .values_list("region_id", "indicator_id", "period", "number")
+    )
     sql, params = rows.query.sql_with_params()  # plain tuples: no per-row converters for 30,000+ values
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         fetched = cursor.fetchall()
     for region_id, indicator_id, period, value in fetched:
-        r, i, p = region_position.get(region_id), indicator_position.get(indicator_id), period_position.get(period)
+        r, i, p = (
+            region_position.get(region_id),
+            indicator_position.get(indicator_id),
+            period_position.get(period),
+        )
         if r is not None and i is not None and p is not None:
             values[r, i, p] = value
     carry = np.array([i.frequency != "monthly" for i in tree.indicators])
@@ -790,10 +1189,27 @@ def compute_index(*, now: dt.datetime, periods: Sequence[str], weights: WeightSe
     snapshots = []
     for key, positions in groups.items():
         index = np.array(positions)
-        result = scoring.compute_all(values[:, :, index], best[:, index], worst[:, index], higher,
-                                     _structure(tree, weight_sets[key]), ranked=ranked)
-        snapshots.extend(_snapshots(tree, [periods[p] for p in positions], values[:, :, index], best[:, index],
-                                    worst[:, index], result, bands, weight_sets[key], now))
+        result = scoring.compute_all(
+            values[:, :, index],
+            best[:, index],
+            worst[:, index],
+            higher,
+            _structure(tree, weight_sets[key]),
+            ranked=ranked,
+        )
+        snapshots.extend(
+            _snapshots(
+                tree,
+                [periods[p] for p in positions],
+                values[:, :, index],
+                best[:, index],
+                worst[:, index],
+                result,
+                bands,
+                weight_sets[key],
+                now,
+            )
+        )
     return snapshots
 
 
@@ -818,39 +1234,86 @@ def _snapshots(tree, periods, values, best, worst, result: scoring.IndexResult, 
             band = scoring.tier_for(index_score, bands)
             indicator_values = _plain_list(values[r, :, p])
             indicator_scores = _plain_list(result.indicator[r, :, p])
-            snapshots.append(IndexSnapshot(
-                region=region, period=period, index_score=index_score, rank=ranks[r][p] or None,
-                tier=band.name if band else "",
-                dimension_scores=dict(zip(dimension_codes, _plain_list(result.dimension[r, :, p]), strict=True)),
-                topic_scores=dict(zip(topic_codes, _plain_list(result.topic[r, :, p]), strict=True)),
-                indicator_scores={code: {"value": v, "score": s, "best": b, "worst": w} for code, v, s, b, w in
-                                  zip(indicator_codes, indicator_values, indicator_scores, best_lists[p],
-                                      worst_lists[p], strict=True)},
-                weight_version=weight_set.version if weight_set else None, computed_at=now))
+            snapshots.append(
+                IndexSnapshot(
+                    region=region,
+                    period=period,
+                    index_score=index_score,
+                    rank=ranks[r][p] or None,
+                    tier=band.name if band else "",
+                    dimension_scores=dict(
+                        zip(dimension_codes, _plain_list(result.dimension[r, :, p]), strict=True)
+                    ),
+                    topic_scores=dict(zip(topic_codes, _plain_list(result.topic[r, :, p]), strict=True)),
+                    indicator_scores={
+                        code: {"value": v, "score": s, "best": b, "worst": w}
+                        for code, v, s, b, w in zip(
+                            indicator_codes,
+                            indicator_values,
+                            indicator_scores,
+                            best_lists[p],
+                            worst_lists[p],
+                            strict=True,
+                        )
+                    },
+                    weight_version=weight_set.version if weight_set else None,
+                    computed_at=now,
+                )
+            )
     return snapshots
 
 
 # -- alerts -------------------------------------------------------------------------------------------
 
 
-def raise_alert(*, kind: str, indicator: Indicator | None, region: Region | None, period: str, message: str,
-                now: dt.datetime, key_suffix: str = "") -> Alert | None:
+def raise_alert(
+    *,
+    kind: str,
+    indicator: Indicator | None,
+    region: Region | None,
+    period: str,
+    message: str,
+    now: dt.datetime,
+    key_suffix: str = "",
+) -> Alert | None:
     """Create an alert (预警) once (deduplicated) and notify the responsible department's staff."""
     department = None
     if indicator is not None and region is not None:
         department = selectors.responsible_department(indicator.function_key, region)
-    key = f"{kind}.{indicator.code if indicator else ''}.{region.code if region else ''}.{period}.{key_suffix}"
+    key = (
+        f"{kind}.{indicator.code if indicator else ''}.{region.code if region else ''}.{period}.{key_suffix}"
+    )
     alert, created = Alert.objects.get_or_create(
-        dedupe_key=key[:200], defaults={"kind": kind, "indicator": indicator, "region": region, "period": period,
-                                        "message": message[:500], "department": department, "created_at": now})
+        dedupe_key=key[:200],
+        defaults={
+            "kind": kind,
+            "indicator": indicator,
+            "region": region,
+            "period": period,
+            "message": message[:500],
+            "department": department,
+            "created_at": now,
+        },
+    )
     if not created:
         return None
-    record_change(actor=None, action="monitoring.alert.raise", obj=alert, after={"kind": kind, "message": message},
-                  region_code=region.code if region else "", department_path=department.path if department else "")
+    record_change(
+        actor=None,
+        action="monitoring.alert.raise",
+        obj=alert,
+        after={"kind": kind, "message": message},
+        region_code=region.code if region else "",
+        department_path=department.path if department else "",
+    )
     if department is not None:
         for user in _department_users(department):
-            notify(recipient=user, title=f"监测预警：{alert.get_kind_display()}", body=message,
-                   link=f"/monitoring/alerts/{alert.pk}/", dedupe_key=f"monitoring.alert.{alert.pk}")
+            notify(
+                recipient=user,
+                title=f"监测预警：{alert.get_kind_display()}",
+                body=message,
+                link=f"/monitoring/alerts/{alert.pk}/",
+                dedupe_key=f"monitoring.alert.{alert.pk}",
+            )
     return alert
 
 
@@ -863,15 +1326,27 @@ def generate_alerts(*, period: str, now: dt.datetime) -> list[Alert]:
     regions = {r.pk: r for r in selectors.monitored_regions()}
     snapshots = {s.region_id: s for s in IndexSnapshot.objects.filter(period=period)}
     previous = {s.region_id: s for s in IndexSnapshot.objects.filter(period=shift(period, -1))}
-    for row in dashboard.target_rows(period=period, region=next(r for r in regions.values() if r.kind == "city")):
-        if row.status in (scoring.OFF_TRACK, scoring.AT_RISK) and row.current is not None and not row.current_meets:
+    for row in dashboard.target_rows(
+        period=period, region=next(r for r in regions.values() if r.kind == "city")
+    ):
+        if (
+            row.status in (scoring.OFF_TRACK, scoring.AT_RISK)
+            and row.current is not None
+            and not row.current_meets
+        ):
             indicator = indicators[row.code]
-            raised.append(raise_alert(
-                kind=AlertKind.BELOW_TARGET if row.status == scoring.AT_RISK else AlertKind.OFF_TRACK,
-                indicator=indicator, region=row.region, period=period, now=now,
-                message=f"{row.region.name}{label(period)}“{indicator.name}”为 {row.current:g}{indicator.unit}，"
-                        f"目标{row.target_label}；按{row.method}预计年底 {row.forecast:g}{indicator.unit}"
-                        f"（{row.status_label}）。"))
+            raised.append(
+                raise_alert(
+                    kind=AlertKind.BELOW_TARGET if row.status == scoring.AT_RISK else AlertKind.OFF_TRACK,
+                    indicator=indicator,
+                    region=row.region,
+                    period=period,
+                    now=now,
+                    message=f"{row.region.name}{label(period)}“{indicator.name}”为 {row.current:g}{indicator.unit}，"
+                    f"目标{row.target_label}；按{row.method}预计年底 {row.forecast:g}{indicator.unit}"
+                    f"（{row.status_label}）。",
+                )
+            )
     for region_id, snapshot_now in snapshots.items():
         before = previous.get(region_id)
         if before is None:
@@ -880,14 +1355,33 @@ def generate_alerts(*, period: str, now: dt.datetime) -> list[Alert]:
         for code, now_scores in snapshot_now.indicator_scores.items():
             old = (before.indicator_scores.get(code) or {}).get("score")
             new = now_scores.get("score")
-            if old is not None and new is not None and old - new > SCORE_DROP_THRESHOLD and code in indicators:
-                raised.append(raise_alert(
-                    kind=AlertKind.SCORE_DROP, indicator=indicators[code], region=region, period=period, now=now,
-                    message=f"{region.name}“{indicators[code].name}”得分由 {old:.1f} 降至 {new:.1f}（{label(period)}）。"))
+            if (
+                old is not None
+                and new is not None
+                and old - new > SCORE_DROP_THRESHOLD
+                and code in indicators
+            ):
+                raised.append(
+                    raise_alert(
+                        kind=AlertKind.SCORE_DROP,
+                        indicator=indicators[code],
+                        region=region,
+                        period=period,
+                        now=now,
+                        message=f"{region.name}“{indicators[code].name}”得分由 {old:.1f} 降至 {new:.1f}（{label(period)}）。",
+                    )
+                )
         if before.rank and snapshot_now.rank and snapshot_now.rank - before.rank >= RANK_FALL_THRESHOLD:
-            raised.append(raise_alert(
-                kind=AlertKind.RANK_FALL, indicator=None, region=region, period=period, now=now,
-                message=f"{region.name}便利度指数排名由第 {before.rank} 位降至第 {snapshot_now.rank} 位（{label(period)}）。"))
+            raised.append(
+                raise_alert(
+                    kind=AlertKind.RANK_FALL,
+                    indicator=None,
+                    region=region,
+                    period=period,
+                    now=now,
+                    message=f"{region.name}便利度指数排名由第 {before.rank} 位降至第 {snapshot_now.rank} 位（{label(period)}）。",
+                )
+            )
     collection_round = SubmissionRound.objects.filter(period=period).first()
     today = now.astimezone(load_work_calendar().tz).date()
     if collection_round is not None and today > collection_round.deadline:
@@ -898,16 +1392,34 @@ def generate_alerts(*, period: str, now: dt.datetime) -> list[Alert]:
 
 def _missing_data_alert(department: Department, collection_round: SubmissionRound, now) -> Alert | None:
     key = f"{AlertKind.MISSING_DATA}.{department.pk}.{collection_round.period}"
-    alert, created = Alert.objects.get_or_create(dedupe_key=key, defaults={
-        "kind": AlertKind.MISSING_DATA, "region": department.region, "period": collection_round.period,
-        "department": department, "created_at": now,
-        "message": f"{department.name}截至 {collection_round.deadline:%Y年%m月%d日} 未报送{label(collection_round.period)}监测数据。"})
+    alert, created = Alert.objects.get_or_create(
+        dedupe_key=key,
+        defaults={
+            "kind": AlertKind.MISSING_DATA,
+            "region": department.region,
+            "period": collection_round.period,
+            "department": department,
+            "created_at": now,
+            "message": f"{department.name}截至 {collection_round.deadline:%Y年%m月%d日} 未报送{label(collection_round.period)}监测数据。",
+        },
+    )
     if created:
-        record_change(actor=None, action="monitoring.alert.raise", obj=alert, after={"kind": alert.kind},
-                      region_code=department.region.code, department_path=department.path)
+        record_change(
+            actor=None,
+            action="monitoring.alert.raise",
+            obj=alert,
+            after={"kind": alert.kind},
+            region_code=department.region.code,
+            department_path=department.path,
+        )
         for user in _department_users(department):
-            notify(recipient=user, title="监测预警：截止未报数据", body=alert.message,
-                   link=f"/monitoring/alerts/{alert.pk}/", dedupe_key=f"monitoring.alert.{alert.pk}")
+            notify(
+                recipient=user,
+                title="监测预警：截止未报数据",
+                body=alert.message,
+                link=f"/monitoring/alerts/{alert.pk}/",
+                dedupe_key=f"monitoring.alert.{alert.pk}",
+            )
     return alert if created else None
 
 
@@ -918,8 +1430,13 @@ def acknowledge_alert(*, alert: Alert, by) -> Alert:
         raise ConflictError("该预警已处理。", code="already_handled")
     alert.status = AlertStatus.ACKNOWLEDGED
     alert.save(update_fields=["status"])
-    record_change(actor=by, action="monitoring.alert.acknowledge", obj=alert, before={"status": "open"},
-                  after={"status": alert.status})
+    record_change(
+        actor=by,
+        action="monitoring.alert.acknowledge",
+        obj=alert,
+        before={"status": "open"},
+        after={"status": alert.status},
+    )
     return alert
 
 
@@ -939,13 +1456,21 @@ def open_supervision_hook(*, alert: Alert, by, now: dt.datetime) -> str:
         plan_services = None
     service = getattr(plan_services, "open_supervision", None)
     if service is None:
-        raise SupervisionUnavailable("任务督办模块尚未提供督办接口（plans.services.open_supervision），暂不能转督办。",
-                                     code="supervision_unavailable")
-    notice = service(title=f"监测预警督办：{alert.indicator.name if alert.indicator else alert.get_kind_display()}",
-                     department=alert.department, reason=alert.message, source=f"monitoring.alert:{alert.pk}",
-                     by=by, now=now,
-                     plan_target_ids=list(alert.indicator.target_links.values_list("plan_target_id", flat=True))
-                     if alert.indicator else [])
+        raise SupervisionUnavailable(
+            "任务督办模块尚未提供督办接口（plans.services.open_supervision），暂不能转督办。",
+            code="supervision_unavailable",
+        )
+    notice = service(
+        title=f"监测预警督办：{alert.indicator.name if alert.indicator else alert.get_kind_display()}",
+        department=alert.department,
+        reason=alert.message,
+        source=f"monitoring.alert:{alert.pk}",
+        by=by,
+        now=now,
+        plan_target_ids=list(alert.indicator.target_links.values_list("plan_target_id", flat=True))
+        if alert.indicator
+        else [],
+    )
     return str(getattr(notice, "pk", notice))
 
 
@@ -960,6 +1485,11 @@ def escalate_alert(*, alert: Alert, by, now: dt.datetime) -> Alert:
     before = alert.status
     alert.status, alert.supervision_ref = AlertStatus.SUPERVISED, reference
     alert.save(update_fields=["status", "supervision_ref"])
-    record_change(actor=by, action="monitoring.alert.escalate", obj=alert, before={"status": before},
-                  after={"status": alert.status, "supervision": reference})
+    record_change(
+        actor=by,
+        action="monitoring.alert.escalate",
+        obj=alert,
+        before={"status": before},
+        after={"status": alert.status, "supervision": reference},
+    )
     return alert

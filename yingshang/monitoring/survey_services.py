@@ -36,15 +36,19 @@ DEFAULT_QUESTIONS = [
 
 def _transition(survey: Survey, to: str) -> None:
     if to not in SURVEY_TRANSITIONS[survey.status]:
-        raise ConflictError(f"调查当前为“{survey.get_status_display()}”，不能变为“{SurveyStatus(to).label}”。",
-                            code="transition_not_allowed")
+        raise ConflictError(
+            f"调查当前为“{survey.get_status_display()}”，不能变为“{SurveyStatus(to).label}”。",
+            code="transition_not_allowed",
+        )
 
 
 MAX_SAMPLE_SIZE = 100_000
 
 
 @transaction.atomic
-def create_survey(*, title: str, period: str, sample_size: int, by, questions: list[dict] | None = None) -> Survey:
+def create_survey(
+    *, title: str, period: str, sample_size: int, by, questions: list[dict] | None = None
+) -> Survey:
     """Define a survey (调查问卷); the first question is the overall satisfaction rating."""
     parse_period(period)
     questions = questions or DEFAULT_QUESTIONS
@@ -56,10 +60,15 @@ def create_survey(*, title: str, period: str, sample_size: int, by, questions: l
         raise BusinessRuleError(f"样本量应在 1 至 {MAX_SAMPLE_SIZE} 之间。", field="sample_size")
     if not questions or questions[0].get("kind") != "rating":
         raise BusinessRuleError("第一题必须是总体满意度评分题。", field="questions")
-    survey = Survey.objects.create(title=title.strip(), period=period, questions=questions, sample_size=sample_size,
-                                   created_by=by)
-    record_change(actor=by, action="monitoring.survey.create", obj=survey,
-                  after={"title": survey.title, "period": period, "sample_size": sample_size})
+    survey = Survey.objects.create(
+        title=title.strip(), period=period, questions=questions, sample_size=sample_size, created_by=by
+    )
+    record_change(
+        actor=by,
+        action="monitoring.survey.create",
+        obj=survey,
+        after={"title": survey.title, "period": period, "sample_size": sample_size},
+    )
     return survey
 
 
@@ -77,19 +86,34 @@ def draw_sample(*, survey: Survey, seed: int, by) -> int:
         raise ConflictError("只能在草稿阶段抽样。", code="not_draft")
     if survey.invitations.exists():
         raise ConflictError("该调查已抽样。", code="already_sampled")
-    frame = (Enterprise.objects.filter(status="active", entity_type="enterprise", region__isnull=False)
-             .order_by("id").values_list("id", "region__name", "industry_section", "size"))
-    units = [sampling.Unit(id=pk, stratum=f"{region}|{section or '未知'}|{size}") for pk, region, section, size in frame]
+    frame = (
+        Enterprise.objects.filter(status="active", entity_type="enterprise", region__isnull=False)
+        .order_by("id")
+        .values_list("id", "region__name", "industry_section", "size")
+    )
+    units = [
+        sampling.Unit(id=pk, stratum=f"{region}|{section or '未知'}|{size}")
+        for pk, region, section, size in frame
+    ]
     if not units:
         raise BusinessRuleError("经营主体库中没有可抽样的企业。")
     drawn, allocation = sampling.stratified_sample(units, sample_size=survey.sample_size, seed=seed)
-    SurveyInvitation.objects.bulk_create([
-        SurveyInvitation(survey=survey, enterprise_id=unit.id, stratum=unit.stratum, token=secrets.token_urlsafe(24))
-        for unit in drawn])
+    SurveyInvitation.objects.bulk_create(
+        [
+            SurveyInvitation(
+                survey=survey, enterprise_id=unit.id, stratum=unit.stratum, token=secrets.token_urlsafe(24)
+            )
+            for unit in drawn
+        ]
+    )
     survey.sample_seed, survey.pool, survey.strata = seed, [unit.id for unit in units], allocation
     survey.save(update_fields=["sample_seed", "pool", "strata"])
-    record_change(actor=by, action="monitoring.survey.sample", obj=survey,
-                  after={"seed": seed, "pool_size": len(units), "drawn": len(drawn)})
+    record_change(
+        actor=by,
+        action="monitoring.survey.sample",
+        obj=survey,
+        after={"seed": seed, "pool_size": len(units), "drawn": len(drawn)},
+    )
     return len(drawn)
 
 
@@ -101,8 +125,13 @@ def open_survey(*, survey: Survey, by, now: dt.datetime) -> Survey:
         raise BusinessRuleError("请先抽取样本再发放。")
     survey.status, survey.opened_at = SurveyStatus.OPEN, now
     survey.save(update_fields=["status", "opened_at"])
-    record_change(actor=by, action="monitoring.survey.open", obj=survey, before={"status": "draft"},
-                  after={"status": "open"})
+    record_change(
+        actor=by,
+        action="monitoring.survey.open",
+        obj=survey,
+        before={"status": "draft"},
+        after={"status": "open"},
+    )
     return survey
 
 
@@ -111,14 +140,20 @@ def close_survey(*, survey: Survey, by, now: dt.datetime) -> Survey:
     _transition(survey, SurveyStatus.CLOSED)
     survey.status, survey.closed_at = SurveyStatus.CLOSED, now
     survey.save(update_fields=["status", "closed_at"])
-    record_change(actor=by, action="monitoring.survey.close", obj=survey, before={"status": "open"},
-                  after={"status": "closed"})
+    record_change(
+        actor=by,
+        action="monitoring.survey.close",
+        obj=survey,
+        before={"status": "open"},
+        after={"status": "closed"},
+    )
     return survey
 
 
 @transaction.atomic
-def submit_survey_response(*, invitation: SurveyInvitation, answers: dict, comment: str,
-                           now: dt.datetime) -> SurveyResponse:
+def submit_survey_response(
+    *, invitation: SurveyInvitation, answers: dict, comment: str, now: dt.datetime
+) -> SurveyResponse:
     """Record an enterprise's answers once; every rating question needs 1–5."""
     invitation = SurveyInvitation.objects.select_for_update().select_related("survey").get(pk=invitation.pk)
     if invitation.survey.status != SurveyStatus.OPEN:
@@ -138,8 +173,13 @@ def submit_survey_response(*, invitation: SurveyInvitation, answers: dict, comme
             raise BusinessRuleError(f"请为“{question['text']}”选择 1–5 分的评价。", field=question["code"])
         clean[question["code"]] = rating
     overall = clean[invitation.survey.questions[0]["code"]]
-    response = SurveyResponse.objects.create(invitation=invitation, answers=clean, overall=overall,
-                                             comment=comment.strip()[:2000], submitted_at=now)
+    response = SurveyResponse.objects.create(
+        invitation=invitation,
+        answers=clean,
+        overall=overall,
+        comment=comment.strip()[:2000],
+        submitted_at=now,
+    )
     invitation.responded_at = now
     invitation.save(update_fields=["responded_at"])
     record_change(actor=None, action="monitoring.survey.respond", obj=response, after={"overall": overall})
@@ -163,8 +203,12 @@ def dissatisfied_to_appeal_hook(*, response: SurveyResponse, now: dt.datetime) -
     service = getattr(appeal_services, "file_appeal_from_survey", None)
     if service is None:
         return ""
-    appeal = service(enterprise=response.invitation.enterprise, text=response.comment,
-                     source=f"monitoring.survey_response:{response.pk}", now=now)
+    appeal = service(
+        enterprise=response.invitation.enterprise,
+        text=response.comment,
+        source=f"monitoring.survey_response:{response.pk}",
+        now=now,
+    )
     return str(appeal.pk) if appeal is not None else ""
 
 
@@ -180,7 +224,9 @@ class SatisfactionResult:
     interval: tuple[float, float] | None
     small_sample: bool
 
-    definition = "总体满意度评 4 分（满意）或 5 分（非常满意）的答卷数 ÷ 有效答卷数；区间为 95% Wilson 置信区间。"
+    definition = (
+        "总体满意度评 4 分（满意）或 5 分（非常满意）的答卷数 ÷ 有效答卷数；区间为 95% Wilson 置信区间。"
+    )
 
 
 def satisfaction(survey: Survey) -> list[SatisfactionResult]:
@@ -193,10 +239,17 @@ def satisfaction(survey: Survey) -> list[SatisfactionResult]:
     for name, invitations in groups.items():
         answers = [i.response.overall for i in invitations if hasattr(i, "response")]
         satisfied = sum(1 for a in answers if a in SATISFIED_RATINGS)
-        results.append(SatisfactionResult(
-            group=name, invited=len(invitations), answered=len(answers), satisfied=satisfied,
-            rate=round(100 * satisfied / len(answers), 2) if answers else None,
-            interval=sampling.wilson_interval(satisfied, len(answers)), small_sample=len(answers) < SMALL_SAMPLE))
+        results.append(
+            SatisfactionResult(
+                group=name,
+                invited=len(invitations),
+                answered=len(answers),
+                satisfied=satisfied,
+                rate=round(100 * satisfied / len(answers), 2) if answers else None,
+                interval=sampling.wilson_interval(satisfied, len(answers)),
+                small_sample=len(answers) < SMALL_SAMPLE,
+            )
+        )
     return results
 
 
@@ -214,13 +267,32 @@ def publish_satisfaction(*, survey: Survey, by, now: dt.datetime) -> int:
         if region is None or result.rate is None:
             continue
         interval = f"{result.interval[0]:.1f}%–{result.interval[1]:.1f}%" if result.interval else ""
-        computation = (f"《{survey.title}》有效答卷 {result.answered} 份，满意 {result.satisfied} 份，"
-                       f"95% 置信区间 {interval}{'（样本不足 30，仅供参考）' if result.small_sample else ''}")
-        new = _write_version(indicator=indicator, region=region, period=survey.period,
-                             value=Decimal(str(result.rate)), no_data=False, note="", origin=ValueOrigin.SURVEY,
-                             department=None, submission=None, by=by, now=now, computation=computation, publish=True)
-        record_change(actor=by, action="monitoring.survey.publish", obj=new, after={"value": str(result.rate)},
-                      region_code=region.code)
+        computation = (
+            f"《{survey.title}》有效答卷 {result.answered} 份，满意 {result.satisfied} 份，"
+            f"95% 置信区间 {interval}{'（样本不足 30，仅供参考）' if result.small_sample else ''}"
+        )
+        new = _write_version(
+            indicator=indicator,
+            region=region,
+            period=survey.period,
+            value=Decimal(str(result.rate)),
+            no_data=False,
+            note="",
+            origin=ValueOrigin.SURVEY,
+            department=None,
+            submission=None,
+            by=by,
+            now=now,
+            computation=computation,
+            publish=True,
+        )
+        record_change(
+            actor=by,
+            action="monitoring.survey.publish",
+            obj=new,
+            after={"value": str(result.rate)},
+            region_code=region.code,
+        )
         written += 1
     return written
 

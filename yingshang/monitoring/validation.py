@@ -80,7 +80,9 @@ def validate_row(row: RowInput, rule: IndicatorRule, *, previous: Decimal | None
     """
     where = f"{row.row_label}“{rule.name}”"
     if len(row.note or "") > MAX_NOTE_LENGTH:
-        return RowResult(None, False, (f"{where}：“说明”不能超过 {MAX_NOTE_LENGTH} 字（现有 {len(row.note)} 字）。",))
+        return RowResult(
+            None, False, (f"{where}：“说明”不能超过 {MAX_NOTE_LENGTH} 字（现有 {len(row.note)} 字）。",)
+        )
     flagged = str(row.raw_no_data or "").strip().lower() in YES_WORDS
     text_no_data = isinstance(row.raw_value, str) and row.raw_value.strip() in NO_DATA_WORDS
     if flagged or text_no_data:
@@ -99,7 +101,9 @@ def validate_row(row: RowInput, rule: IndicatorRule, *, previous: Decimal | None
         shown = shown if len(shown) <= 40 else shown[:40] + "…"
         return RowResult(None, False, (f"{where}：“{shown}”不是数字。",))
     if abs(value) >= LIMIT:
-        return RowResult(None, False, (f"{where}：数值 {plain(value)[:24]} 超出可保存的范围（绝对值应小于 10¹⁶）。",))
+        return RowResult(
+            None, False, (f"{where}：数值 {plain(value)[:24]} 超出可保存的范围（绝对值应小于 10¹⁶）。",)
+        )
     value = value.quantize(PLACES)  # stored with 4 decimal places; validated as stored
     errors = []
     if rule.unit == "%" and value > 100:
@@ -112,6 +116,8 @@ def validate_row(row: RowInput, rule: IndicatorRule, *, previous: Decimal | None
         base = abs(previous) if previous != 0 else Decimal(1)
         change = abs(value - previous) / base
         if change > Decimal(str(rule.jump_ratio)):
-            errors.append(f"{where}：与上期（{plain(previous)}{rule.unit}）相比变化 {change * 100:.0f}%，"
-                          f"超过 {rule.jump_ratio * 100:.0f}%，请在“说明”中写明原因。")
+            errors.append(
+                f"{where}：与上期（{plain(previous)}{rule.unit}）相比变化 {change * 100:.0f}%，"
+                f"超过 {rule.jump_ratio * 100:.0f}%，请在“说明”中写明原因。"
+            )
     return RowResult(value if not errors else None, False, tuple(errors))

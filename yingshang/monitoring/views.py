@@ -50,8 +50,9 @@ def _period(request) -> str | None:
 
 
 def _periods() -> list[str]:
-    return list(IndexSnapshot.objects.filter(region__kind="city").order_by("-period")
-                .values_list("period", flat=True))
+    return list(
+        IndexSnapshot.objects.filter(region__kind="city").order_by("-period").values_list("period", flat=True)
+    )
 
 
 @permission_required("monitoring.view")
@@ -59,15 +60,36 @@ def dashboard_view(request):
     """驾驶舱: the city's index and trend, targets, worst indicators, county comparison."""
     period = _period(request)
     if period is None:
-        return render(request, "monitoring/pages/dashboard.html", {"empty": True, "periods": []},
-                      status=400 if request.GET.get("period") else 200)
+        return render(
+            request,
+            "monitoring/pages/dashboard.html",
+            {"empty": True, "periods": []},
+            status=400 if request.GET.get("period") else 200,
+        )
     view = dashboard.overview(period=period, user=request.user)
-    heat = [{"snapshot": s, "cells": [(d, s.dimension_scores.get(d.code), dashboard.heat_class(
-        s.dimension_scores.get(d.code))) for d in view.dimensions]}
-        for s in ([view.city] if view.city else []) + view.counties]
-    return render(request, "monitoring/pages/dashboard.html", {
-        "view": view, "charts": dashboard.charts(view), "heat": heat, "periods": _periods(), "period": period,
-        "target_count": len(view.targets), "index_code": dashboard.INDEX_CODE})
+    heat = [
+        {
+            "snapshot": s,
+            "cells": [
+                (d, s.dimension_scores.get(d.code), dashboard.heat_class(s.dimension_scores.get(d.code)))
+                for d in view.dimensions
+            ],
+        }
+        for s in ([view.city] if view.city else []) + view.counties
+    ]
+    return render(
+        request,
+        "monitoring/pages/dashboard.html",
+        {
+            "view": view,
+            "charts": dashboard.charts(view),
+            "heat": heat,
+            "periods": _periods(),
+            "period": period,
+            "target_count": len(view.targets),
+            "index_code": dashboard.INDEX_CODE,
+        },
+    )
 
 
 @permission_required("monitoring.view")
@@ -77,24 +99,53 @@ def dimension_detail(request, code: str):
     period = _period(request)
     if dimension is None or period is None:
         raise Http404
-    snapshots = list(IndexSnapshot.objects.filter(period=period).select_related("region")
-                     .order_by("region__sort_order", "region__code"))
+    snapshots = list(
+        IndexSnapshot.objects.filter(period=period)
+        .select_related("region")
+        .order_by("region__sort_order", "region__code")
+    )
     topics = list(dimension.topics.prefetch_related("indicators").order_by("sort_order"))
     rows = []
     for topic in topics:
-        rows.append({"topic": topic, "cells": [(s.topic_scores.get(topic.code),
-                                                dashboard.heat_class(s.topic_scores.get(topic.code)))
-                                               for s in snapshots]})
+        rows.append(
+            {
+                "topic": topic,
+                "cells": [
+                    (s.topic_scores.get(topic.code), dashboard.heat_class(s.topic_scores.get(topic.code)))
+                    for s in snapshots
+                ],
+            }
+        )
         for indicator in topic.indicators.all():
             if not indicator.in_index:
                 continue
-            cells = [((s.indicator_scores.get(indicator.code) or {}).get("score"),
-                      (s.indicator_scores.get(indicator.code) or {}).get("value"), s.region) for s in snapshots]
-            rows.append({"indicator": indicator, "cells": [(score, value, dashboard.heat_class(score), region)
-                                                           for score, value, region in cells]})
-    return render(request, "monitoring/pages/dimension.html", {"dimension": dimension, "period": period,
-                                                          "period_label": label(period), "snapshots": snapshots,
-                                                          "rows": rows})
+            cells = [
+                (
+                    (s.indicator_scores.get(indicator.code) or {}).get("score"),
+                    (s.indicator_scores.get(indicator.code) or {}).get("value"),
+                    s.region,
+                )
+                for s in snapshots
+            ]
+            rows.append(
+                {
+                    "indicator": indicator,
+                    "cells": [
+                        (score, value, dashboard.heat_class(score), region) for score, value, region in cells
+                    ],
+                }
+            )
+    return render(
+        request,
+        "monitoring/pages/dimension.html",
+        {
+            "dimension": dimension,
+            "period": period,
+            "period_label": label(period),
+            "snapshots": snapshots,
+            "rows": rows,
+        },
+    )
 
 
 @permission_required("monitoring.view")
@@ -107,10 +158,14 @@ def indicator_list(request):
     targets = selectors.targets_by_indicator(year)
     indicators = list(Indicator.objects.select_related("topic__dimension").order_by("sort_order"))
     owners = selectors.department_names_by_function()
-    rows = [{"indicator": i, "targets": targets.get(i.pk, []), "owner": owners.get(i.function_key, "未配置")}
-            for i in indicators]
+    rows = [
+        {"indicator": i, "targets": targets.get(i.pk, []), "owner": owners.get(i.function_key, "未配置")}
+        for i in indicators
+    ]
     unmatched = services.unmatched_plan_targets() if request.user.can("monitoring.configure") else []
-    return render(request, "monitoring/pages/indicators.html", {"rows": rows, "year": year, "unmatched": unmatched})
+    return render(
+        request, "monitoring/pages/indicators.html", {"rows": rows, "year": year, "unmatched": unmatched}
+    )
 
 
 @permission_required("monitoring.configure")
@@ -130,21 +185,45 @@ def indicator_detail(request, code: str):
         raise Http404
     year, _ = parse_period(period)
     targets = selectors.targets_by_indicator(year).get(indicator.pk, [])
-    snapshots = list(IndexSnapshot.objects.filter(period=period).select_related("region")
-                     .order_by("region__sort_order", "region__code"))
+    snapshots = list(
+        IndexSnapshot.objects.filter(period=period)
+        .select_related("region")
+        .order_by("region__sort_order", "region__code")
+    )
     parameters = indicator.parameters.order_by("-plan_year", "-version")
-    series = list(IndexSnapshot.objects.filter(region__kind="city").order_by("period")
-                  .values_list("period", "indicator_scores"))
-    chart = {"tooltip": {"trigger": "axis"}, "grid": {"left": 48, "right": 16, "top": 24, "bottom": 32},
-             "xAxis": {"type": "category", "data": [p for p, _ in series]},
-             "yAxis": {"type": "value", "name": indicator.unit},
-             "series": [{"type": "line", "name": "全市", "data": [(s.get(indicator.code) or {}).get("value")
-                                                                 for _, s in series]}]}
+    series = list(
+        IndexSnapshot.objects.filter(region__kind="city")
+        .order_by("period")
+        .values_list("period", "indicator_scores")
+    )
+    chart = {
+        "tooltip": {"trigger": "axis"},
+        "grid": {"left": 48, "right": 16, "top": 24, "bottom": 32},
+        "xAxis": {"type": "category", "data": [p for p, _ in series]},
+        "yAxis": {"type": "value", "name": indicator.unit},
+        "series": [
+            {
+                "type": "line",
+                "name": "全市",
+                "data": [(s.get(indicator.code) or {}).get("value") for _, s in series],
+            }
+        ],
+    }
     rows = [{"snapshot": s, "data": s.indicator_scores.get(indicator.code) or {}} for s in snapshots]
-    return render(request, "monitoring/pages/indicator.html", {
-        "indicator": indicator, "period": period, "period_label": label(period), "targets": targets,
-        "rows": rows, "parameters": parameters[:5], "chart": chart,
-        "owner": selectors.department_names_by_function().get(indicator.function_key, "")})
+    return render(
+        request,
+        "monitoring/pages/indicator.html",
+        {
+            "indicator": indicator,
+            "period": period,
+            "period_label": label(period),
+            "targets": targets,
+            "rows": rows,
+            "parameters": parameters[:5],
+            "chart": chart,
+            "owner": selectors.department_names_by_function().get(indicator.function_key, ""),
+        },
+    )
 
 
 @permission_required("monitoring.view")
@@ -154,12 +233,23 @@ def indicator_values(request, code: str, region_code: str):
     region = access.get_region_for_user(request.user, region_code)
     if indicator is None:
         raise Http404
-    values = list(IndicatorValue.objects.visible_to(request.user).filter(indicator=indicator, region=region)
-                  .select_related("entered_by", "department", "published_by", "submission", "replaces")
-                  .order_by("-period", "-id")[:200])
-    return render(request, "monitoring/pages/values.html", {"indicator": indicator, "region": region, "values": values,
-                                                       "can_review": request.user.can("monitoring.review"),
-                                                       "can_submit": request.user.can("monitoring.submit")})
+    values = list(
+        IndicatorValue.objects.visible_to(request.user)
+        .filter(indicator=indicator, region=region)
+        .select_related("entered_by", "department", "published_by", "submission", "replaces")
+        .order_by("-period", "-id")[:200]
+    )
+    return render(
+        request,
+        "monitoring/pages/values.html",
+        {
+            "indicator": indicator,
+            "region": region,
+            "values": values,
+            "can_review": request.user.can("monitoring.review"),
+            "can_submit": request.user.can("monitoring.submit"),
+        },
+    )
 
 
 @permission_required("monitoring.view")
@@ -170,8 +260,11 @@ def round_list(request):
     if request.user.department_id:
         mine = {s.round_id: s for s in Submission.objects.filter(department_id=request.user.department_id)}
     rows = [{"round": r, "mine": mine.get(r.pk)} for r in rounds]
-    return render(request, "monitoring/rounds.html", {"rows": rows,
-                                                      "can_open": request.user.can("monitoring.configure")})
+    return render(
+        request,
+        "monitoring/rounds.html",
+        {"rows": rows, "can_open": request.user.can("monitoring.configure")},
+    )
 
 
 @permission_required("monitoring.configure")
@@ -182,24 +275,40 @@ def round_open(request):
     except BusinessRuleError as exc:
         messages.error(request, exc.message)
         return redirect("monitoring:rounds")
-    messages.success(request, f"{label(collection_round.period)}填报已开启，截止 {collection_round.deadline:%Y-%m-%d}。")
+    messages.success(
+        request, f"{label(collection_round.period)}填报已开启，截止 {collection_round.deadline:%Y-%m-%d}。"
+    )
     return redirect("monitoring:round", collection_round.pk)
 
 
 def _form_rows(collection_round, department, posted=None):
     """The web form's rows; after a refused POST each row keeps what was typed (value, 无数据, 说明)."""
-    indicators = selectors.due_indicators(function_key=department.function_key, period=collection_round.period)
+    indicators = selectors.due_indicators(
+        function_key=department.function_key, period=collection_round.period
+    )
     regions = selectors.reporting_regions(department)
-    current = {(v.indicator_id, v.region_id): v for v in IndicatorValue.objects.filter(
-        period=collection_round.period, is_current=True, indicator__in=indicators, region__in=regions)}
+    current = {
+        (v.indicator_id, v.region_id): v
+        for v in IndicatorValue.objects.filter(
+            period=collection_round.period, is_current=True, indicator__in=indicators, region__in=regions
+        )
+    }
     posted = posted or {}
     rows = []
     for indicator in indicators:
         for region in regions:
             field = f"{indicator.code}__{region.code}"
-            rows.append({"indicator": indicator, "region": region, "current": current.get((indicator.pk, region.pk)),
-                         "field": field, "value": posted.get(f"{field}__value", ""),
-                         "no_data": bool(posted.get(f"{field}__no_data")), "note": posted.get(f"{field}__note", "")})
+            rows.append(
+                {
+                    "indicator": indicator,
+                    "region": region,
+                    "current": current.get((indicator.pk, region.pk)),
+                    "field": field,
+                    "value": posted.get(f"{field}__value", ""),
+                    "no_data": bool(posted.get(f"{field}__no_data")),
+                    "note": posted.get(f"{field}__note", ""),
+                }
+            )
     return rows
 
 
@@ -213,40 +322,69 @@ def round_detail(request, round_id: int):
     errors: list[dict] = []
     status = 200
     if request.method == "POST" and department is not None:
-        rows = [services.SubmittedRow(indicator_code=row["indicator"].code, region_code=row["region"].code,
-                                      raw_value=request.POST.get(f"{row['field']}__value", ""),
-                                      raw_no_data="是" if request.POST.get(f"{row['field']}__no_data") else "",
-                                      note=request.POST.get(f"{row['field']}__note", ""),
-                                      row_label=row["indicator"].name + ("" if row["region"] == department.region
-                                                                         else f"（{row['region'].name}）"))
-                for row in _form_rows(collection_round, department)]
+        rows = [
+            services.SubmittedRow(
+                indicator_code=row["indicator"].code,
+                region_code=row["region"].code,
+                raw_value=request.POST.get(f"{row['field']}__value", ""),
+                raw_no_data="是" if request.POST.get(f"{row['field']}__no_data") else "",
+                note=request.POST.get(f"{row['field']}__note", ""),
+                row_label=row["indicator"].name
+                + ("" if row["region"] == department.region else f"（{row['region'].name}）"),
+            )
+            for row in _form_rows(collection_round, department)
+        ]
         try:
             upload = request.FILES.get("file")
             if upload is not None:
-                rows = workbook.read_upload(upload.read(), upload.name, collection_round=collection_round,
-                                            department=department)
-            services.submit_values(collection_round=collection_round, department=department, rows=rows,
-                                   by=request.user, now=timezone.now(),
-                                   origin="excel" if upload is not None else "form",
-                                   source_file=upload.name if upload is not None else "")
+                rows = workbook.read_upload(
+                    upload.read(), upload.name, collection_round=collection_round, department=department
+                )
+            services.submit_values(
+                collection_round=collection_round,
+                department=department,
+                rows=rows,
+                by=request.user,
+                now=timezone.now(),
+                origin="excel" if upload is not None else "form",
+                source_file=upload.name if upload is not None else "",
+            )
         except BusinessRuleError as exc:
             errors = exc.details or [{"field": exc.field or "", "reason": exc.message}]
             status = exc.status
         else:
             messages.success(request, "已提交，等待市营商局审核。")
             return redirect("monitoring:round", collection_round.pk)
-    submission = (Submission.objects.filter(round=collection_round, department=department).first()
-                  if department else None)
-    submissions = (Submission.objects.visible_to(request.user).filter(round=collection_round)
-                   .select_related("department__region", "submitted_by"))
+    submission = (
+        Submission.objects.filter(round=collection_round, department=department).first()
+        if department
+        else None
+    )
+    submissions = (
+        Submission.objects.visible_to(request.user)
+        .filter(round=collection_round)
+        .select_related("department__region", "submitted_by")
+    )
     owing = services.departments_owing(collection_round) if request.user.can("monitoring.review") else []
-    return render(request, "monitoring/pages/round.html", {
-        "round": collection_round, "department": department, "submission": submission,
-        "form_rows": _form_rows(collection_round, department, request.POST if errors else None) if department else [],
-        "errors": errors,
-        "posted": request.POST, "submissions": submissions, "owing": owing,
-        "editable": submission is None or submission.status in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)},
-        status=status)
+    return render(
+        request,
+        "monitoring/pages/round.html",
+        {
+            "round": collection_round,
+            "department": department,
+            "submission": submission,
+            "form_rows": _form_rows(collection_round, department, request.POST if errors else None)
+            if department
+            else [],
+            "errors": errors,
+            "posted": request.POST,
+            "submissions": submissions,
+            "owing": owing,
+            "editable": submission is None
+            or submission.status in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED),
+        },
+        status=status,
+    )
 
 
 @permission_required("monitoring.submit")
@@ -256,17 +394,29 @@ def round_template(request, round_id: int):
     if request.user.department is None:
         raise Http404
     content = workbook.build_template(collection_round, request.user.department)
-    return _download(content, f"{collection_round.period}-{request.user.department.short_name or request.user.department.name}-监测数据模板.xlsx", XLSX)
+    return _download(
+        content,
+        f"{collection_round.period}-{request.user.department.short_name or request.user.department.name}-监测数据模板.xlsx",
+        XLSX,
+    )
 
 
 @permission_required("monitoring.view")
 def submission_detail(request, submission_id: int):
     submission = access.get_submission_for_user(request.user, submission_id)
     values = submission.values.select_related("indicator", "region", "entered_by").order_by(
-        "indicator__sort_order", "region__sort_order", "-id")
-    return render(request, "monitoring/submission.html", {
-        "submission": submission, "values": values,
-        "can_review": request.user.can("monitoring.review") and submission.status == SubmissionStatus.SUBMITTED})
+        "indicator__sort_order", "region__sort_order", "-id"
+    )
+    return render(
+        request,
+        "monitoring/submission.html",
+        {
+            "submission": submission,
+            "values": values,
+            "can_review": request.user.can("monitoring.review")
+            and submission.status == SubmissionStatus.SUBMITTED,
+        },
+    )
 
 
 @permission_required("monitoring.review")
@@ -274,8 +424,13 @@ def submission_detail(request, submission_id: int):
 def submission_review(request, submission_id: int):
     submission = access.get_submission_for_review(request.user, submission_id)
     try:
-        services.review_submission(submission=submission, approve=request.POST.get("decision") == "approve",
-                                   note=request.POST.get("note", ""), by=request.user, now=timezone.now())
+        services.review_submission(
+            submission=submission,
+            approve=request.POST.get("decision") == "approve",
+            note=request.POST.get("note", ""),
+            by=request.user,
+            now=timezone.now(),
+        )
     except BusinessRuleError as exc:
         messages.error(request, exc.message)
         return redirect("monitoring:submission", submission.pk)
@@ -292,16 +447,22 @@ def value_revise(request, value_id: int):
     error = ""
     if request.method == "POST":
         try:
-            services.revise_value(value=value, raw_value=request.POST.get("value", ""),
-                                  no_data=bool(request.POST.get("no_data")), reason=request.POST.get("reason", ""),
-                                  by=request.user, now=timezone.now())
+            services.revise_value(
+                value=value,
+                raw_value=request.POST.get("value", ""),
+                no_data=bool(request.POST.get("no_data")),
+                reason=request.POST.get("reason", ""),
+                by=request.user,
+                now=timezone.now(),
+            )
         except BusinessRuleError as exc:
             error = exc.message
         else:
             messages.success(request, "已提交更正，原数值与原因已留痕，待市营商局审核后生效。")
             return redirect("monitoring:values", value.indicator.code, value.region.code)
-    return render(request, "monitoring/revise.html", {"value": value, "error": error},
-                  status=400 if error else 200)
+    return render(
+        request, "monitoring/revise.html", {"value": value, "error": error}, status=400 if error else 200
+    )
 
 
 @permission_required("monitoring.review")
@@ -339,8 +500,11 @@ def alert_detail(request, alert_id: int):
         except BusinessRuleError as exc:
             messages.error(request, exc.message)
         return redirect("monitoring:alert", alert.pk)
-    return render(request, "monitoring/alert.html", {"alert": alert,
-                                                     "can_escalate": request.user.can("monitoring.review")})
+    return render(
+        request,
+        "monitoring/alert.html",
+        {"alert": alert, "can_escalate": request.user.can("monitoring.review")},
+    )
 
 
 @permission_required("monitoring.view")
@@ -353,13 +517,17 @@ def report_download(request, period: str, fmt: str):
     except BusinessRuleError as exc:
         return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
     if not IndexSnapshot.objects.filter(period=period).exists():
-        return HttpResponse(f"{label(period)}尚无监测结果。", status=404, content_type="text/plain; charset=utf-8")
+        return HttpResponse(
+            f"{label(period)}尚无监测结果。", status=404, content_type="text/plain; charset=utf-8"
+        )
     context = reports.report_context(period=period, user=request.user)
     if fmt == "pdf":
         return _download(reports.render_pdf(context), f"营商环境监测月通报-{period}.pdf", "application/pdf")
-    return _download(reports.render_docx(context),
-                     f"营商环境监测月通报-{period}.docx",
-                     "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    return _download(
+        reports.render_docx(context),
+        f"营商环境监测月通报-{period}.docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
 
 
 @permission_required("monitoring.view")
@@ -367,7 +535,9 @@ def export_table(request, table: str):
     """XLSX export of a dashboard table: targets, ranking, or indicator scores."""
     period = _period(request)
     if period is None:
-        return HttpResponse("所属期格式不正确，应为 YYYY-MM。", status=400, content_type="text/plain; charset=utf-8")
+        return HttpResponse(
+            "所属期格式不正确，应为 YYYY-MM。", status=400, content_type="text/plain; charset=utf-8"
+        )
     headers, rows = reports.table(table, period=period, user=request.user)
     if headers is None:
         raise Http404
@@ -397,8 +567,12 @@ def weights_edit(request):
             if request.POST.get("action") == "preview":
                 preview = _weights_preview(posted)
             else:
-                services.save_weights(weights=posted, effective_from=request.POST.get("effective_from", ""),
-                                      note=request.POST.get("note", ""), by=request.user)
+                services.save_weights(
+                    weights=posted,
+                    effective_from=request.POST.get("effective_from", ""),
+                    note=request.POST.get("note", ""),
+                    by=request.user,
+                )
         except BusinessRuleError as exc:
             error = "；".join(d["reason"] for d in exc.details) if exc.details else exc.message
             status = 400
@@ -408,9 +582,20 @@ def weights_edit(request):
                 return redirect("monitoring:weights")
     dimensions = Dimension.objects.prefetch_related("topics__indicators").order_by("sort_order")
     versions = WeightSet.objects.select_related("created_by").order_by("-version")[:10]
-    return render(request, "monitoring/weights_form.html", {
-        "current": current, "dimensions": dimensions, "weights": weights, "error": error, "posted": request.POST,
-        "preview": preview, "versions": versions}, status=status)
+    return render(
+        request,
+        "monitoring/weights_form.html",
+        {
+            "current": current,
+            "dimensions": dimensions,
+            "weights": weights,
+            "error": error,
+            "posted": request.POST,
+            "preview": preview,
+            "versions": versions,
+        },
+        status=status,
+    )
 
 
 def _weights_preview(posted: dict) -> dict:
@@ -419,16 +604,23 @@ def _weights_preview(posted: dict) -> dict:
 
     data = catalogue_module.load()
     names = {row["code"]: row["name"] for row in (*data.dimensions, *data.topics, *data.indicators)}
-    errors = validate_weights(posted, names=names, dimensions=[d["code"] for d in data.dimensions],
-                              topics_by_dimension=data.topics_by_dimension(),
-                              indicators_by_topic=data.indicators_by_topic())
+    errors = validate_weights(
+        posted,
+        names=names,
+        dimensions=[d["code"] for d in data.dimensions],
+        topics_by_dimension=data.topics_by_dimension(),
+        indicators_by_topic=data.indicators_by_topic(),
+    )
     if errors:
         raise BusinessRuleError(errors[0], details=[{"field": "weights", "reason": e} for e in errors])
     period = _preview_period(None)
     if period is None:
         return {"period": None, "rows": []}
     clean = {level: {code: float(w) for code, w in values.items()} for level, values in posted.items()}
-    return {"period": period, "rows": services.preview_index(period=period, now=timezone.now(), weights=clean)}
+    return {
+        "period": period,
+        "rows": services.preview_index(period=period, now=timezone.now(), weights=clean),
+    }
 
 
 @permission_required("monitoring.configure")
@@ -436,7 +628,9 @@ def parameters_edit(request):
     """Edit best/worst values (前沿值/下限值) per indicator for a plan year: preview, then save new versions."""
     raw_year = request.GET.get("year") or request.POST.get("plan_year") or str(timezone.localdate().year)
     if not (raw_year.isascii() and raw_year.isdigit() and 2000 <= int(raw_year) <= 2100):
-        return HttpResponse("方案年度应为 2000–2100 之间的四位数字。", status=400, content_type="text/plain; charset=utf-8")
+        return HttpResponse(
+            "方案年度应为 2000–2100 之间的四位数字。", status=400, content_type="text/plain; charset=utf-8"
+        )
     year = int(raw_year)
     errors: list[dict] = []
     preview, status = None, 200
@@ -446,23 +640,45 @@ def parameters_edit(request):
             try:
                 if request.POST.get("action") == "preview":
                     period = _preview_period(year)
-                    preview = {"period": period, "changes": changes, "rows": services.preview_index(
-                        period=period, now=timezone.now(),
-                        parameters={c.indicator.pk: (float(c.best), float(c.worst)) for c in changes})
-                        if period and changes else []}
+                    preview = {
+                        "period": period,
+                        "changes": changes,
+                        "rows": services.preview_index(
+                            period=period,
+                            now=timezone.now(),
+                            parameters={c.indicator.pk: (float(c.best), float(c.worst)) for c in changes},
+                        )
+                        if period and changes
+                        else [],
+                    }
                 else:
-                    saved = services.set_scoring_parameters(plan_year=year, changes=changes,
-                                                            basis=request.POST.get("basis", ""), by=request.user,
-                                                            now=timezone.now())
-                    messages.success(request, f"已保存 {len(saved)} 个指标的新版本评分参数（{year} 年度）；"
-                                              "指数正在后台重算。")
+                    saved = services.set_scoring_parameters(
+                        plan_year=year,
+                        changes=changes,
+                        basis=request.POST.get("basis", ""),
+                        by=request.user,
+                        now=timezone.now(),
+                    )
+                    messages.success(
+                        request,
+                        f"已保存 {len(saved)} 个指标的新版本评分参数（{year} 年度）；指数正在后台重算。",
+                    )
                     return redirect(f"{reverse('monitoring:parameters')}?year={year}")
             except BusinessRuleError as exc:
                 errors = exc.details or [{"field": exc.field or "", "reason": exc.message}]
         status = 400 if errors else 200
-    return render(request, "monitoring/parameters.html", {
-        "year": year, "rows": _parameter_form_rows(year, request.POST), "errors": errors, "posted": request.POST,
-        "preview": preview}, status=status)
+    return render(
+        request,
+        "monitoring/parameters.html",
+        {
+            "year": year,
+            "rows": _parameter_form_rows(year, request.POST),
+            "errors": errors,
+            "posted": request.POST,
+            "preview": preview,
+        },
+        status=status,
+    )
 
 
 def _parameter_form_rows(year: int, posted) -> list[dict]:
@@ -470,10 +686,17 @@ def _parameter_form_rows(year: int, posted) -> list[dict]:
     result = []
     for row in selectors.parameter_rows(year):
         code, parameter = row.indicator.code, row.parameter
-        result.append({"indicator": row.indicator, "parameter": parameter, "inherited": row.inherited,
-                       "best_text": posted.get(f"best:{code}", selectors.plain(parameter.best) if parameter else ""),
-                       "worst_text": posted.get(f"worst:{code}",
-                                                selectors.plain(parameter.worst) if parameter else "")})
+        result.append(
+            {
+                "indicator": row.indicator,
+                "parameter": parameter,
+                "inherited": row.inherited,
+                "best_text": posted.get(f"best:{code}", selectors.plain(parameter.best) if parameter else ""),
+                "worst_text": posted.get(
+                    f"worst:{code}", selectors.plain(parameter.worst) if parameter else ""
+                ),
+            }
+        )
     return result
 
 
@@ -482,18 +705,24 @@ def survey_list(request):
     error = ""
     if request.method == "POST":
         try:
-            survey = survey_services.create_survey(title=request.POST.get("title", ""),
-                                                   period=request.POST.get("period", ""),
-                                                   sample_size=int(request.POST.get("sample_size") or 0),
-                                                   by=request.user)
+            survey = survey_services.create_survey(
+                title=request.POST.get("title", ""),
+                period=request.POST.get("period", ""),
+                sample_size=int(request.POST.get("sample_size") or 0),
+                by=request.user,
+            )
         except ValueError:
             error = "样本量应为整数。"
         except BusinessRuleError as exc:
             error = exc.message
         else:
             return redirect("monitoring:survey", survey.pk)
-    return render(request, "monitoring/surveys.html", {"surveys": Survey.objects.all()[:50], "error": error},
-                  status=400 if error else 200)
+    return render(
+        request,
+        "monitoring/surveys.html",
+        {"surveys": Survey.objects.all()[:50], "error": error},
+        status=400 if error else 200,
+    )
 
 
 @permission_required("monitoring.view")
@@ -520,11 +749,18 @@ def survey_detail(request, survey_id: int):
         return redirect("monitoring:survey", survey.pk)
     invitations = survey.invitations.select_related("enterprise__region", "response").order_by("id")[:500]
     dissatisfied = [i for i in invitations if hasattr(i, "response") and i.response.overall <= 2]
-    return render(request, "monitoring/survey.html", {
-        "survey": survey, "invitations": invitations, "results": survey_services.satisfaction(survey),
-        "definition": survey_services.SatisfactionResult.definition, "dissatisfied": dissatisfied,
-        "can_configure": request.user.can("monitoring.configure"),
-    })
+    return render(
+        request,
+        "monitoring/survey.html",
+        {
+            "survey": survey,
+            "invitations": invitations,
+            "results": survey_services.satisfaction(survey),
+            "definition": survey_services.SatisfactionResult.definition,
+            "dissatisfied": dissatisfied,
+            "can_configure": request.user.can("monitoring.configure"),
+        },
+    )
 
 
 @permission_required("monitoring.configure")
@@ -544,12 +780,25 @@ def survey_answer(request, token: str):
     if request.method == "POST":
         answers = {q["code"]: request.POST.get(q["code"]) for q in invitation.survey.questions}
         try:
-            survey_services.submit_survey_response(invitation=invitation, answers=answers,
-                                                   comment=request.POST.get("comment", ""), now=timezone.now())
+            survey_services.submit_survey_response(
+                invitation=invitation,
+                answers=answers,
+                comment=request.POST.get("comment", ""),
+                now=timezone.now(),
+            )
         except BusinessRuleError as exc:
             error, status = exc.message, exc.status
         else:
             return render(request, "monitoring/survey_thanks.html", {"survey": invitation.survey})
-    return render(request, "monitoring/survey_answer.html", {
-        "invitation": invitation, "survey": invitation.survey, "error": error, "posted": request.POST,
-        "ratings": [(5, "非常满意"), (4, "满意"), (3, "基本满意"), (2, "不满意"), (1, "非常不满意")]}, status=status)
+    return render(
+        request,
+        "monitoring/survey_answer.html",
+        {
+            "invitation": invitation,
+            "survey": invitation.survey,
+            "error": error,
+            "posted": request.POST,
+            "ratings": [(5, "非常满意"), (4, "满意"), (3, "基本满意"), (2, "不满意"), (1, "非常不满意")],
+        },
+        status=status,
+    )

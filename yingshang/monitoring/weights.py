@@ -22,8 +22,12 @@ def equal_split(codes: Sequence[str]) -> dict[str, float]:
     return weights
 
 
-def default_weights(*, dimensions: Mapping[str, float], topics_by_dimension: Mapping[str, Sequence[str]],
-                    indicators_by_topic: Mapping[str, Sequence[str]]) -> dict[str, dict[str, float]]:
+def default_weights(
+    *,
+    dimensions: Mapping[str, float],
+    topics_by_dimension: Mapping[str, Sequence[str]],
+    indicators_by_topic: Mapping[str, Sequence[str]],
+) -> dict[str, dict[str, float]]:
     """Catalogue dimension weights, equal topic weights per dimension, equal indicator weights per topic."""
     topic_weights: dict[str, float] = {}
     for codes in topics_by_dimension.values():
@@ -34,14 +38,21 @@ def default_weights(*, dimensions: Mapping[str, float], topics_by_dimension: Map
     return {"dimension": dict(dimensions), "topic": topic_weights, "indicator": indicator_weights}
 
 
-def validate_weights(weights: Mapping[str, Mapping[str, object]], *, names: Mapping[str, str],
-                     dimensions: Sequence[str], topics_by_dimension: Mapping[str, Sequence[str]],
-                     indicators_by_topic: Mapping[str, Sequence[str]]) -> list[str]:
+def validate_weights(
+    weights: Mapping[str, Mapping[str, object]],
+    *,
+    names: Mapping[str, str],
+    dimensions: Sequence[str],
+    topics_by_dimension: Mapping[str, Sequence[str]],
+    indicators_by_topic: Mapping[str, Sequence[str]],
+) -> list[str]:
     """Chinese error messages (empty when valid): every weight a number ≥ 0, each group adding up to 100."""
     errors: list[str] = []
     groups = [("dimension", "便利度指数", list(dimensions))]
     groups += [("topic", names.get(code, code), list(codes)) for code, codes in topics_by_dimension.items()]
-    groups += [("indicator", names.get(code, code), list(codes)) for code, codes in indicators_by_topic.items()]
+    groups += [
+        ("indicator", names.get(code, code), list(codes)) for code, codes in indicators_by_topic.items()
+    ]
     for level, parent, codes in groups:
         if not codes:
             continue

@@ -6,303 +6,755 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
-        ('enterprises', '0001_initial'),
-        ('plans', '0001_create_plans_tasks_targets'),
+        ("core", "0001_initial"),
+        ("enterprises", "0001_initial"),
+        ("plans", "0001_create_plans_tasks_targets"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Dimension',
+            name="Dimension",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='标识')),
-                ('name', models.CharField(max_length=40, verbose_name='名称')),
-                ('sort_order', models.PositiveIntegerField(default=0, verbose_name='排序')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="标识")),
+                ("name", models.CharField(max_length=40, verbose_name="名称")),
+                ("sort_order", models.PositiveIntegerField(default=0, verbose_name="排序")),
             ],
             options={
-                'verbose_name': '监测维度',
-                'verbose_name_plural': '监测维度',
-                'ordering': ['sort_order'],
+                "verbose_name": "监测维度",
+                "verbose_name_plural": "监测维度",
+                "ordering": ["sort_order"],
             },
         ),
         migrations.CreateModel(
-            name='Indicator',
+            name="Indicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=60, unique=True, verbose_name='标识')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('unit', models.CharField(max_length=20, verbose_name='单位')),
-                ('direction', models.CharField(choices=[('higher', '越高越好'), ('lower', '越低越好')], max_length=8, verbose_name='方向')),
-                ('frequency', models.CharField(choices=[('monthly', '月度'), ('quarterly', '季度'), ('annual', '年度')], max_length=10, verbose_name='频次')),
-                ('aggregation', models.CharField(choices=[('level', '期末水平值'), ('cumulative', '年初至今累计值')], default='level', max_length=12, verbose_name='口径')),
-                ('function_key', models.CharField(db_index=True, max_length=40, verbose_name='责任部门职能')),
-                ('source', models.CharField(choices=[('manual', '部门填报'), ('computed', '平台自动计算'), ('survey', '满意度调查')], max_length=10, verbose_name='数据来源')),
-                ('definition', models.TextField(verbose_name='定义')),
-                ('formula', models.CharField(max_length=300, verbose_name='计算公式')),
-                ('plan_names', models.JSONField(blank=True, default=list, verbose_name='方案中的指标名称')),
-                ('min_value', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True, verbose_name='允许最小值')),
-                ('max_value', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True, verbose_name='允许最大值')),
-                ('jump_ratio', models.FloatField(default=0.5, help_text='与上期相比变化超过该比例时要求填写说明', verbose_name='环比跳变阈值')),
-                ('in_index', models.BooleanField(default=True, verbose_name='计入指数')),
-                ('sort_order', models.PositiveIntegerField(default=0, verbose_name='排序')),
-                ('catalogue_version', models.CharField(blank=True, max_length=20, verbose_name='目录版本')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=60, unique=True, verbose_name="标识")),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("unit", models.CharField(max_length=20, verbose_name="单位")),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("higher", "越高越好"), ("lower", "越低越好")],
+                        max_length=8,
+                        verbose_name="方向",
+                    ),
+                ),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[("monthly", "月度"), ("quarterly", "季度"), ("annual", "年度")],
+                        max_length=10,
+                        verbose_name="频次",
+                    ),
+                ),
+                (
+                    "aggregation",
+                    models.CharField(
+                        choices=[("level", "期末水平值"), ("cumulative", "年初至今累计值")],
+                        default="level",
+                        max_length=12,
+                        verbose_name="口径",
+                    ),
+                ),
+                ("function_key", models.CharField(db_index=True, max_length=40, verbose_name="责任部门职能")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("manual", "部门填报"),
+                            ("computed", "平台自动计算"),
+                            ("survey", "满意度调查"),
+                        ],
+                        max_length=10,
+                        verbose_name="数据来源",
+                    ),
+                ),
+                ("definition", models.TextField(verbose_name="定义")),
+                ("formula", models.CharField(max_length=300, verbose_name="计算公式")),
+                ("plan_names", models.JSONField(blank=True, default=list, verbose_name="方案中的指标名称")),
+                (
+                    "min_value",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=20, null=True, verbose_name="允许最小值"
+                    ),
+                ),
+                (
+                    "max_value",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=20, null=True, verbose_name="允许最大值"
+                    ),
+                ),
+                (
+                    "jump_ratio",
+                    models.FloatField(
+                        default=0.5,
+                        help_text="与上期相比变化超过该比例时要求填写说明",
+                        verbose_name="环比跳变阈值",
+                    ),
+                ),
+                ("in_index", models.BooleanField(default=True, verbose_name="计入指数")),
+                ("sort_order", models.PositiveIntegerField(default=0, verbose_name="排序")),
+                ("catalogue_version", models.CharField(blank=True, max_length=20, verbose_name="目录版本")),
             ],
             options={
-                'verbose_name': '监测指标',
-                'verbose_name_plural': '监测指标',
-                'ordering': ['sort_order'],
+                "verbose_name": "监测指标",
+                "verbose_name_plural": "监测指标",
+                "ordering": ["sort_order"],
             },
         ),
         migrations.CreateModel(
-            name='Alert',
+            name="Alert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('below_target', '未达目标'), ('score_drop', '得分下降'), ('rank_fall', '排名下降'), ('missing_data', '截止未报数据'), ('revised', '发布后修改数据'), ('off_track', '预计年底难以完成')], max_length=16, verbose_name='类型')),
-                ('period', models.CharField(max_length=7, verbose_name='所属期')),
-                ('message', models.CharField(max_length=500, verbose_name='内容')),
-                ('status', models.CharField(choices=[('open', '待处理'), ('acknowledged', '已知悉'), ('supervised', '已转督办')], default='open', max_length=12, verbose_name='状态')),
-                ('dedupe_key', models.CharField(max_length=200, unique=True)),
-                ('supervision_ref', models.CharField(blank=True, max_length=100, verbose_name='督办编号')),
-                ('created_at', models.DateTimeField(verbose_name='时间')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='core.department', verbose_name='责任部门')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.region')),
-                ('indicator', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='alerts', to='monitoring.indicator')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("below_target", "未达目标"),
+                            ("score_drop", "得分下降"),
+                            ("rank_fall", "排名下降"),
+                            ("missing_data", "截止未报数据"),
+                            ("revised", "发布后修改数据"),
+                            ("off_track", "预计年底难以完成"),
+                        ],
+                        max_length=16,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("period", models.CharField(max_length=7, verbose_name="所属期")),
+                ("message", models.CharField(max_length=500, verbose_name="内容")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "待处理"), ("acknowledged", "已知悉"), ("supervised", "已转督办")],
+                        default="open",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("dedupe_key", models.CharField(max_length=200, unique=True)),
+                ("supervision_ref", models.CharField(blank=True, max_length=100, verbose_name="督办编号")),
+                ("created_at", models.DateTimeField(verbose_name="时间")),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="core.department",
+                        verbose_name="责任部门",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="core.region",
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="alerts",
+                        to="monitoring.indicator",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '监测预警',
-                'verbose_name_plural': '监测预警',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "监测预警",
+                "verbose_name_plural": "监测预警",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='SubmissionRound',
+            name="SubmissionRound",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.CharField(max_length=7, unique=True, verbose_name='所属期（YYYY-MM）')),
-                ('deadline', models.DateField(db_index=True, verbose_name='截止日期')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('reminded_at', models.DateTimeField(blank=True, null=True, verbose_name='催报时间')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='截止处理时间')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period", models.CharField(max_length=7, unique=True, verbose_name="所属期（YYYY-MM）")),
+                ("deadline", models.DateField(db_index=True, verbose_name="截止日期")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("reminded_at", models.DateTimeField(blank=True, null=True, verbose_name="催报时间")),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="截止处理时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '填报轮次',
-                'verbose_name_plural': '填报轮次',
-                'ordering': ['-period'],
+                "verbose_name": "填报轮次",
+                "verbose_name_plural": "填报轮次",
+                "ordering": ["-period"],
             },
         ),
         migrations.CreateModel(
-            name='Submission',
+            name="Submission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', '填报中'), ('submitted', '待审核'), ('approved', '已审核发布'), ('returned', '已退回')], db_index=True, default='draft', max_length=10, verbose_name='状态')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='提交时间')),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='审核时间')),
-                ('review_note', models.CharField(blank=True, max_length=500, verbose_name='审核意见')),
-                ('late', models.BooleanField(default=False, verbose_name='逾期提交')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='monitoring_submissions', to='core.department', verbose_name='填报部门')),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='submissions', to='monitoring.submissionround', verbose_name='轮次')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "填报中"),
+                            ("submitted", "待审核"),
+                            ("approved", "已审核发布"),
+                            ("returned", "已退回"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(blank=True, null=True, verbose_name="提交时间")),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True, verbose_name="审核时间")),
+                ("review_note", models.CharField(blank=True, max_length=500, verbose_name="审核意见")),
+                ("late", models.BooleanField(default=False, verbose_name="逾期提交")),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="monitoring_submissions",
+                        to="core.department",
+                        verbose_name="填报部门",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="submissions",
+                        to="monitoring.submissionround",
+                        verbose_name="轮次",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '部门填报',
-                'verbose_name_plural': '部门填报',
-                'ordering': ['-round__period', 'department__path'],
+                "verbose_name": "部门填报",
+                "verbose_name_plural": "部门填报",
+                "ordering": ["-round__period", "department__path"],
             },
         ),
         migrations.CreateModel(
-            name='Survey',
+            name="Survey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('period', models.CharField(max_length=7, verbose_name='所属期（YYYY-MM）')),
-                ('questions', models.JSONField(help_text='[{"code", "text", "kind": "rating"|"text"}]，第一题为总体满意度', verbose_name='题目')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('open', '调查中'), ('closed', '已结束')], default='draft', max_length=8, verbose_name='状态')),
-                ('sample_size', models.PositiveIntegerField(default=0, verbose_name='样本量')),
-                ('sample_seed', models.BigIntegerField(blank=True, null=True, verbose_name='抽样种子')),
-                ('pool', models.JSONField(blank=True, default=list, verbose_name='抽样框（主体编号）')),
-                ('strata', models.JSONField(blank=True, default=dict, verbose_name='分层（层 → 样本数）')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('opened_at', models.DateTimeField(blank=True, null=True, verbose_name='发放时间')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='结束时间')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                ("period", models.CharField(max_length=7, verbose_name="所属期（YYYY-MM）")),
+                (
+                    "questions",
+                    models.JSONField(
+                        help_text='[{"code", "text", "kind": "rating"|"text"}]，第一题为总体满意度',
+                        verbose_name="题目",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "草稿"), ("open", "调查中"), ("closed", "已结束")],
+                        default="draft",
+                        max_length=8,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("sample_size", models.PositiveIntegerField(default=0, verbose_name="样本量")),
+                ("sample_seed", models.BigIntegerField(blank=True, null=True, verbose_name="抽样种子")),
+                ("pool", models.JSONField(blank=True, default=list, verbose_name="抽样框（主体编号）")),
+                ("strata", models.JSONField(blank=True, default=dict, verbose_name="分层（层 → 样本数）")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("opened_at", models.DateTimeField(blank=True, null=True, verbose_name="发放时间")),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="结束时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '满意度调查',
-                'verbose_name_plural': '满意度调查',
-                'ordering': ['-created_at'],
+                "verbose_name": "满意度调查",
+                "verbose_name_plural": "满意度调查",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='SurveyInvitation',
+            name="SurveyInvitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(max_length=40, unique=True)),
-                ('stratum', models.CharField(max_length=80, verbose_name='层')),
-                ('responded_at', models.DateTimeField(blank=True, null=True, verbose_name='答卷时间')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='enterprises.enterprise')),
-                ('survey', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='monitoring.survey')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token", models.CharField(max_length=40, unique=True)),
+                ("stratum", models.CharField(max_length=80, verbose_name="层")),
+                ("responded_at", models.DateTimeField(blank=True, null=True, verbose_name="答卷时间")),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="enterprises.enterprise",
+                    ),
+                ),
+                (
+                    "survey",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invitations",
+                        to="monitoring.survey",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '调查邀请',
-                'verbose_name_plural': '调查邀请',
+                "verbose_name": "调查邀请",
+                "verbose_name_plural": "调查邀请",
             },
         ),
         migrations.CreateModel(
-            name='SurveyResponse',
+            name="SurveyResponse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('answers', models.JSONField(verbose_name='答案')),
-                ('overall', models.PositiveSmallIntegerField(verbose_name='总体满意度（1–5）')),
-                ('comment', models.TextField(blank=True, verbose_name='意见建议')),
-                ('submitted_at', models.DateTimeField(verbose_name='提交时间')),
-                ('appeal_ref', models.CharField(blank=True, max_length=100, verbose_name='转诉求编号')),
-                ('invitation', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='response', to='monitoring.surveyinvitation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("answers", models.JSONField(verbose_name="答案")),
+                ("overall", models.PositiveSmallIntegerField(verbose_name="总体满意度（1–5）")),
+                ("comment", models.TextField(blank=True, verbose_name="意见建议")),
+                ("submitted_at", models.DateTimeField(verbose_name="提交时间")),
+                ("appeal_ref", models.CharField(blank=True, max_length=100, verbose_name="转诉求编号")),
+                (
+                    "invitation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="response",
+                        to="monitoring.surveyinvitation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '调查答卷',
-                'verbose_name_plural': '调查答卷',
-                'ordering': ['-submitted_at'],
+                "verbose_name": "调查答卷",
+                "verbose_name_plural": "调查答卷",
+                "ordering": ["-submitted_at"],
             },
         ),
         migrations.CreateModel(
-            name='Topic',
+            name="Topic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='标识')),
-                ('name', models.CharField(max_length=40, verbose_name='名称')),
-                ('sort_order', models.PositiveIntegerField(default=0, verbose_name='排序')),
-                ('dimension', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='topics', to='monitoring.dimension', verbose_name='维度')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="标识")),
+                ("name", models.CharField(max_length=40, verbose_name="名称")),
+                ("sort_order", models.PositiveIntegerField(default=0, verbose_name="排序")),
+                (
+                    "dimension",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="topics",
+                        to="monitoring.dimension",
+                        verbose_name="维度",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '一级指标',
-                'verbose_name_plural': '一级指标',
-                'ordering': ['sort_order'],
+                "verbose_name": "一级指标",
+                "verbose_name_plural": "一级指标",
+                "ordering": ["sort_order"],
             },
         ),
         migrations.AddField(
-            model_name='indicator',
-            name='topic',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='indicators', to='monitoring.topic', verbose_name='一级指标'),
+            model_name="indicator",
+            name="topic",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="indicators",
+                to="monitoring.topic",
+                verbose_name="一级指标",
+            ),
         ),
         migrations.CreateModel(
-            name='WeightSet',
+            name="WeightSet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(unique=True, verbose_name='版本')),
-                ('effective_from', models.CharField(max_length=7, verbose_name='生效期（YYYY-MM）')),
-                ('weights', models.JSONField(help_text='{"dimension": {code: w}, "topic": {…}, "indicator": {…}}，同级合计 100', verbose_name='权重')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='说明')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(unique=True, verbose_name="版本")),
+                ("effective_from", models.CharField(max_length=7, verbose_name="生效期（YYYY-MM）")),
+                (
+                    "weights",
+                    models.JSONField(
+                        help_text='{"dimension": {code: w}, "topic": {…}, "indicator": {…}}，同级合计 100',
+                        verbose_name="权重",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="说明")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '指数权重版本',
-                'verbose_name_plural': '指数权重版本',
-                'ordering': ['-version'],
+                "verbose_name": "指数权重版本",
+                "verbose_name_plural": "指数权重版本",
+                "ordering": ["-version"],
             },
         ),
         migrations.CreateModel(
-            name='IndexSnapshot',
+            name="IndexSnapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.CharField(db_index=True, max_length=7, verbose_name='所属期')),
-                ('index_score', models.FloatField(blank=True, null=True, verbose_name='便利度指数')),
-                ('rank', models.PositiveIntegerField(blank=True, null=True, verbose_name='县区排名')),
-                ('tier', models.CharField(blank=True, max_length=20, verbose_name='档次')),
-                ('dimension_scores', models.JSONField(default=dict)),
-                ('topic_scores', models.JSONField(default=dict)),
-                ('indicator_scores', models.JSONField(default=dict)),
-                ('weight_version', models.PositiveIntegerField(blank=True, null=True)),
-                ('computed_at', models.DateTimeField(verbose_name='计算时间')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period", models.CharField(db_index=True, max_length=7, verbose_name="所属期")),
+                ("index_score", models.FloatField(blank=True, null=True, verbose_name="便利度指数")),
+                ("rank", models.PositiveIntegerField(blank=True, null=True, verbose_name="县区排名")),
+                ("tier", models.CharField(blank=True, max_length=20, verbose_name="档次")),
+                ("dimension_scores", models.JSONField(default=dict)),
+                ("topic_scores", models.JSONField(default=dict)),
+                ("indicator_scores", models.JSONField(default=dict)),
+                ("weight_version", models.PositiveIntegerField(blank=True, null=True)),
+                ("computed_at", models.DateTimeField(verbose_name="计算时间")),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="core.region"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '指数快照',
-                'verbose_name_plural': '指数快照',
-                'ordering': ['-period', 'region__sort_order'],
-                'constraints': [models.UniqueConstraint(fields=('region', 'period'), name='index_snapshot_once')],
+                "verbose_name": "指数快照",
+                "verbose_name_plural": "指数快照",
+                "ordering": ["-period", "region__sort_order"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("region", "period"), name="index_snapshot_once")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='IndicatorTarget',
+            name="IndicatorTarget",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('linked_at', models.DateTimeField(auto_now_add=True, verbose_name='关联时间')),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='target_links', to='monitoring.indicator')),
-                ('plan_target', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='monitoring_links', to='plans.plantarget')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("linked_at", models.DateTimeField(auto_now_add=True, verbose_name="关联时间")),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="target_links",
+                        to="monitoring.indicator",
+                    ),
+                ),
+                (
+                    "plan_target",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="monitoring_links",
+                        to="plans.plantarget",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '指标与方案目标关联',
-                'verbose_name_plural': '指标与方案目标关联',
-                'constraints': [models.UniqueConstraint(fields=('indicator', 'plan_target'), name='indicator_target_once')],
+                "verbose_name": "指标与方案目标关联",
+                "verbose_name_plural": "指标与方案目标关联",
+                "constraints": [
+                    models.UniqueConstraint(fields=("indicator", "plan_target"), name="indicator_target_once")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ScoringParameter',
+            name="ScoringParameter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('plan_year', models.PositiveIntegerField(verbose_name='方案年度')),
-                ('version', models.PositiveIntegerField(verbose_name='版本')),
-                ('best', models.DecimalField(decimal_places=4, max_digits=20, verbose_name='最优值（得 100 分）')),
-                ('worst', models.DecimalField(decimal_places=4, max_digits=20, verbose_name='最差值（得 0 分）')),
-                ('basis', models.CharField(blank=True, max_length=300, verbose_name='取值依据')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='parameters', to='monitoring.indicator')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("plan_year", models.PositiveIntegerField(verbose_name="方案年度")),
+                ("version", models.PositiveIntegerField(verbose_name="版本")),
+                (
+                    "best",
+                    models.DecimalField(decimal_places=4, max_digits=20, verbose_name="最优值（得 100 分）"),
+                ),
+                (
+                    "worst",
+                    models.DecimalField(decimal_places=4, max_digits=20, verbose_name="最差值（得 0 分）"),
+                ),
+                ("basis", models.CharField(blank=True, max_length=300, verbose_name="取值依据")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="parameters",
+                        to="monitoring.indicator",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '评分参数',
-                'verbose_name_plural': '评分参数',
-                'ordering': ['indicator', 'plan_year', '-version'],
-                'constraints': [models.UniqueConstraint(fields=('indicator', 'plan_year', 'version'), name='scoring_parameter_version_once')],
+                "verbose_name": "评分参数",
+                "verbose_name_plural": "评分参数",
+                "ordering": ["indicator", "plan_year", "-version"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("indicator", "plan_year", "version"), name="scoring_parameter_version_once"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='IndicatorValue',
+            name="IndicatorValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.CharField(db_index=True, max_length=7, verbose_name='所属期')),
-                ('value', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True, verbose_name='数值')),
-                ('no_data', models.BooleanField(default=False, verbose_name='无数据')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='说明')),
-                ('origin', models.CharField(choices=[('form', '网页填报'), ('excel', 'Excel 模板导入'), ('computed', '平台自动计算'), ('survey', '满意度调查'), ('demo', '演示数据（合成）')], max_length=10, verbose_name='来源方式')),
-                ('entered_at', models.DateTimeField(verbose_name='填报时间')),
-                ('source_file', models.CharField(blank=True, max_length=200, verbose_name='来源文件')),
-                ('computation', models.CharField(blank=True, max_length=500, verbose_name='计算来源')),
-                ('revision_reason', models.CharField(blank=True, max_length=500, verbose_name='修改原因')),
-                ('is_current', models.BooleanField(default=True, verbose_name='最新版本')),
-                ('is_published', models.BooleanField(default=False, verbose_name='已发布')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='发布时间')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.department', verbose_name='报送部门')),
-                ('entered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='填报人')),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='values', to='monitoring.indicator', verbose_name='指标')),
-                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.region', verbose_name='区划')),
-                ('replaces', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='replaced_by', to='monitoring.indicatorvalue', verbose_name='替代的版本')),
-                ('submission', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='values', to='monitoring.submission')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period", models.CharField(db_index=True, max_length=7, verbose_name="所属期")),
+                (
+                    "value",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=20, null=True, verbose_name="数值"
+                    ),
+                ),
+                ("no_data", models.BooleanField(default=False, verbose_name="无数据")),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="说明")),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[
+                            ("form", "网页填报"),
+                            ("excel", "Excel 模板导入"),
+                            ("computed", "平台自动计算"),
+                            ("survey", "满意度调查"),
+                            ("demo", "演示数据（合成）"),
+                        ],
+                        max_length=10,
+                        verbose_name="来源方式",
+                    ),
+                ),
+                ("entered_at", models.DateTimeField(verbose_name="填报时间")),
+                ("source_file", models.CharField(blank=True, max_length=200, verbose_name="来源文件")),
+                ("computation", models.CharField(blank=True, max_length=500, verbose_name="计算来源")),
+                ("revision_reason", models.CharField(blank=True, max_length=500, verbose_name="修改原因")),
+                ("is_current", models.BooleanField(default=True, verbose_name="最新版本")),
+                ("is_published", models.BooleanField(default=False, verbose_name="已发布")),
+                ("published_at", models.DateTimeField(blank=True, null=True, verbose_name="发布时间")),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.department",
+                        verbose_name="报送部门",
+                    ),
+                ),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="填报人",
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="values",
+                        to="monitoring.indicator",
+                        verbose_name="指标",
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.region",
+                        verbose_name="区划",
+                    ),
+                ),
+                (
+                    "replaces",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="replaced_by",
+                        to="monitoring.indicatorvalue",
+                        verbose_name="替代的版本",
+                    ),
+                ),
+                (
+                    "submission",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="values",
+                        to="monitoring.submission",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '指标数值',
-                'verbose_name_plural': '指标数值',
-                'ordering': ['-period', 'indicator__sort_order', 'region__sort_order', '-id'],
-                'indexes': [models.Index(fields=['period', 'is_published'], name='indicator_value_period_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('indicator', 'region', 'period'), name='indicator_value_one_current'), models.UniqueConstraint(condition=models.Q(('is_published', True)), fields=('indicator', 'region', 'period'), name='indicator_value_one_published'), models.CheckConstraint(condition=models.Q(models.Q(('no_data', True), ('value__isnull', True)), models.Q(('no_data', False), ('value__isnull', False)), _connector='OR'), name='indicator_value_or_no_data')],
+                "verbose_name": "指标数值",
+                "verbose_name_plural": "指标数值",
+                "ordering": ["-period", "indicator__sort_order", "region__sort_order", "-id"],
+                "indexes": [
+                    models.Index(fields=["period", "is_published"], name="indicator_value_period_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_current", True)),
+                        fields=("indicator", "region", "period"),
+                        name="indicator_value_one_current",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_published", True)),
+                        fields=("indicator", "region", "period"),
+                        name="indicator_value_one_published",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("no_data", True), ("value__isnull", True)),
+                            models.Q(("no_data", False), ("value__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="indicator_value_or_no_data",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='submission',
-            constraint=models.UniqueConstraint(fields=('round', 'department'), name='submission_once'),
+            model_name="submission",
+            constraint=models.UniqueConstraint(fields=("round", "department"), name="submission_once"),
         ),
         migrations.AddConstraint(
-            model_name='surveyinvitation',
-            constraint=models.UniqueConstraint(fields=('survey', 'enterprise'), name='survey_invitation_once'),
+            model_name="surveyinvitation",
+            constraint=models.UniqueConstraint(
+                fields=("survey", "enterprise"), name="survey_invitation_once"
+            ),
         ),
     ]

@@ -5,16 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0001_initial'),
-        ('monitoring', '0001_create_catalogue_values_surveys'),
+        ("core", "0001_initial"),
+        ("monitoring", "0001_create_catalogue_values_surveys"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='indicatorvalue',
-            index=models.Index(fields=['is_published', 'period', 'no_data', 'region', 'indicator', 'value'], name='indicator_value_scoring_idx'),
+            model_name="indicatorvalue",
+            index=models.Index(
+                fields=["is_published", "period", "no_data", "region", "indicator", "value"],
+                name="indicator_value_scoring_idx",
+            ),
         ),
     ]

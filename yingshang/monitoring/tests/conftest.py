@@ -41,14 +41,29 @@ def make_official_plan(text: str, *, year: int = 2025):
     from yingshang.plans.parsing import parse_plan
 
     parsed = parse_plan(text)
-    plan = Plan.objects.create(title=parsed.title, year=year, region=Region.objects.get(code="620700"),
-                               status="official", official_at=at(year, 1, 10))
+    plan = Plan.objects.create(
+        title=parsed.title,
+        year=year,
+        region=Region.objects.get(code="620700"),
+        status="official",
+        official_at=at(year, 1, 10),
+    )
     for order, target in enumerate(parsed.targets):
-        PlanTarget.objects.create(plan=plan, order=order, indicator=target.indicator,
-                                  indicator_key=indicator_key(target.indicator), comparator=target.comparator,
-                                  value=target.value, low=target.low, high=target.high, unit=target.unit,
-                                  growth=target.growth, soft=target.soft, period=target.period or "",
-                                  text=target.text)
+        PlanTarget.objects.create(
+            plan=plan,
+            order=order,
+            indicator=target.indicator,
+            indicator_key=indicator_key(target.indicator),
+            comparator=target.comparator,
+            value=target.value,
+            low=target.low,
+            high=target.high,
+            unit=target.unit,
+            growth=target.growth,
+            soft=target.soft,
+            period=target.period or "",
+            text=target.text,
+        )
     return plan
 
 
@@ -70,6 +85,14 @@ def publish(indicator_code: str, region_code: str, period: str, value, *, now=No
 
     now = now or at(2025, 12, 1)
     return IndicatorValue.objects.create(
-        indicator=Indicator.objects.get(code=indicator_code), region=Region.objects.get(code=region_code),
-        period=period, value=None if value is None else Decimal(str(value)), no_data=value is None,
-        origin="form", entered_at=now, is_current=True, is_published=True, published_at=now)
+        indicator=Indicator.objects.get(code=indicator_code),
+        region=Region.objects.get(code=region_code),
+        period=period,
+        value=None if value is None else Decimal(str(value)),
+        no_data=value is None,
+        origin="form",
+        entered_at=now,
+        is_current=True,
+        is_published=True,
+        published_at=now,
+    )

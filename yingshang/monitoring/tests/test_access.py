@@ -15,9 +15,20 @@ pytestmark = pytest.mark.django_db
 
 ALL = {"city", "gz", "lz", "computed"}
 VALUE_SCOPE = {
-    "city_admin": ALL, "leader": ALL, "operator": set(), "city_staff": {"city"}, "city_dept_lead": {"city"},
-    "gz_admin": {"gz"}, "gz_staff": {"gz"}, "lz_admin": {"lz"}, "lz_staff": {"lz"}, "inspector": set(),
-    "officer": set(), "gz_owner": set(), "lz_owner": set(), "stranger": set(),
+    "city_admin": ALL,
+    "leader": ALL,
+    "operator": set(),
+    "city_staff": {"city"},
+    "city_dept_lead": {"city"},
+    "gz_admin": {"gz"},
+    "gz_staff": {"gz"},
+    "lz_admin": {"lz"},
+    "lz_staff": {"lz"},
+    "inspector": set(),
+    "officer": set(),
+    "gz_owner": set(),
+    "lz_owner": set(),
+    "stranger": set(),
 }
 
 
@@ -25,19 +36,42 @@ VALUE_SCOPE = {
 def records(catalogue, cast):
     collection_round = services.open_round(period="2025-03")
     made = {}
-    for key, user, region in (("city", cast.city_staff, "620700"), ("gz", cast.gz_staff, "620702"),
-                              ("lz", cast.lz_staff, "620723")):
-        rows = [services.SubmittedRow(indicator_code=code, region_code=region, raw_value=value) for code, value in
-                {"startup_time": "1", "startup_online_rate": "90", "high_value_patents": "1",
-                 "ip_pledge_financing": "100", "random_inspection_coverage": "80",
-                 "joint_inspection_share": "50"}.items()]
-        submission = services.submit_values(collection_round=collection_round, department=user.department, rows=rows,
-                                            by=user, now=at(2025, 4, 2))
-        made[key] = {"submission": submission,
-                     "value": IndicatorValue.objects.get(submission=submission, indicator__code="startup_time")}
-    computed = IndicatorValue.objects.create(indicator_id=made["city"]["value"].indicator_id,
-                                             region=made["city"]["value"].region, period="2025-02", value=1,
-                                             origin="computed", entered_at=at(2025, 3, 2), is_published=True)
+    for key, user, region in (
+        ("city", cast.city_staff, "620700"),
+        ("gz", cast.gz_staff, "620702"),
+        ("lz", cast.lz_staff, "620723"),
+    ):
+        rows = [
+            services.SubmittedRow(indicator_code=code, region_code=region, raw_value=value)
+            for code, value in {
+                "startup_time": "1",
+                "startup_online_rate": "90",
+                "high_value_patents": "1",
+                "ip_pledge_financing": "100",
+                "random_inspection_coverage": "80",
+                "joint_inspection_share": "50",
+            }.items()
+        ]
+        submission = services.submit_values(
+            collection_round=collection_round,
+            department=user.department,
+            rows=rows,
+            by=user,
+            now=at(2025, 4, 2),
+        )
+        made[key] = {
+            "submission": submission,
+            "value": IndicatorValue.objects.get(submission=submission, indicator__code="startup_time"),
+        }
+    computed = IndicatorValue.objects.create(
+        indicator_id=made["city"]["value"].indicator_id,
+        region=made["city"]["value"].region,
+        period="2025-02",
+        value=1,
+        origin="computed",
+        entered_at=at(2025, 3, 2),
+        is_published=True,
+    )
     made["computed"] = {"value": computed}
     return made
 
@@ -60,10 +94,14 @@ def test_value_and_submission_scope(person, cast, records):
     submissions = {key: item["submission"] for key, item in records.items() if "submission" in item}
     assert visible(access.get_value_for_user, user, values) == VALUE_SCOPE[person]
     assert visible(access.get_submission_for_user, user, submissions) == VALUE_SCOPE[person] - {"computed"}
-    assert set(IndicatorValue.objects.visible_to(user).filter(period__in=["2025-02", "2025-03"],
-                                                              indicator__code="startup_time")
-               .values_list("region__code", flat=True)) == {
-        {"city": "620700", "gz": "620702", "lz": "620723", "computed": "620700"}[key] for key in VALUE_SCOPE[person]}
+    assert set(
+        IndicatorValue.objects.visible_to(user)
+        .filter(period__in=["2025-02", "2025-03"], indicator__code="startup_time")
+        .values_list("region__code", flat=True)
+    ) == {
+        {"city": "620700", "gz": "620702", "lz": "620723", "computed": "620700"}[key]
+        for key in VALUE_SCOPE[person]
+    }
 
 
 @pytest.mark.parametrize("person", PEOPLE)
@@ -76,8 +114,13 @@ def test_only_the_reporting_department_or_city_office_may_correct(person, cast, 
         except (Http404, PermissionDenied):
             continue
         allowed.add(key)
-    expected = {"city_admin": {"city", "gz", "lz"}, "city_staff": {"city"}, "city_dept_lead": {"city"},
-                "gz_staff": {"gz"}, "lz_staff": {"lz"}}
+    expected = {
+        "city_admin": {"city", "gz", "lz"},
+        "city_staff": {"city"},
+        "city_dept_lead": {"city"},
+        "gz_staff": {"gz"},
+        "lz_staff": {"lz"},
+    }
     assert allowed == expected.get(person, set())
 
 
@@ -100,9 +143,17 @@ def test_review_is_for_the_city_office_only(person, cast, records):
 def test_alert_scope(person, cast, catalogue):
     alerts = {}
     for key, department in (("city", cast.city_staff.department), ("gz", cast.gz_staff.department)):
-        alerts[key] = services._missing_data_alert(department, services.open_round(period="2025-03"), at(2025, 4, 20))
-    expected = {"city_admin": {"city", "gz"}, "leader": {"city", "gz"}, "city_staff": {"city"},
-                "city_dept_lead": {"city"}, "gz_admin": {"gz"}, "gz_staff": {"gz"}}
+        alerts[key] = services._missing_data_alert(
+            department, services.open_round(period="2025-03"), at(2025, 4, 20)
+        )
+    expected = {
+        "city_admin": {"city", "gz"},
+        "leader": {"city", "gz"},
+        "city_staff": {"city"},
+        "city_dept_lead": {"city"},
+        "gz_admin": {"gz"},
+        "gz_staff": {"gz"},
+    }
     assert visible(access.get_alert_for_user, cast[person], alerts) == expected.get(person, set())
 
 
@@ -113,7 +164,16 @@ def test_survey_access(person, cast, catalogue):
     assert bool(visible(access.get_survey_for_user, cast[person], {"s": survey})) == (person in expected)
 
 
-DASHBOARD_OK = {"city_admin", "leader", "city_staff", "city_dept_lead", "gz_admin", "gz_staff", "lz_admin", "lz_staff"}
+DASHBOARD_OK = {
+    "city_admin",
+    "leader",
+    "city_staff",
+    "city_dept_lead",
+    "gz_admin",
+    "gz_staff",
+    "lz_admin",
+    "lz_staff",
+}
 SUBMIT_OK = {"city_staff", "city_dept_lead", "gz_admin", "gz_staff", "lz_admin", "lz_staff"}
 
 

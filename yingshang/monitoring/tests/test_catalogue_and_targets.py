@@ -25,7 +25,12 @@ pytestmark = pytest.mark.django_db
 def test_catalogue_has_four_dimensions_and_the_18_national_first_level_indicators(catalogue):
     assert list(Dimension.objects.values_list("name", flat=True)) == ["市场化", "法治化", "国际化", "便利化"]
     assert Topic.objects.count() == 18
-    assert set(Topic.objects.values_list("name", flat=True)) >= {"开办企业", "办理破产", "包容普惠创新", "政务服务"}
+    assert set(Topic.objects.values_list("name", flat=True)) >= {
+        "开办企业",
+        "办理破产",
+        "包容普惠创新",
+        "政务服务",
+    }
     assert Indicator.objects.count() == len(catalogue_module.load().indicators) == 56
     assert Indicator.objects.filter(source="computed").count() == 5
     assert Indicator.objects.get(code="entity_satisfaction").source == "survey"
@@ -70,13 +75,25 @@ def test_targets_are_read_from_the_plan_not_copied(official_plan):
 
 def test_scoring_parameters_are_versioned_and_checked(catalogue, cast):
     indicator = Indicator.objects.get(code="online_filing_rate")
-    services.set_scoring_parameter(indicator=indicator, plan_year=2025, best=Decimal("80"), worst=Decimal("40"),
-                                   basis="省内标杆", by=cast.city_admin)
+    services.set_scoring_parameter(
+        indicator=indicator,
+        plan_year=2025,
+        best=Decimal("80"),
+        worst=Decimal("40"),
+        basis="省内标杆",
+        by=cast.city_admin,
+    )
     assert selectors.parameters_for(2025)[indicator.pk] == (80.0, 40.0)
     assert list(indicator.parameters.values_list("version", flat=True)) == [2, 1]
     with pytest.raises(BusinessRuleError, match="最优值应大于最差值"):
-        services.set_scoring_parameter(indicator=indicator, plan_year=2025, best=Decimal("30"), worst=Decimal("40"),
-                                       basis="", by=cast.city_admin)
+        services.set_scoring_parameter(
+            indicator=indicator,
+            plan_year=2025,
+            best=Decimal("30"),
+            worst=Decimal("40"),
+            basis="",
+            by=cast.city_admin,
+        )
     assert indicator.parameters.count() == 2
 
 
@@ -88,7 +105,9 @@ def test_weights_that_do_not_add_up_are_refused_and_nothing_is_saved(catalogue, 
     assert caught.value.message == "“便利度指数”下各项权重合计为 90，应为 100。"
     assert WeightSet.objects.count() == 1
     weights["dimension"]["facilitation"] = 20
-    saved = services.save_weights(weights=weights, effective_from="2025-07", note="加大市场化", by=cast.city_admin)
+    saved = services.save_weights(
+        weights=weights, effective_from="2025-07", note="加大市场化", by=cast.city_admin
+    )
     assert saved.version == 2
     assert selectors.weights_for("2025-06").version == 1
     assert selectors.weights_for("2025-07").version == 2

@@ -14,11 +14,14 @@ from yingshang.monitoring.periods import months_between
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(("today", "expected"), [
-    (dt.date(2026, 11, 27), ("2026-01", "2026-10")),
-    (dt.date(2026, 2, 1), ("2026-01", "2026-01")),
-    (dt.date(2027, 1, 15), ("2026-01", "2026-12")),  # January: the last complete month is last December
-])
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (dt.date(2026, 11, 27), ("2026-01", "2026-10")),
+        (dt.date(2026, 2, 1), ("2026-01", "2026-01")),
+        (dt.date(2027, 1, 15), ("2026-01", "2026-12")),  # January: the last complete month is last December
+    ],
+)
 def test_demo_months_run_from_january_to_the_last_complete_month(today, expected):
     assert demo_months(today) == expected
 
@@ -33,13 +36,24 @@ def test_demo_uses_the_plans_demo_plan_for_this_year_and_is_idempotent(cast):
     out = io.StringIO()
     load_demo(stdout=out, seed=2025)
     plan = Plan.objects.get()  # the plans demo's import, and no second copy
-    assert (plan.year, plan.status, plan.title) == (today.year, "official", "全市优化营商环境全面提升年行动方案")
+    assert (plan.year, plan.status, plan.title) == (
+        today.year,
+        "official",
+        "全市优化营商环境全面提升年行动方案",
+    )
     links = IndicatorTarget.objects.select_related("plan_target")
     assert links.count() == 40 and {link.plan_target.plan_id for link in links} == {plan.pk}
-    counts = (IndicatorValue.objects.count(), IndexSnapshot.objects.count(), Alert.objects.count(),
-              Survey.objects.count(), IndicatorTarget.objects.count(), Plan.objects.count())
-    periods = list(IndexSnapshot.objects.filter(region__kind="city").order_by("period")
-                   .values_list("period", flat=True))
+    counts = (
+        IndicatorValue.objects.count(),
+        IndexSnapshot.objects.count(),
+        Alert.objects.count(),
+        Survey.objects.count(),
+        IndicatorTarget.objects.count(),
+        Plan.objects.count(),
+    )
+    periods = list(
+        IndexSnapshot.objects.filter(region__kind="city").order_by("period").values_list("period", flat=True)
+    )
     assert periods == months_between(first, last)
     assert IndexSnapshot.objects.filter(period=last).count() == 7
     assert Alert.objects.filter(kind="missing_data", period=last).exists()
@@ -60,5 +74,11 @@ def test_demo_uses_the_plans_demo_plan_for_this_year_and_is_idempotent(cast):
     again = io.StringIO()
     load_demo(stdout=again, seed=2025)
     assert "演示数据已存在" in again.getvalue()
-    assert (IndicatorValue.objects.count(), IndexSnapshot.objects.count(), Alert.objects.count(),
-            Survey.objects.count(), IndicatorTarget.objects.count(), Plan.objects.count()) == counts
+    assert (
+        IndicatorValue.objects.count(),
+        IndexSnapshot.objects.count(),
+        Alert.objects.count(),
+        Survey.objects.count(),
+        IndicatorTarget.objects.count(),
+        Plan.objects.count(),
+    ) == counts

@@ -15,18 +15,38 @@ from .conftest import at
 pytestmark = pytest.mark.django_db
 
 
-def _appeal(number: int, *, requester: str, region_code: str, status: str, dispatched: bool = True,
-            rating: int | None = None, month: tuple[int, int] = (2026, 9)):
+def _appeal(
+    number: int,
+    *,
+    requester: str,
+    region_code: str,
+    status: str,
+    dispatched: bool = True,
+    rating: int | None = None,
+    month: tuple[int, int] = (2026, 9),
+):
     from yingshang.appeals.models import Appeal, AppealCategory
 
-    category, _ = AppealCategory.objects.get_or_create(code="T01", defaults={"name": "测试类别",
-                                                                              "function_key": "market"})
+    category, _ = AppealCategory.objects.get_or_create(
+        code="T01", defaults={"name": "测试类别", "function_key": "market"}
+    )
     received = at(month[0], month[1], 3)
     return Appeal.objects.create(
-        tracking_number=f"T{number:06d}", token=f"token-{number}", channel="hotline_12345", requester_type=requester,
-        category=category, kind="help", title=f"诉求 {number}", description="测试", received_at=received,
-        month=dt.date(month[0], month[1], 1), region=Region.objects.get(code=region_code), status=status,
-        dispatched_at=received if dispatched else None, rating_level=rating)
+        tracking_number=f"T{number:06d}",
+        token=f"token-{number}",
+        channel="hotline_12345",
+        requester_type=requester,
+        category=category,
+        kind="help",
+        title=f"诉求 {number}",
+        description="测试",
+        received_at=received,
+        month=dt.date(month[0], month[1], 1),
+        region=Region.objects.get(code=region_code),
+        status=status,
+        dispatched_at=received if dispatched else None,
+        rating_level=rating,
+    )
 
 
 @pytest.fixture
@@ -51,8 +71,13 @@ def test_rates_count_enterprise_appeals_only(mixed_appeals):
     assert (gz.individual_dispatched, gz.individual_rated) == (6, 6)
     assert (gz.handling_rate, gz.satisfaction_rate) == (Decimal("75.00"), Decimal("66.67"))
     lz = enterprise_hotline_rates(Region.objects.get(code="620723"), dt.date(2026, 9, 15))
-    assert (lz.dispatched, lz.replied, lz.rated, lz.handling_rate, lz.satisfaction_rate) == (1, 0, 0, Decimal("0.00"),
-                                                                                            None)
+    assert (lz.dispatched, lz.replied, lz.rated, lz.handling_rate, lz.satisfaction_rate) == (
+        1,
+        0,
+        0,
+        Decimal("0.00"),
+        None,
+    )
     city = enterprise_hotline_rates(Region.objects.get(code="620700"), dt.date(2026, 9, 1))
     assert (city.dispatched, city.replied, city.individual_dispatched) == (5, 3, 6)
 
@@ -67,10 +92,13 @@ def test_monitoring_values_use_enterprise_rates_with_counts_in_the_provenance(ca
     services.refresh_computed_values(period="2026-09", now=at(2026, 10, 2))
     handled = IndicatorValue.objects.get(indicator__code="hotline_handling_rate", region__code="620702")
     assert handled.value == Decimal("75.0000") and handled.is_published
-    assert handled.computation == ("诉求闭环 2026-09（甘州区）涉企诉求：已答复 3 / 派单 4；个人诉求 6 件不计入"
-                                   "（SQ-METRICS-v1（2025-11 发布））")
+    assert handled.computation == (
+        "诉求闭环 2026-09（甘州区）涉企诉求：已答复 3 / 派单 4；个人诉求 6 件不计入"
+        "（SQ-METRICS-v1（2025-11 发布））"
+    )
     satisfied = IndicatorValue.objects.get(indicator__code="hotline_satisfaction_rate", region__code="620702")
     assert satisfied.value == Decimal("66.6700")
     assert "满意及基本满意 2 / 已评价 3；个人诉求 6 件不计入" in satisfied.computation
-    assert not IndicatorValue.objects.filter(indicator__code="hotline_satisfaction_rate",
-                                             region__code="620723").exists()
+    assert not IndicatorValue.objects.filter(
+        indicator__code="hotline_satisfaction_rate", region__code="620723"
+    ).exists()

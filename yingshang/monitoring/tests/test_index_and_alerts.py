@@ -21,8 +21,12 @@ def test_index_snapshot_scores_values_with_the_published_parameters(catalogue):
     publish("online_filing_rate", "620723", "2025-03", 75)
     assert services.recompute_index(now=at(2025, 4, 10)) == 7
     ganzhou = IndexSnapshot.objects.get(region__code="620702", period="2025-03")
-    assert ganzhou.indicator_scores["online_filing_rate"] == {"value": 52.5, "score": 50.0, "best": 75.0,
-                                                              "worst": 30.0}
+    assert ganzhou.indicator_scores["online_filing_rate"] == {
+        "value": 52.5,
+        "score": 50.0,
+        "best": 75.0,
+        "worst": 30.0,
+    }
     assert ganzhou.indicator_scores["average_case_duration"]["score"] == 50.0
     assert ganzhou.topic_scores["enforcing_contracts"] == 50.0
     assert ganzhou.dimension_scores["legal"] == 50.0
@@ -64,11 +68,22 @@ def test_target_rows_forecast_and_status(official_plan):
     services.recompute_index(now=at(2025, 4, 10))
     from yingshang.core.models import Region
 
-    rows = {r.code: r for r in dashboard.target_rows(period="2025-03", region=Region.objects.get(code="620700"))}
+    rows = {
+        r.code: r for r in dashboard.target_rows(period="2025-03", region=Region.objects.get(code="620700"))
+    }
     filing = rows["online_filing_rate"]
-    assert (filing.current, filing.forecast, filing.status, filing.target_label) == (70.0, 115.0, "on_track", "≥75%")
+    assert (filing.current, filing.forecast, filing.status, filing.target_label) == (
+        70.0,
+        115.0,
+        "on_track",
+        "≥75%",
+    )
     insolvency = rows["insolvency_closure_rate"]
-    assert (insolvency.forecast, insolvency.status, insolvency.target_count) == (75.33, "off_track", 2)  # slope 0.5, intercept 69.33
+    assert (insolvency.forecast, insolvency.status, insolvency.target_count) == (
+        75.33,
+        "off_track",
+        2,
+    )  # slope 0.5, intercept 69.33
     assert rows["hotline_handling_rate"].status == "no_data"
     assert len(rows) == 39  # 41 targets; 破产案件结案率 and 审限内结案率 are each stated twice
     # The month shown is the latest: its score sits beside the value, and the index row reads the index itself.
@@ -85,10 +100,16 @@ def test_alerts_for_lagging_targets_score_drops_and_missing_data(official_plan, 
     services.recompute_index(now=at(2025, 4, 20))
     services.open_round(period="2025-03")
     alerts = services.generate_alerts(period="2025-03", now=at(2025, 4, 20))
-    assert sorted(a.indicator.code for a in alerts if a.kind == "off_track") == ["ease_index",
-                                                                                 "insolvency_closure_rate"]
+    assert sorted(a.indicator.code for a in alerts if a.kind == "off_track") == [
+        "ease_index",
+        "insolvency_closure_rate",
+    ]
     assert [a.region.code for a in alerts if a.kind == "score_drop"] == ["620702"]
-    assert {a.department.function_key for a in alerts if a.kind == "missing_data"} >= {"market", "court", "hrss"}
+    assert {a.department.function_key for a in alerts if a.kind == "missing_data"} >= {
+        "market",
+        "court",
+        "hrss",
+    }
     drop = Alert.objects.get(kind="score_drop")
     assert drop.message == "甘州区“网上立案率”得分由 100.0 降至 66.7（2025年3月）。"
     assert drop.department.name == "甘州区人民法院"
@@ -105,7 +126,8 @@ def test_rank_fall_of_two_places_raises_an_alert_for_the_county(catalogue, cast)
     alerts = services.generate_alerts(period="2025-03", now=at(2025, 4, 20))
     falls = [a for a in alerts if a.kind == "rank_fall"]
     assert [(a.region.code, a.message) for a in falls] == [
-        ("620702", "甘州区便利度指数排名由第 1 位降至第 3 位（2025年3月）。")]
+        ("620702", "甘州区便利度指数排名由第 1 位降至第 3 位（2025年3月）。")
+    ]
     assert services.generate_alerts(period="2025-03", now=at(2025, 4, 21)) == []
 
 
@@ -159,7 +181,11 @@ def test_computed_value_is_written_with_its_provenance_once(catalogue, monkeypat
     assert services.refresh_computed_values(period="2025-03", now=at(2025, 4, 3)) == 0
     value = IndicatorValue.objects.get(indicator__code="hotline_handling_rate", region__code="620702")
     assert (value.value, value.computation, value.is_published, value.origin) == (
-        Decimal("97.5000"), "测试来源 620702 2025-03", True, "computed")
+        Decimal("97.5000"),
+        "测试来源 620702 2025-03",
+        True,
+        "computed",
+    )
     assert Indicator.objects.get(code="hotline_handling_rate").source == "computed"
 
 

@@ -77,7 +77,11 @@ def test_every_number_on_the_way_down_is_a_link_to_the_next_level(scored, cast, 
 def test_dashboard_states_the_plans_index_target_and_scores_beside_targets(scored, cast, client_for):
     page = client_for(cast.leader).get("/monitoring/?period=2025-03").content.decode()
     march = IndexSnapshot.objects.select_related("region").get(region__code="620700", period="2025-03")
-    target = next(row for row in dashboard.target_rows(period="2025-03", region=march.region) if row.code == "ease_index")
+    target = next(
+        row
+        for row in dashboard.target_rows(period="2025-03", region=march.region)
+        if row.code == "ease_index"
+    )
     assert f"方案目标 {target.target_label}" in page and target.target_threshold == 90.0
     assert '"yAxis": 90.0' in page  # the trend's target line comes from the plan
     score = march.indicator_scores["online_filing_rate"]["score"]
@@ -87,23 +91,38 @@ def test_dashboard_states_the_plans_index_target_and_scores_beside_targets(score
 def test_catalogue_and_indicator_name_the_responsible_department_in_chinese(scored, cast, client_for):
     client = client_for(cast.leader)
     catalogue_page = client.get("/monitoring/indicators/").content.decode()
-    assert '<td data-label="责任部门">张掖市中级人民法院<br>' in catalogue_page and ">court<" not in catalogue_page
+    assert (
+        '<td data-label="责任部门">张掖市中级人民法院<br>' in catalogue_page
+        and ">court<" not in catalogue_page
+    )
     detail = client.get("/monitoring/indicators/online_filing_rate/?period=2025-03").content.decode()
     assert "（责任部门：张掖市中级人民法院；" in detail
 
 
-def test_values_page_shows_plain_numbers_and_offers_correction_only_to_who_may_correct(scored, cast, client_for):
-    leader_page = client_for(cast.leader).get("/monitoring/indicators/online_filing_rate/620702/").content.decode()
+def test_values_page_shows_plain_numbers_and_offers_correction_only_to_who_may_correct(
+    scored, cast, client_for
+):
+    leader_page = (
+        client_for(cast.leader).get("/monitoring/indicators/online_filing_rate/620702/").content.decode()
+    )
     assert "53%" in leader_page and "53.0000" not in leader_page
     assert "/revise/" not in leader_page
-    assert "/revise/" in client_for(cast.city_admin).get("/monitoring/indicators/online_filing_rate/620702/").content.decode()
+    assert (
+        "/revise/"
+        in client_for(cast.city_admin)
+        .get("/monitoring/indicators/online_filing_rate/620702/")
+        .content.decode()
+    )
 
 
 def test_a_refused_web_form_keeps_what_was_typed(catalogue, cast, client_for, monkeypatch):
     monkeypatch.setattr("django.utils.timezone.now", lambda: at(2025, 4, 3))
     collection_round = services.open_round(period="2025-03")
-    form = {"startup_time__620702__value": "abc", "ip_pledge_financing__620702__no_data": "on",
-            "ip_pledge_financing__620702__note": "本月未统计"}
+    form = {
+        "startup_time__620702__value": "abc",
+        "ip_pledge_financing__620702__no_data": "on",
+        "ip_pledge_financing__620702__note": "本月未统计",
+    }
     response = client_for(cast.gz_staff).post(f"/monitoring/rounds/{collection_round.pk}/", form)
     page = response.content.decode()
     assert response.status_code == 400 and IndicatorValue.objects.count() == 0
@@ -117,10 +136,16 @@ def test_web_form_submission_then_review_then_recompute(catalogue, cast, client_
     collection_round = services.open_round(period="2025-03")
     client = client_for(cast.gz_staff)
     url = f"/monitoring/rounds/{collection_round.pk}/"
-    form = {"startup_time__620702__value": "1.5", "startup_online_rate__620702__value": "101",
-            "high_value_patents__620702__value": "0.8", "ip_pledge_financing__620702__value": "",
-            "ip_pledge_financing__620702__no_data": "on", "ip_pledge_financing__620702__note": "未统计",
-            "random_inspection_coverage__620702__value": "85", "joint_inspection_share__620702__value": "55"}
+    form = {
+        "startup_time__620702__value": "1.5",
+        "startup_online_rate__620702__value": "101",
+        "high_value_patents__620702__value": "0.8",
+        "ip_pledge_financing__620702__value": "",
+        "ip_pledge_financing__620702__no_data": "on",
+        "ip_pledge_financing__620702__note": "未统计",
+        "random_inspection_coverage__620702__value": "85",
+        "joint_inspection_share__620702__value": "55",
+    }
     response = client.post(url, form)
     assert response.status_code == 400
     assert "企业开办全程网办率”：百分比不能超过 100（填写为 101）" in response.content.decode()
@@ -128,13 +153,20 @@ def test_web_form_submission_then_review_then_recompute(catalogue, cast, client_
     form["startup_online_rate__620702__value"] = "91"
     assert client.post(url, form).status_code == 302
     submission = IndicatorValue.objects.get(indicator__code="startup_online_rate").submission
-    review = client_for(cast.city_admin).post(f"/monitoring/submissions/{submission.pk}/review/",
-                                              {"decision": "approve"})
+    review = client_for(cast.city_admin).post(
+        f"/monitoring/submissions/{submission.pk}/review/", {"decision": "approve"}
+    )
     assert review.status_code == 302
-    assert IndicatorValue.objects.published().get(indicator__code="startup_online_rate").value == Decimal("91")
+    assert IndicatorValue.objects.published().get(indicator__code="startup_online_rate").value == Decimal(
+        "91"
+    )
     assert IndicatorValue.objects.get(indicator__code="ip_pledge_financing").no_data is True
-    assert client_for(cast.gz_staff).post(f"/monitoring/submissions/{submission.pk}/review/",
-                                          {"decision": "approve"}).status_code == 403
+    assert (
+        client_for(cast.gz_staff)
+        .post(f"/monitoring/submissions/{submission.pk}/review/", {"decision": "approve"})
+        .status_code
+        == 403
+    )
 
 
 def test_excel_upload_through_the_page(catalogue, cast, client_for, monkeypatch):
@@ -155,7 +187,11 @@ def test_excel_upload_through_the_page(catalogue, cast, client_for, monkeypatch)
     assert posted.status_code == 302
     value = IndicatorValue.objects.get(indicator__code="startup_time", region__code="620723")
     assert (value.value, value.origin, value.source_file, value.entered_by) == (
-        Decimal("2"), "excel", "临泽县市场监管局-3月.xlsx", cast.lz_staff)
+        Decimal("2"),
+        "excel",
+        "临泽县市场监管局-3月.xlsx",
+        cast.lz_staff,
+    )
 
 
 def test_reports_and_exports(scored, cast, client_for):
@@ -183,10 +219,17 @@ def test_api_indicators_lists_definitions_and_current_targets(official_plan, cas
     insolvency = by_code["insolvency_closure_rate"]
     assert (insolvency["unit"], insolvency["direction"], insolvency["source"]) == ("%", "higher", "manual")
     assert sorted((t["comparator"], t["value"], t["soft"]) for t in insolvency["targets"]) == [
-        (">=", "80.0000", False), (">=", "85.0000", False)]
+        (">=", "80.0000", False),
+        (">=", "85.0000", False),
+    ]
     cost = by_code["industry_cost_reduction"]["targets"][0]
     assert (cost["comparator"], cost["low"], cost["high"], cost["soft"], cost["growth"]) == (
-        "range", "10.0000", "15.0000", True, True)
+        "range",
+        "10.0000",
+        "15.0000",
+        True,
+        True,
+    )
     assert client_for(cast.gz_owner).get("/api/v1/monitoring/indicators").status_code == 403
     assert client_for(cast.leader).get("/api/v1/monitoring/indicators?year=25").status_code == 400
 
@@ -201,9 +244,11 @@ def test_api_index_returns_scores_and_inputs(scored, cast, client_for):
     contracts = next(t for t in legal["topics"] if t["code"] == "enforcing_contracts")
     filing = next(i for i in contracts["indicators"] if i["code"] == "online_filing_rate")
     assert (filing["value"], filing["best"], filing["worst"], filing["score"]) == (53.0, 75.0, 30.0, 51.1111)
-    for query, message in (("region=620702&period=2025-3", "所属期“2025-3”格式不正确"),
-                           ("region=123456&period=2025-03", "区划代码“123456”不是本市或所辖县区的 GB/T 2260 代码"),
-                           ("period=2025-03", "请提供区划代码 region")):
+    for query, message in (
+        ("region=620702&period=2025-3", "所属期“2025-3”格式不正确"),
+        ("region=123456&period=2025-03", "区划代码“123456”不是本市或所辖县区的 GB/T 2260 代码"),
+        ("period=2025-03", "请提供区划代码 region"),
+    ):
         bad = client.get(f"/api/v1/monitoring/index?{query}")
         assert bad.status_code == 400 and message in bad.json()["detail"]
     missing = client.get("/api/v1/monitoring/index?region=620702&period=2024-01")
@@ -230,8 +275,9 @@ def test_weights_page_refuses_groups_that_do_not_add_up(catalogue, cast, client_
 
 
 def test_alert_pages_acknowledge(catalogue, cast, client_for):
-    alert = services._missing_data_alert(cast.gz_staff.department, services.open_round(period="2025-03"),
-                                         at(2025, 4, 20))
+    alert = services._missing_data_alert(
+        cast.gz_staff.department, services.open_round(period="2025-03"), at(2025, 4, 20)
+    )
     client = client_for(cast.gz_staff)
     assert "截止未报数据" in client.get("/monitoring/alerts/").content.decode()
     assert client.post(f"/monitoring/alerts/{alert.pk}/", {"action": "acknowledge"}).status_code == 302
@@ -244,7 +290,9 @@ def test_survey_pages_create_and_validate(catalogue, cast, client_for):
     client = client_for(cast.city_admin)
     bad = client.post("/monitoring/surveys/", {"title": "三季度", "period": "2025-3", "sample_size": "100"})
     assert bad.status_code == 400 and "所属期“2025-3”格式不正确" in bad.content.decode()
-    created = client.post("/monitoring/surveys/", {"title": "三季度", "period": "2025-09", "sample_size": "100"})
+    created = client.post(
+        "/monitoring/surveys/", {"title": "三季度", "period": "2025-09", "sample_size": "100"}
+    )
     assert created.status_code == 302
     page = client.get(created["Location"]).content.decode()
     assert "分层抽样" in page and "95% Wilson 置信区间" in page
