@@ -23,7 +23,7 @@ from yingshang.core.models import Department, Region
 from yingshang.core.selectors import load_work_calendar
 from yingshang.core.services import notify
 from yingshang.enterprises.choices import MembershipStatus
-from yingshang.enterprises.models import Enterprise, QualificationType
+from yingshang.enterprises.models import Enterprise, EnterpriseMembership, QualificationType
 from yingshang.policies import channels, documents, extraction, interpretation, matching, search, selectors
 from yingshang.policies.choices import (
     APPLICATION_TRANSITIONS,
@@ -491,8 +491,6 @@ def sweep_policy_expiry(*, now: dt.datetime, remind_days: int = 30) -> dict[str,
 
 
 def _members(enterprise_ids) -> dict[int, list]:
-    from yingshang.enterprises.models import EnterpriseMembership
-
     result: dict[int, list] = {}
     for membership in EnterpriseMembership.objects.filter(
         enterprise_id__in=list(enterprise_ids), status=MembershipStatus.VERIFIED
@@ -822,7 +820,14 @@ def _store_matches(
         for key, value in wanted.items()
         if value[0] == MatchStatus.MET and (key not in stored or stored[key][2] is None)
     ]
-    members = _members({enterprise_id for enterprise_id, _ in unsent})
+    # Enterprises with verified users are few beside the registry: find them first, so that no query carries
+    # every matched id (a publication can match 100,000 enterprises; bound parameters are limited).
+    with_users = set(
+        EnterpriseMembership.objects.filter(status=MembershipStatus.VERIFIED).values_list(
+            "enterprise_id", flat=True
+        )
+    )
+    members = _members(with_users & {enterprise_id for enterprise_id, _ in unsent})
     by_enterprise: dict[int, list[int]] = {}
     for enterprise_id, clause_id in unsent:
         if enterprise_id in members:
