@@ -68,3 +68,16 @@ def test_nul_in_a_multipart_text_field_is_refused_but_a_file_with_nul_bytes_is_n
 def test_multipart_sent_to_a_json_operation_is_a_4xx_not_a_500(cast):
     response = Client().post("/api/v1/policies/calculator", {"q": "种业", "f": SimpleUploadedFile("x.txt", b"x")})
     assert 400 <= response.status_code < 500
+
+
+@pytest.mark.parametrize(("path", "parse"), [
+    ("/open311/v2/requests.json", lambda r: r.json()[0]),
+    ("/open311/v2/requests.xml", lambda r: {"code": int(r.content.split(b"<code>")[1].split(b"<")[0]),
+                                           "description": r.content.decode().split("<description>")[1]}),
+])
+def test_open311_gets_its_own_error_format_for_a_nul_byte(db, path, parse):
+    response = Client().post(path, {"service_code": "x", "description": "含\x00"})
+    assert response.status_code == 400
+    error = parse(response)
+    assert error["code"] == 400 and "NUL" in error["description"]
+

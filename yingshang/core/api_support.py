@@ -81,17 +81,20 @@ _PYDANTIC_MESSAGES = {
 }
 
 
+def _reason(error: dict) -> str:
+    """The Chinese reason for one validation error; a schema's own validator speaks for itself (its ValueError)."""
+    if error.get("type") == "value_error" and (error.get("ctx") or {}).get("error") is not None:
+        return str(error["ctx"]["error"])[:200]
+    return _PYDANTIC_MESSAGES.get(error.get("type", ""), "取值无效")
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     """Every error leaves the API as {"detail", "code", "errors"} with a Chinese message and a 4xx status."""
 
     @api.exception_handler(ValidationError)
     def on_validation(request, exc: ValidationError):
-        errors = [
-            {"field": _field_name(list(e.get("loc", []))), "reason": _PYDANTIC_MESSAGES.get(e.get("type", ""),
-                                                                                            "取值无效"),
-             "type": e.get("type", "")}
-            for e in exc.errors
-        ]
+        errors = [{"field": _field_name(list(e.get("loc", []))), "reason": _reason(e), "type": e.get("type", "")}
+                  for e in exc.errors]
         summary = "；".join(f"{e['field'] or '请求'}：{e['reason']}" for e in errors[:5])
         return api.create_response(request, {"detail": f"请求参数有误：{summary}", "code": "validation_error",
                                              "errors": errors}, status=422)

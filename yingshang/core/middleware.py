@@ -65,7 +65,23 @@ def _bad_request(request):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message, "code": "invalid_characters", "errors": []}, status=400,
                             json_dumps_params={"ensure_ascii": False})
+    if request.path.startswith("/open311/"):
+        return _open311_error(request.path, message)
     return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+
+
+def _open311_error(path: str, message: str):
+    """The GeoReport v2 error list, in the format the path asks for (…/requests.xml → XML, else JSON)."""
+    from xml.sax.saxutils import escape
+
+    from django.http import HttpResponse, JsonResponse
+
+    if path.endswith(".xml"):
+        body = ('<?xml version="1.0" encoding="utf-8"?>\n<errors><error><code>400</code>'
+                f"<description>{escape(message)}</description></error></errors>")
+        return HttpResponse(body.encode(), status=400, content_type="text/xml; charset=utf-8")
+    return JsonResponse([{"code": 400, "description": message}], safe=False, status=400,
+                        json_dumps_params={"ensure_ascii": False})
 
 
 class SessionKeepAliveMiddleware:
