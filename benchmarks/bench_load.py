@@ -367,14 +367,17 @@ def measure(workers: int, entries: list[tuple[str, str]], seconds: int, env: dic
         stop_server(server)
     result.update({"workers": workers, "rps": result["requests"] / result["seconds"],
                    "error_rate": result["errors"] / max(1, result["requests"]), "rss_start_mb": rss[0],
-                   "rss_end_mb": rss[-1], "rss_max_mb": max(rss), "generator": generator.__name__})
+                   "rss_end_mb": rss[-1], "rss_max_mb": max(rss), "rss_samples_mb": [round(x) for x in rss],
+                   "rss_second_half_growth_mb": rss[-1] - rss[len(rss) // 2], "generator": generator.__name__})
     return result
 
 
 def describe(label: str, r: dict) -> None:
     print(f"  {label}: {r['workers']} 个 worker，{r['requests']} 次请求 / {r['seconds']:.1f} s = {r['rps']:.0f} req/s；"
           f"p50 {r['p50']:.1f} ms，p95 {r['p95']:.1f} ms，p99 {r['p99']:.1f} ms；错误率 {r['error_rate']:.2%}；"
-          f"内存 {r['rss_start_mb']:.0f} → {r['rss_end_mb']:.0f} MB（峰值 {r['rss_max_mb']:.0f}）；{r['generator']}",
+          f"内存 {r['rss_start_mb']:.0f} → {r['rss_end_mb']:.0f} MB（峰值 {r['rss_max_mb']:.0f}，"
+          f"后半程 {r['rss_second_half_growth_mb']:+.0f} MB）；{r['generator']}\n"
+          f"    内存采样（每 {SAMPLE_EVERY} s，MB）：{' '.join(str(x) for x in r['rss_samples_mb'])}",
           flush=True)
 
 
@@ -395,7 +398,8 @@ def main() -> None:
     ours = measure(WORKERS, entries, DURATION, env)
     describe("本方案", ours)
     extra = {k: ours[k] for k in ("rps", "p50", "p95", "p99", "error_rate", "rss_start_mb", "rss_end_mb",
-                                  "rss_max_mb", "requests", "seconds", "workers", "generator")}
+                                  "rss_max_mb", "rss_samples_mb", "rss_second_half_growth_mb", "requests", "seconds",
+                                  "workers", "generator")}
     extra["baseline"] = {k: baseline[k] for k in ("rps", "p50", "p95", "p99", "error_rate", "workers")}
     scale = f"{ENTERPRISES} enterprises, {len(work)} URLs, {CONNECTIONS} connections, {DURATION}s"
     # Time per request (1/throughput) so that the printed speedup = baseline ÷ ours reads "higher is better".
