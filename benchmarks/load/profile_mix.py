@@ -1,0 +1,84 @@
+"""CPU per request kind of the load benchmark's mix, in process (Django test client, production settings).
+
+Not a benchmark (no baseline): it tells where the load benchmark's CPU goes. Run:
+
+    .venv/bin/python benchmarks/load/profile_mix.py          # SQLite file under var/bench/
+    DATABASE_URL=postgres://…/ys_profile .venv/bin/python benchmarks/load/profile_mix.py
+
+Prints the weighted mean process CPU per request over the mix and, per request kind, its mean CPU, share of the
+mix's CPU, query count, status and response size.
+"""
+
+from __future__ import annotations
+
+import collections
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+os.environ.update({"YINGSHANG_PRODUCTION": "1", "DJANGO_ALLOWED_HOSTS": "testserver", "LOG_LEVEL": "ERROR",
+                   "DJANGO_SECURE_SSL_REDIRECT": "0"})
+os.environ.setdefault("DJANGO_SECRET_KEY", "profile-mix-" + "x" * 50)
+
+REPEATS = int(os.environ.get("PROFILE_REPEATS", "5"))
+
+
+def main() -> None:
+    from benchmarks.bench_load import collectstatic, prepare, server_env
+    from benchmarks.common import setup_django
+
+    env = server_env()
+    collectstatic(env)
+    os.environ.setdefault("CACHE_URL", env["CACHE_URL"])  # the same shared cache as the load benchmark's server
+    setup_django("profile_mix")
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    work = prepare()
+    clients: dict[str, Client] = {}
+
+    def hit(path: str, header: str):
+        client = clients.get(header)
+        if client is None:
+            client = clients[header] = Client()
+            if header.startswith("sessionid="):
+                client.cookies["sessionid"] = header.split("=", 1)[1]
+        extra = {"headers": {"Authorization": header}} if header.startswith("Bearer") else {}
+        if path.startswith("POST "):
+            url, body = path[5:].split("\t", 1)
+            return client.post(url, body.replace("{n}", f"p{time.time_ns()}"), content_type="application/json",
+                               **extra)
+        return client.get(path, **extra)
+
+    for path, header, _ in work:  # warm-up: templates compiled, caches filled
+        hit(path, header)
+    cpu: dict[str, list[float]] = collections.defaultdict(list)
+    weight: dict[str, int] = collections.defaultdict(int)
+    shape: dict[str, tuple[int, int, int]] = {}
+    for _ in range(REPEATS):
+        for path, header, _weight in work:
+            kind = re.sub(r"/\d+", "/N", path.split("?")[0].split("\t")[0])
+            start = time.process_time()
+            with CaptureQueriesContext(connection) as queries:
+                response = hit(path, header)
+            cpu[kind].append(time.process_time() - start)
+            shape[kind] = (len(queries), response.status_code, len(response.content))
+    for path, _header, w in work:
+        weight[re.sub(r"/\d+", "/N", path.split("?")[0].split("\t")[0])] += w
+    total = sum(weight[k] * sum(v) / len(v) for k, v in cpu.items())
+    print(f"weighted mean CPU per request: {total / sum(weight.values()) * 1000:.2f} ms "
+          f"({len(work)} request kinds, {REPEATS} repeats, {connection.vendor})")
+    for kind, values in sorted(cpu.items(), key=lambda kv: -weight[kv[0]] * sum(kv[1]) / len(kv[1])):
+        mean = sum(values) / len(values)
+        queries, status, size = shape[kind]
+        print(f"{mean * 1000:7.2f} ms  {weight[kind] * mean / total:6.1%}  {queries:3d} queries  {status}  "
+              f"{size:7d} B  {kind}")
+
+
+if __name__ == "__main__":
+    main()
