@@ -42,15 +42,23 @@ def chinese_font() -> Path | None:
     return None
 
 
+def index_target_line(view: dashboard.Overview) -> float | None:
+    """Where the chart's target line goes: the plan's 便利度指数 target (the dashboard's source), else none."""
+    target = view.index_target
+    return None if target is None else target.target_threshold
+
+
 def report_context(*, period: str, user) -> dict:
     view = dashboard.overview(period=period, user=user)
     bars = [(s.region.name, s.index_score) for s in view.counties]
+    target = index_target_line(view)
     return {
         "view": view,
         "period": period,
         "period_label": label(period),
         "bars": bars,
-        "chart_svg": bar_chart_svg(bars, title="各县区便利度指数"),
+        "target": target,
+        "chart_svg": bar_chart_svg(bars, title="各县区便利度指数", target=target),
         "status_rows": [
             (code_label, view.status_counts.get(code, 0))
             for code, code_label in (
@@ -64,8 +72,18 @@ def report_context(*, period: str, user) -> dict:
     }
 
 
-def bar_chart_svg(bars: list[tuple[str, float | None]], *, title: str, width: int = 640) -> str:
-    """A horizontal bar chart (0–100) as inline SVG, with a line at the target 90."""
+def _on_scale(target: float | None) -> bool:
+    return target is not None and 0 <= target <= 100
+
+
+def _target_text(target: float) -> str:
+    return f"目标 {target:.2f}".rstrip("0").rstrip(".")
+
+
+def bar_chart_svg(
+    bars: list[tuple[str, float | None]], *, title: str, target: float | None = None, width: int = 640
+) -> str:
+    """A horizontal bar chart (0–100) as inline SVG, with a dashed line at the target when there is one."""
     row, left, top = 28, 110, 30
     height = top + row * len(bars) + 24
     scale = (width - left - 60) / 100
@@ -83,17 +101,19 @@ def bar_chart_svg(bars: list[tuple[str, float | None]], *, title: str, width: in
             parts.append(f'<text x="{left + score * scale + 6:.1f}" y="{y + 18}">{score:.1f}</text>')
         else:
             parts.append(f'<text x="{left}" y="{y + 18}" fill="#57606a">无数据</text>')
-    x90 = left + 90 * scale
-    parts.append(
-        f'<line x1="{x90:.1f}" y1="{top}" x2="{x90:.1f}" y2="{height - 20}" stroke="#1a7f37" '
-        'stroke-dasharray="4 3"/>'
-    )
-    parts.append(f'<text x="{x90 - 20:.1f}" y="{height - 6}" fill="#1a7f37">目标 90</text></svg>')
+    if _on_scale(target):
+        x = left + target * scale
+        parts.append(
+            f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{height - 20}" stroke="#1a7f37" '
+            'stroke-dasharray="4 3"/>'
+        )
+        parts.append(f'<text x="{x - 20:.1f}" y="{height - 6}" fill="#1a7f37">{_target_text(target)}</text>')
+    parts.append("</svg>")
     return "".join(parts)
 
 
-def bar_chart_png(bars: list[tuple[str, float | None]], *, title: str) -> bytes:
-    """The same bar chart as PNG for Word documents."""
+def bar_chart_png(bars: list[tuple[str, float | None]], *, title: str, target: float | None = None) -> bytes:
+    """The same bar chart as PNG for Word documents (target line only when there is a target)."""
     from PIL import Image, ImageDraw, ImageFont
 
     width, row, left, top = 1200, 52, 220, 60
@@ -112,9 +132,10 @@ def bar_chart_png(bars: list[tuple[str, float | None]], *, title: str) -> bytes:
             continue
         draw.rectangle([left, y + 6, left + score * scale, y + 40], fill="#a4161a")
         draw.text((left + score * scale + 10, y + 8), f"{score:.1f}", fill="black", font=font)
-    x90 = left + 90 * scale
-    draw.line([x90, top, x90, height - 40], fill="#1a7f37", width=2)
-    draw.text((x90 - 40, height - 36), "目标 90", fill="#1a7f37", font=font)
+    if _on_scale(target):
+        x = left + target * scale
+        draw.line([x, top, x, height - 40], fill="#1a7f37", width=2)
+        draw.text((x - 40, height - 36), _target_text(target), fill="#1a7f37", font=font)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()
@@ -124,7 +145,9 @@ def render_pdf(context: dict) -> bytes:
     from weasyprint import HTML
 
     font = chinese_font()
-    page = render_to_string("monitoring/report.html", {**context, "font_url": font.as_uri() if font else ""})
+    page = render_to_string(
+        "monitoring/pages/report.html", {**context, "font_url": font.as_uri() if font else ""}
+    )
     return HTML(string=page).write_pdf()
 
 
@@ -135,9 +158,10 @@ def render_docx(context: dict) -> bytes:
     view = context["view"]
     document = Document()
     document.add_heading(f"{context['period_label']}营商环境动态监测通报", level=0)
-    city = view.city
+    city, target = view.city, view.index_target
+    goal = f"方案目标 {target.target_label}。" if target else "方案未设指数目标。"
     document.add_paragraph(
-        f"全市便利度指数 {city.index_score:.1f} 分（{city.tier}），目标 90 分以上。"
+        f"全市便利度指数 {city.index_score:.1f} 分（{city.tier}），{goal}"
         if city and city.index_score is not None
         else "本月全市便利度指数无数据。"
     )
@@ -152,7 +176,8 @@ def render_docx(context: dict) -> bytes:
         ],
     )
     document.add_heading("二、县区比较", level=1)
-    document.add_picture(io.BytesIO(bar_chart_png(context["bars"], title="各县区便利度指数")), width=Cm(16))
+    chart = bar_chart_png(context["bars"], title="各县区便利度指数", target=context["target"])
+    document.add_picture(io.BytesIO(chart), width=Cm(16))
     _docx_table(
         document,
         ["排名", "县区", "便利度指数", "档次"],
