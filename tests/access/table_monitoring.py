@@ -165,12 +165,84 @@ CASES = {
             expect(allow=VIEWERS, otherwise=FORBIDDEN), kwargs=lambda world: {"period": PERIOD, "fmt": "docx"}
         )
     ],
+    # One export view, one `table` slug per page table; each slug is scoped as its page is.
     "monitoring:export": [
+        *[
+            Case(
+                expect(allow=VIEWERS, otherwise=FORBIDDEN),
+                label=table,
+                kwargs=lambda world, table=table: {"table": table},
+                data=lambda world, query=query: query,
+            )
+            for table, query in (
+                ("ranking", {"period": PERIOD}),
+                ("targets", {"period": PERIOD}),
+                ("scores", {"period": PERIOD}),
+                ("dimension", {"code": "legal", "period": PERIOD}),
+                ("indicator", {"code": "startup_time", "period": PERIOD}),
+                ("catalogue", {"year": "2026"}),
+                ("alerts", {}),
+                ("rounds", {}),
+            )
+        ],
+        *[
+            Case(
+                scoped(place),
+                label=f"values-{place}",
+                kwargs=lambda world: {"table": "values"},
+                data=lambda world, place=place: {"code": "startup_time", "region": REGION_CODE[place]},
+            )
+            for place in ("city", "gz", "lz")
+        ],
+        Case(
+            expect(not_found=VIEWERS, otherwise=FORBIDDEN),
+            label="values-unknown-region",
+            kwargs=lambda world: {"table": "values"},
+            data=lambda world: {"code": "startup_time", "region": "999999"},
+        ),
         Case(
             expect(allow=VIEWERS, otherwise=FORBIDDEN),
-            kwargs=lambda world: {"table": "ranking"},
-            query=f"?period={PERIOD}",
-        )
+            label="round",
+            kwargs=lambda world: {"table": "round"},
+            data=lambda world: {"round": world.monitoring_round.pk},
+        ),
+        Case(
+            expect(not_found=VIEWERS, otherwise=FORBIDDEN),
+            label="round-unknown",
+            kwargs=lambda world: {"table": "round"},
+            data=lambda world: {"round": world.monitoring_round.pk + 1000},
+        ),
+        *[
+            Case(
+                scoped(place),
+                label=f"submission-{place}",
+                kwargs=lambda world: {"table": "submission"},
+                data=lambda world, place=place: {"submission": world[f"{place}_monitoring_submission"].pk},
+            )
+            for place in ("city", "gz", "lz")
+        ],
+        *[
+            Case(
+                expect(allow={"city_admin"}, otherwise=FORBIDDEN),
+                label=table,
+                kwargs=lambda world, table=table: {"table": table},
+            )
+            for table in ("surveys", "parameters", "weights")
+        ],
+        *[
+            Case(
+                expect(allow=CITY_WIDE | CITY_MARKET, not_found=GZ | LZ, otherwise=FORBIDDEN),
+                label=table,
+                kwargs=lambda world, table=table: {"table": table},
+                data=lambda world: {"survey": world.monitoring_survey.pk},
+            )
+            for table in ("survey", "survey_sample")
+        ],
+        Case(
+            expect(not_found=VIEWERS, otherwise=FORBIDDEN),
+            label="unknown-table",
+            kwargs=lambda world: {"table": "passwords"},
+        ),
     ],
     # Surveys are the city office's; city-wide viewers read them, county users do not see them (404).
     "monitoring:survey": [

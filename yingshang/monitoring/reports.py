@@ -221,19 +221,22 @@ def _fmt(value, unit: str) -> str:
     return "无数据" if value is None else f"{value:.2f}".rstrip("0").rstrip(".") + unit
 
 
+TABLE_TITLES = {"targets": "方案目标进展", "ranking": "县区比较", "scores": "全部指标得分"}
+
+
 def table(name: str, *, period: str, user) -> tuple[list[str] | None, list[list]]:
     """A dashboard table as headers and rows for XLSX export: targets, ranking or scores."""
     view = dashboard.overview(period=period, user=user)
     if name == "targets":
         return (
-            ["指标", "目标", "当前值", "单位", "年底预计", "预计方法", "状态", "得分"],
+            ["指标", "目标", "当前值", "单位", "年底预计", "预计方法", "状态", "得分（分）"],
             [
                 [r.name, r.target_label, r.current, r.unit, r.forecast, r.method, r.status_label, r.score]
                 for r in view.targets
             ],
         )
     if name == "ranking":
-        headers = ["排名", "县区", "便利度指数", "档次"] + [d.name for d in view.dimensions]
+        headers = ["排名", "县区", "便利度指数（分）", "档次"] + [f"{d.name}（分）" for d in view.dimensions]
         return headers, [
             [s.rank, s.region.name, s.index_score, s.tier]
             + [s.dimension_scores.get(d.code) for d in view.dimensions]
@@ -246,7 +249,7 @@ def table(name: str, *, period: str, user) -> tuple[list[str] | None, list[list]
         headers = (
             ["指标", "单位"]
             + [f"{s.region.name}数值" for s in snapshots]
-            + [f"{s.region.name}得分" for s in snapshots]
+            + [f"{s.region.name}得分（分）" for s in snapshots]
         )
         rows = []
         for indicator in Indicator.objects.filter(in_index=True).order_by("sort_order"):

@@ -15,18 +15,23 @@ from django.views.decorators.http import require_POST
 from yingshang.core.errors import BusinessRuleError
 from yingshang.core.permissions import permission_required
 from yingshang.enterprises.spreadsheets import write_xlsx
-from yingshang.monitoring import access, dashboard, reports, selectors, services, survey_services, workbook
+from yingshang.monitoring import (
+    access,
+    dashboard,
+    reports,
+    selectors,
+    services,
+    survey_services,
+    tables,
+    workbook,
+)
 from yingshang.monitoring.choices import SubmissionStatus
 from yingshang.monitoring.models import (
-    Alert,
     Dimension,
     IndexSnapshot,
     Indicator,
     IndicatorValue,
     Submission,
-    SubmissionRound,
-    Survey,
-    WeightSet,
 )
 from yingshang.monitoring.periods import label, parse_period
 
@@ -99,42 +104,8 @@ def dimension_detail(request, code: str):
     period = _period(request)
     if dimension is None or period is None:
         raise Http404
-    snapshots = list(
-        IndexSnapshot.objects.filter(period=period)
-        .select_related("region")
-        .order_by("region__sort_order", "region__code")
-    )
-    topics = list(dimension.topics.prefetch_related("indicators").order_by("sort_order"))
-    rows = []
-    for topic in topics:
-        rows.append(
-            {
-                "topic": topic,
-                "cells": [
-                    (s.topic_scores.get(topic.code), dashboard.heat_class(s.topic_scores.get(topic.code)))
-                    for s in snapshots
-                ],
-            }
-        )
-        for indicator in topic.indicators.all():
-            if not indicator.in_index:
-                continue
-            cells = [
-                (
-                    (s.indicator_scores.get(indicator.code) or {}).get("score"),
-                    (s.indicator_scores.get(indicator.code) or {}).get("value"),
-                    s.region,
-                )
-                for s in snapshots
-            ]
-            rows.append(
-                {
-                    "indicator": indicator,
-                    "cells": [
-                        (score, value, dashboard.heat_class(score), region) for score, value, region in cells
-                    ],
-                }
-            )
+    snapshots = tables.region_snapshots(period)
+    rows = tables.dimension_rows(dimension, snapshots)
     return render(
         request,
         "monitoring/pages/dimension.html",
@@ -148,20 +119,19 @@ def dimension_detail(request, code: str):
     )
 
 
-@permission_required("monitoring.view")
-def indicator_list(request):
-    """指标目录: every indicator with definition, formula, owner, source and current plan targets."""
+def _catalogue_year(request) -> int:
+    """The plan year whose targets the catalogue shows: ?year=YYYY, else the latest scored month's year."""
     latest = dashboard.latest_period()
     default = parse_period(latest)[0] if latest else timezone.localdate().year
     raw = (request.GET.get("year") or "").strip()
-    year = int(raw) if raw.isascii() and raw.isdigit() and len(raw) == 4 else default
-    targets = selectors.targets_by_indicator(year)
-    indicators = list(Indicator.objects.select_related("topic__dimension").order_by("sort_order"))
-    owners = selectors.department_names_by_function()
-    rows = [
-        {"indicator": i, "targets": targets.get(i.pk, []), "owner": owners.get(i.function_key, "未配置")}
-        for i in indicators
-    ]
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) == 4 else default
+
+
+@permission_required("monitoring.view")
+def indicator_list(request):
+    """指标目录: every indicator with definition, formula, owner, source and current plan targets."""
+    year = _catalogue_year(request)
+    rows = tables.catalogue_rows(year)
     unmatched = services.unmatched_plan_targets() if request.user.can("monitoring.configure") else []
     return render(
         request, "monitoring/pages/indicators.html", {"rows": rows, "year": year, "unmatched": unmatched}
@@ -185,11 +155,7 @@ def indicator_detail(request, code: str):
         raise Http404
     year, _ = parse_period(period)
     targets = selectors.targets_by_indicator(year).get(indicator.pk, [])
-    snapshots = list(
-        IndexSnapshot.objects.filter(period=period)
-        .select_related("region")
-        .order_by("region__sort_order", "region__code")
-    )
+    snapshots = tables.region_snapshots(period)
     parameters = indicator.parameters.order_by("-plan_year", "-version")
     series = list(
         IndexSnapshot.objects.filter(region__kind="city")
@@ -209,7 +175,7 @@ def indicator_detail(request, code: str):
             }
         ],
     }
-    rows = [{"snapshot": s, "data": s.indicator_scores.get(indicator.code) or {}} for s in snapshots]
+    rows = tables.indicator_region_rows(indicator, snapshots)
     return render(
         request,
         "monitoring/pages/indicator.html",
@@ -233,12 +199,7 @@ def indicator_values(request, code: str, region_code: str):
     region = access.get_region_for_user(request.user, region_code)
     if indicator is None:
         raise Http404
-    values = list(
-        IndicatorValue.objects.visible_to(request.user)
-        .filter(indicator=indicator, region=region)
-        .select_related("entered_by", "department", "published_by", "submission", "replaces")
-        .order_by("-period", "-id")[:200]
-    )
+    values = tables.value_versions(request.user, indicator, region)
     return render(
         request,
         "monitoring/pages/values.html",
@@ -255,15 +216,10 @@ def indicator_values(request, code: str, region_code: str):
 @permission_required("monitoring.view")
 def round_list(request):
     """填报轮次: open rounds, my department's status; the city office opens rounds and sees every department."""
-    rounds = list(SubmissionRound.objects.order_by("-period")[:24])
-    mine = {}
-    if request.user.department_id:
-        mine = {s.round_id: s for s in Submission.objects.filter(department_id=request.user.department_id)}
-    rows = [{"round": r, "mine": mine.get(r.pk)} for r in rounds]
     return render(
         request,
-        "monitoring/rounds.html",
-        {"rows": rows, "can_open": request.user.can("monitoring.configure")},
+        "monitoring/pages/rounds.html",
+        {"rows": tables.round_rows(request.user), "can_open": request.user.can("monitoring.configure")},
     )
 
 
@@ -360,12 +316,8 @@ def round_detail(request, round_id: int):
         if department
         else None
     )
-    submissions = (
-        Submission.objects.visible_to(request.user)
-        .filter(round=collection_round)
-        .select_related("department__region", "submitted_by")
-    )
-    owing = services.departments_owing(collection_round) if request.user.can("monitoring.review") else []
+    submissions = tables.round_submissions(request.user, collection_round)
+    owing = tables.round_owing(request.user, collection_round)
     return render(
         request,
         "monitoring/pages/round.html",
@@ -404,12 +356,10 @@ def round_template(request, round_id: int):
 @permission_required("monitoring.view")
 def submission_detail(request, submission_id: int):
     submission = access.get_submission_for_user(request.user, submission_id)
-    values = submission.values.select_related("indicator", "region", "entered_by").order_by(
-        "indicator__sort_order", "region__sort_order", "-id"
-    )
+    values = tables.submission_values(submission)
     return render(
         request,
-        "monitoring/submission.html",
+        "monitoring/pages/submission.html",
         {
             "submission": submission,
             "values": values,
@@ -481,8 +431,7 @@ def value_approve(request, value_id: int):
 
 @permission_required("monitoring.view")
 def alert_list(request):
-    alerts = Alert.objects.visible_to(request.user).select_related("indicator", "region", "department")[:200]
-    return render(request, "monitoring/alerts.html", {"alerts": alerts})
+    return render(request, "monitoring/pages/alerts.html", {"alerts": tables.visible_alerts(request.user)})
 
 
 @permission_required("monitoring.view")
@@ -530,18 +479,125 @@ def report_download(request, period: str, fmt: str):
     )
 
 
+def _export_period(request) -> str:
+    """The month an export is for: ?period=YYYY-MM (400 if malformed), else the latest scored month (404 if none)."""
+    raw = request.GET.get("period")
+    if raw:
+        parse_period(raw)
+        return raw
+    latest = dashboard.latest_period()
+    if latest is None:
+        raise Http404("尚无监测结果。")
+    return latest
+
+
+def _export_id(request, name: str, what: str) -> int:
+    raw = (request.GET.get(name) or "").strip()
+    if not (raw.isascii() and raw.isdigit() and 0 < len(raw) <= 12):
+        raise BusinessRuleError(f"参数 {name} 应为{what}编号（正整数），收到“{raw[:20]}”。", field=name)
+    return int(raw)
+
+
+def _export_dashboard(name: str):
+    def build(request) -> tables.Sheet:
+        period = _export_period(request)
+        headers, rows = reports.table(name, period=period, user=request.user)
+        return tables.Sheet(
+            headers, rows, reports.TABLE_TITLES[name], f"监测-{reports.TABLE_TITLES[name]}-{period}"
+        )
+
+    return build
+
+
+def _export_dimension(request) -> tables.Sheet:
+    dimension = Dimension.objects.filter(code=request.GET.get("code", "")).first()
+    if dimension is None:
+        raise Http404
+    return tables.dimension_sheet(dimension, period=_export_period(request))
+
+
+def _export_indicator(request) -> tables.Sheet:
+    indicator = Indicator.objects.filter(code=request.GET.get("code", "")).first()
+    if indicator is None:
+        raise Http404
+    return tables.indicator_sheet(indicator, period=_export_period(request))
+
+
+def _export_values(request) -> tables.Sheet:
+    indicator = Indicator.objects.filter(code=request.GET.get("code", "")).first()
+    region = access.get_region_for_user(request.user, request.GET.get("region", ""))
+    if indicator is None:
+        raise Http404
+    return tables.values_sheet(request.user, indicator, region)
+
+
+def _export_configuration(build):
+    """Exports of the city office's configuration pages (monitoring.configure, as the pages)."""
+
+    def guarded(request) -> tables.Sheet:
+        if not request.user.can("monitoring.configure"):
+            raise PermissionDenied("只有市营商局可以查看评分参数与权重。")
+        return build(request)
+
+    return guarded
+
+
+def _parameter_year(request) -> int:
+    raw = (request.GET.get("year") or str(timezone.localdate().year)).strip()
+    if not (raw.isascii() and raw.isdigit() and 2000 <= int(raw) <= 2100):
+        raise BusinessRuleError("方案年度应为 2000–2100 之间的四位数字。", field="year")
+    return int(raw)
+
+
+def _export_surveys(request) -> tables.Sheet:
+    if not request.user.can("monitoring.configure"):
+        raise PermissionDenied("只有市营商局可以查看满意度调查列表。")
+    return tables.surveys_sheet()
+
+
+# Every table a monitoring page shows, by slug: each builder checks scope as its page does.
+EXPORTS = {
+    "targets": _export_dashboard("targets"),
+    "ranking": _export_dashboard("ranking"),
+    "scores": _export_dashboard("scores"),
+    "dimension": _export_dimension,
+    "indicator": _export_indicator,
+    "values": _export_values,
+    "catalogue": lambda request: tables.catalogue_sheet(year=_catalogue_year(request)),
+    "alerts": lambda request: tables.alerts_sheet(request.user),
+    "rounds": lambda request: tables.rounds_sheet(request.user),
+    "round": lambda request: tables.round_sheet(
+        request.user, access.get_round_for_user(request.user, _export_id(request, "round", "填报轮次"))
+    ),
+    "submission": lambda request: tables.submission_sheet(
+        access.get_submission_for_user(request.user, _export_id(request, "submission", "部门填报"))
+    ),
+    "surveys": _export_surveys,
+    "parameters": _export_configuration(
+        lambda request: tables.parameters_sheet(year=_parameter_year(request))
+    ),
+    "weights": _export_configuration(lambda request: tables.weights_sheet()),
+    "survey": lambda request: tables.survey_sheet(
+        access.get_survey_for_user(request.user, _export_id(request, "survey", "调查"))
+    ),
+    "survey_sample": lambda request: tables.survey_sample_sheet(
+        access.get_survey_for_user(request.user, _export_id(request, "survey", "调查"))
+    ),
+}
+
+
 @permission_required("monitoring.view")
 def export_table(request, table: str):
-    """XLSX export of a dashboard table: targets, ranking, or indicator scores."""
-    period = _period(request)
-    if period is None:
-        return HttpResponse(
-            "所属期格式不正确，应为 YYYY-MM。", status=400, content_type="text/plain; charset=utf-8"
-        )
-    headers, rows = reports.table(table, period=period, user=request.user)
-    if headers is None:
+    """XLSX export (导出 Excel) of any monitoring table: the page's rows, columns and scope."""
+    build = EXPORTS.get(table)
+    if build is None:
         raise Http404
-    return _download(write_xlsx(headers, rows, sheet_title=table), f"监测-{table}-{period}.xlsx", XLSX)
+    try:
+        sheet = build(request)
+    except BusinessRuleError as exc:
+        return HttpResponse(exc.message, status=exc.status, content_type="text/plain; charset=utf-8")
+    content = write_xlsx(sheet.headers, sheet.rows, sheet_title=tables.sheet_title(sheet.title))
+    return _download(content, tables.file_name(sheet.filename) + ".xlsx", XLSX)
 
 
 def _preview_period(request, year: int | None = None) -> str | None:
@@ -581,7 +637,7 @@ def weights_edit(request):
                 messages.success(request, "已保存新的权重版本；指数正在后台重算，几分钟内生效。")
                 return redirect("monitoring:weights")
     dimensions = Dimension.objects.prefetch_related("topics__indicators").order_by("sort_order")
-    versions = WeightSet.objects.select_related("created_by").order_by("-version")[:10]
+    versions = tables.weight_versions()
     return render(
         request,
         "monitoring/weights_form.html",
@@ -719,8 +775,8 @@ def survey_list(request):
             return redirect("monitoring:survey", survey.pk)
     return render(
         request,
-        "monitoring/surveys.html",
-        {"surveys": Survey.objects.all()[:50], "error": error},
+        "monitoring/pages/surveys.html",
+        {"surveys": tables.survey_list(), "error": error},
         status=400 if error else 200,
     )
 
@@ -747,11 +803,11 @@ def survey_detail(request, survey_id: int):
         except BusinessRuleError as exc:
             messages.error(request, exc.message)
         return redirect("monitoring:survey", survey.pk)
-    invitations = survey.invitations.select_related("enterprise__region", "response").order_by("id")[:500]
+    invitations = tables.survey_invitations(survey)
     dissatisfied = [i for i in invitations if hasattr(i, "response") and i.response.overall <= 2]
     return render(
         request,
-        "monitoring/survey.html",
+        "monitoring/pages/survey.html",
         {
             "survey": survey,
             "invitations": invitations,

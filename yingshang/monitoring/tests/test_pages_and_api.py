@@ -208,7 +208,7 @@ def test_reports_and_exports(scored, cast, client_for):
     assert client.get("/monitoring/reports/2024-01.pdf").status_code == 404
     export = client.get("/monitoring/export/ranking.xlsx?period=2025-03")
     rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
-    assert rows[0][:4] == ("排名", "县区", "便利度指数", "档次")
+    assert rows[0][:4] == ("排名", "县区", "便利度指数（分）", "档次")
     assert [r[1] for r in rows[1:4]] == ["张掖市", "临泽县", "甘州区"]
 
 
