@@ -1,5 +1,6 @@
 """Journey: a department leader imports a real policy text, corrects one extracted field, publishes; the push runs
-in the background; the matched demo enterprise's user sees the message and the policy with its reason and amount.
+in the background; the matched demo enterprise's user sees the message and the policy with its reason and amount,
+and the clause with a threshold the platform cannot decide (4500万美元 进出口总额) as "to be confirmed", not matched.
 
 The text is two clauses copied verbatim from a real published document (`labelled_clauses.jsonl`, rows c079 and
 c080, 某市外经贸发展扶持政策, source URL in that file).
@@ -76,6 +77,8 @@ def test_department_publishes_a_real_policy_and_the_enterprise_is_told(page, vie
     page.goto("/notifications/")
     page.get_by_text(f"政策推送：{TITLE}").first.wait_for()
     assert "贵企业符合「跨境人民币结算奖励」的条件" in page.content()
+    # The 4500万美元 import-export threshold is nothing the platform knows: no push for that clause.
+    assert "「鼓励企业境外注册商标」" not in page.content()
     check_accessibility(page)
     shot(page, "policy-publish", "5-notification", viewport)
     page.goto("/policies/mine/")
@@ -85,5 +88,7 @@ def test_department_publishes_a_real_policy_and_the_enterprise_is_told(page, vie
     card.first.get_by_text("为什么符合").click()
     reason = card.first.locator("ul.cond").inner_text()
     assert "要求 甘州区" in reason and "贵企业 甘州区" in reason
+    # The trade clause waits for evidence of its threshold instead of matching every enterprise.
+    assert "提供“上年度进出口总额≥4500万美元”的证明材料，由受理部门核实后可确认" in page.content()
     check_accessibility(page)
     shot(page, "policy-publish", "6-matched", viewport)

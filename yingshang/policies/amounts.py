@@ -45,8 +45,19 @@ _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
 # ("1千万以上" is money, "1万人次" is not).
 _AMOUNT_RE = re.compile(
     rf"(?P<number>{_ARABIC}(?P<magnitude>[十百千万亿]*)|[{_CN_NUMERAL}]+)"
-    r"(?:(?P<yuan>元|块钱)|(?<=[万亿])(?![人亩平次件个户家名台张批间吨位项所座层年月日天周条床元]))"
+    r"(?:(?P<yuan>元|块钱)|(?P<foreign>美元|美金|欧元|港元|港币|日元|英镑)"
+    r"|(?<=[万亿])(?![人亩平次件个户家名台张批间吨位项所座层年月日天周条床元美欧港日英]))"
 )
+# Foreign currencies are kept as written, never read as yuan (4500万美元 is no 4500万元).
+CURRENCIES = {
+    "美元": "USD",
+    "美金": "USD",
+    "欧元": "EUR",
+    "港元": "HKD",
+    "港币": "HKD",
+    "日元": "JPY",
+    "英镑": "GBP",
+}
 
 # Stop characters that end the local context of an amount or ratio (a clause inside the clause).
 _SEGMENT_BREAK = "，,；;。！？!?"
@@ -116,11 +127,12 @@ class AmountMention:
     end: int
     role: AmountRole
     per_unit: str | None = None
+    currency: str = "CNY"
 
     @property
     def is_benefit(self) -> bool:
-        """True for amounts that describe what the applicant receives (a benefit or a cap)."""
-        return self.role in ("benefit", "cap")
+        """True for yuan amounts that describe what the applicant receives (a benefit or a cap)."""
+        return self.role in ("benefit", "cap") and self.currency == "CNY"
 
 
 @dataclass(frozen=True)
@@ -196,7 +208,7 @@ def _magnitude(suffix: str) -> int:
 def parse_amount(text: str) -> int | None:
     """Parse one amount such as "30万元", "1.2亿元", "五十万元", "3千万元" or "5000元" into whole yuan."""
     match = _AMOUNT_RE.search(compact(text)[0])
-    if match is None:
+    if match is None or match.group("foreign"):
         return None
     return _value(match)
 
@@ -253,7 +265,11 @@ def find_amounts(text: str) -> list[AmountMention]:
     compact_text, offsets = compact(text)
     return [
         AmountMention(
-            mention.value, *original_span(offsets, mention.start, mention.end), mention.role, mention.per_unit
+            mention.value,
+            *original_span(offsets, mention.start, mention.end),
+            mention.role,
+            mention.per_unit,
+            mention.currency,
         )
         for mention in _find_amounts_compact(compact_text)
     ]
@@ -278,6 +294,7 @@ def _find_amounts_compact(text: str) -> list[AmountMention]:
                 end=match.end(),
                 role=role,
                 per_unit=unit_match.group(1) if unit_match else None,
+                currency=CURRENCIES.get(match.group("foreign") or "", "CNY"),
             )
         )
     return mentions

@@ -85,6 +85,40 @@ class ScalarField[T]:
 
 
 @dataclass(frozen=True)
+class Condition:
+    """A condition stated in the clause (门槛/其他条件), typed: what it measures, how, and the rule key that can hold it.
+
+    `rule_key` names the typed rule the platform can decide (营业收入 → min_revenue_10k); None means the platform
+    holds no such fact (进出口总额, 美元 amounts, 研发投入…), so the condition needs a person or the enterprise's
+    own evidence. Amounts keep their currency: a 美元 threshold is never read as yuan.
+    """
+
+    text: str
+    start: int
+    end: int
+    kind: str  # threshold / ratio / status
+    subject: str
+    operator: str = ""
+    amount: int | None = None
+    currency: str = ""
+    rule_key: str | None = None
+    rule_value: float | None = None
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "span": [self.start, self.end],
+            "kind": self.kind,
+            "subject": self.subject,
+            "operator": self.operator,
+            "amount": self.amount,
+            "currency": self.currency,
+            "rule_key": self.rule_key,
+            "rule_value": self.rule_value,
+        }
+
+
+@dataclass(frozen=True)
 class Eligibility:
     """Who may apply (申报条件): qualifications, industries, scale, regions and other conditions."""
 
@@ -93,6 +127,7 @@ class Eligibility:
     scale: SetField = field(default_factory=SetField)
     regions: SetField = field(default_factory=SetField)
     other: SetField = field(default_factory=SetField)
+    conditions: tuple[Condition, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -134,6 +169,7 @@ class ExtractedClause:
             "ratio": self.ratio.value,
             "eligibility": {name: set_field.values for name, set_field in eligibility_fields.items()},
             "topic": self.topic.value,
+            "conditions": [condition.to_json_dict() for condition in self.eligibility.conditions],
             "spans": spans,
             "confidence": {key: round(value, 2) for key, value in confidence.items()},
         }
@@ -443,32 +479,110 @@ _RATIO_CONDITION_RE = re.compile(
 )
 
 
-def _other_conditions(clause: _Prepared) -> SetField:
+_SUBJECT_TAIL_RE = re.compile(r"(?:达到|不低于|不少于|超过|高于|在|为|累计|实现|完成|计)+$")
+_SUBJECT_HEAD_RE = re.compile(r"^(?:[一二三四五六七八九十\d]+[、.．]|对|凡|其|且|的|和|及|企业|项目)+")
+_BOUND_AFTER_RE = re.compile(r"^(?:[（(]含[）)])?(?:及|或)?(?:以下|以内)")
+
+
+def _threshold_subject(before: str, previous: str | None) -> str | None:
+    """What a threshold measures: a known noun if one is near, else the words just before the amount.
+
+    The upper end of a band (1000万元及以上至5000万元) measures what its lower end did (`previous`); words
+    that name no measure (为中小微企业提供1亿元以上的担保) make no condition at all (None).
+    """
+    known = [(before.rfind(subject), subject) for subject in vocab.THRESHOLD_SUBJECTS if subject in before]
+    if known:
+        return max(known, key=lambda item: (item[0], len(item[1])))[1]
+    segment = re.split(r"[，,；;。：:、（）()〔〕【】\[\]]", before)[-1]
+    if re.search(r"\d", segment):
+        return previous
+    segment = _SUBJECT_HEAD_RE.sub("", _SUBJECT_TAIL_RE.sub("", segment))[-10:]
+    if any(noun in segment for noun in vocab.MEASURE_NOUNS):
+        return segment
+    return previous
+
+
+def _registry_rule(
+    subject: str, operator: str, amount: int, currency: str
+) -> tuple[str | None, float | None]:
+    """The typed rule a yuan threshold maps to when the platform holds the fact (营业收入, 纳税额); else none."""
+    if currency != "CNY" or "亩均" in subject:
+        return None, None
+    value = amount / 10_000
+    value = int(value) if value == int(value) else value
+    if any(word in subject for word in vocab.REVENUE_SUBJECTS):
+        return ("min_revenue_10k" if operator == "≥" else "max_revenue_10k"), value
+    if any(word in subject for word in vocab.TAX_SUBJECTS) and operator == "≥":
+        return "min_tax_paid_10k", value
+    return None, None
+
+
+def _other_conditions(clause: _Prepared) -> tuple[SetField, tuple[Condition, ...]]:
+    """Conditions besides qualification, industry, scale and region: status words, ratios and thresholds.
+
+    Every threshold becomes a condition, whatever it measures: one the platform cannot decide is kept (with its
+    currency) for the reviewer and the enterprise rather than dropped, so it never turns into "no condition".
+    """
     findings: list[Finding] = []
+    conditions: list[Condition] = []
     for name, patterns in vocab.OTHER_CONDITION_PATTERNS.items():
         for span in _find(patterns, clause.compact):
-            findings.append(Finding(name, *clause.span(*span), 0.7))
+            start, end = clause.span(*span)
+            findings.append(Finding(name, start, end, 0.7))
+            conditions.append(Condition(name, start, end, "status", name))
     for match in _RATIO_CONDITION_RE.finditer(clause.compact):
         subject = match.group("subject").lstrip("对的且其和及")
-        findings.append(Finding(f"{subject}占比≥{match.group('percent')}", *clause.span(*match.span()), 0.7))
-    for mention in find_amounts(clause.compact):
+        text = f"{subject}占比≥{match.group('percent')}"
+        start, end = clause.span(*match.span())
+        findings.append(Finding(text, start, end, 0.7))
+        percent = float(match.group("percent").rstrip("%"))
+        is_rd = subject.startswith("研发")
+        conditions.append(
+            Condition(
+                text,
+                start,
+                end,
+                "ratio",
+                subject,
+                "≥",
+                rule_key="min_rd_ratio" if is_rd else None,
+                rule_value=(int(percent) if percent == int(percent) else percent) if is_rd else None,
+            )
+        )
+    previous: str | None = None
+    for mention in find_amounts(clause.compact):  # compact text is its own compact form
         if mention.role != "threshold":
             continue
         before = clause.compact[max(0, mention.start - 20) : mention.start]
-        subjects = [
-            (before.rfind(subject), subject) for subject in vocab.THRESHOLD_SUBJECTS if subject in before
-        ]
-        if not subjects:
+        if re.search(r"[。；;]", before):
+            previous = None  # a new sentence: no band continues
+        subject = previous = _threshold_subject(before, previous)
+        if subject is None:
             continue
-        _, subject = max(subjects, key=lambda item: (item[0], len(item[1])))
-        after = clause.compact[mention.end : mention.end + 6]
-        operator = "≤" if re.match(r"^(?:及|或)?(?:以下|以内)", after) or "不超过" in before[-6:] else "≥"
+        after = clause.compact[mention.end : mention.end + 8]
+        operator = "≤" if _BOUND_AFTER_RE.match(after) or "不超过" in before[-6:] else "≥"
         amount_text = clause.compact[mention.start : mention.end]
-        findings.append(
-            Finding(f"{subject}{operator}{amount_text}", *clause.span(mention.start, mention.end), 0.6)
+        text = f"{subject}{operator}{amount_text}"
+        start, end = clause.span(mention.start, mention.end)
+        findings.append(Finding(text, start, end, 0.6))
+        rule_key, rule_value = _registry_rule(subject, operator, mention.value, mention.currency)
+        conditions.append(
+            Condition(
+                text,
+                start,
+                end,
+                "threshold",
+                subject,
+                operator,
+                mention.value,
+                mention.currency,
+                rule_key,
+                rule_value,
+            )
         )
     findings.sort(key=lambda finding: finding.start)
-    return _set_field(findings, 0.5)
+    conditions.sort(key=lambda condition: condition.start)
+    return _set_field(findings, 0.5), tuple(conditions)
 
 
 # Values read from other fields that also point at a topic: value → (topic, weight).
@@ -510,12 +624,14 @@ def extract_clause(text: str) -> ExtractedClause:
     support_types = _support_types(clause, fund_setup)
     qualifications, qualification_spans = _qualifications(clause)
     industries = _industries(clause)
+    other, conditions = _other_conditions(clause)
     eligibility = Eligibility(
         qualifications=qualifications,
         industries=industries,
         scale=_scale(clause, qualification_spans),
         regions=_regions(clause),
-        other=_other_conditions(clause),
+        other=other,
+        conditions=conditions,
     )
     return ExtractedClause(
         text=text,

@@ -86,6 +86,11 @@ class ClauseReviewForm(forms.Form):
     above_scale = forms.BooleanField(label="须为规模以上企业", required=False)
     exclude_credit = forms.BooleanField(label="排除失信主体（信用 C/D 类）", required=False, initial=True)
     exclude_already_benefited = forms.BooleanField(label="已享受本条款的不再享受", required=False)
+    manual_conditions = forms.CharField(
+        label="需人工核实的条件（每行一项；平台无法自动判断，企业需提供证明材料）",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     benefit_type = forms.ChoiceField(label="兑现内容·类型", choices=BenefitType.choices)
     max_amount_yuan = forms.CharField(label="最高金额（元）", required=False)
     ratio = forms.CharField(label="比例（0–1）", required=False)
@@ -142,6 +147,7 @@ class ClauseReviewForm(forms.Form):
             "above_scale": rules.get("above_scale", False),
             "exclude_credit": bool(rules.get("exclude_credit_classes")),
             "exclude_already_benefited": rules.get("exclude_already_benefited", False),
+            "manual_conditions": "\n".join(rules.get("manual_conditions", [])),
             "application_opens_on": clause.application_opens_on,
             "application_closes_on": clause.application_closes_on,
             "materials": "\n".join(
@@ -182,6 +188,8 @@ class ClauseReviewForm(forms.Form):
             rules["exclude_credit_classes"] = ["C", "D"]
         if data["exclude_already_benefited"]:
             rules["exclude_already_benefited"] = True
+        if data["manual_conditions"].strip():
+            rules["manual_conditions"] = data["manual_conditions"]
         return rules
 
     def benefits(self) -> list[dict]:

@@ -55,8 +55,22 @@ def propose_structure(extracted: Mapping[str, Any], *, region_codes: Mapping[str
         code = region_codes.get(place)
         if code:
             rules.setdefault("regions", []).append(code)
-    for condition in eligibility.get("other", []):
-        notes.append(f"其他条件“{condition}”需人工转换为结构化条件")
+    conditions = extracted.get("conditions")
+    if conditions is None:  # an extraction stored before conditions were typed: its texts only
+        conditions = [{"text": text, "rule_key": None} for text in eligibility.get("other", [])]
+    for condition in conditions:
+        key, value = condition.get("rule_key"), condition.get("rule_value")
+        if key and value is not None:
+            # Tiers of one measure (年销售额1000万元、5000万元、1亿元以上) keep the loosest bound: the entry level.
+            loosest = min if key.startswith("min_") else max
+            rules[key] = loosest(rules[key], value) if key in rules else value
+            notes.append(f"条件“{condition['text']}”已转为结构化条件，请核对")
+            continue
+        # The platform holds no fact for it: keep it as a condition a person checks, never drop it.
+        manual = rules.setdefault("manual_conditions", [])
+        if condition["text"] not in manual:
+            manual.append(condition["text"])
+        notes.append(f"条件“{condition['text']}”平台无法自动判断，已列为需人工核实的条件")
     if "regions" in rules:
         rules["regions"] = list(dict.fromkeys(rules["regions"]))
     support_types = list(extracted.get("support_types", [])) or ["其他"]
@@ -86,6 +100,26 @@ def propose_structure(extracted: Mapping[str, Any], *, region_codes: Mapping[str
         "delivery_mode": delivery_mode,
         "notes": notes,
     }
+
+
+def uncaptured_conditions(
+    conditions: Sequence[Mapping[str, Any]], rules: Mapping[str, Any]
+) -> list[Mapping[str, Any]]:
+    """Conditions stated in the text that the rules hold neither as a typed rule nor as a manual condition.
+
+    A condition counts as held when its typed rule key is present, or when a manual condition names what it
+    measures (its subject) or repeats it. Confirming a clause with any left over would let it match everyone.
+    """
+    manual = list(rules.get("manual_conditions", []))
+    left = []
+    for condition in conditions:
+        if condition.get("rule_key") and condition["rule_key"] in rules:
+            continue
+        words = [word for word in (condition.get("text"), condition.get("subject")) if word]
+        if any(word in text for word in words for text in manual):
+            continue
+        left.append(condition)
+    return left
 
 
 @dataclass(frozen=True)

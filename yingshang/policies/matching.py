@@ -109,8 +109,9 @@ class MatchResult:
         return all(c.key not in SELF_DECLARED_KEYS for c in self.conditions)
 
 
-# Conditions that need facts the enterprise declares itself: a clause using them is not 免申即享-decidable.
-SELF_DECLARED_KEYS = frozenset({"min_rd_ratio", "min_tax_paid_10k"})
+# Conditions that need facts the enterprise declares itself, or that a person checks (manual_conditions): a
+# clause using them is not 免申即享-decidable.
+SELF_DECLARED_KEYS = frozenset({"min_rd_ratio", "min_tax_paid_10k", "manual_conditions"})
 
 
 def registry_decidable(rules: Mapping[str, Any]) -> bool:
@@ -367,6 +368,19 @@ def evaluate_clause(
                 "credit_class",
                 shown,
             )
+    for text in rules.get("manual_conditions", ()):
+        # The platform holds no fact for it: never met by default, the enterprise is told what to show.
+        results.append(
+            ConditionResult(
+                "manual_conditions",
+                FIELDS["manual_conditions"][0],
+                UNKNOWN,
+                text,
+                "平台无此数据",
+                "暂无数据",
+                f"提供“{text}”的证明材料，由受理部门核实后可确认",
+            )
+        )
     if rules.get("exclude_already_benefited") and clause_id is not None:
         benefited = clause_id in facts.benefited_clause_ids
         results.append(
@@ -457,6 +471,8 @@ def quick_status(
         and clause_id in facts.benefited_clause_ids
     ):
         return NOT_MET
+    if rules.get("manual_conditions"):
+        return UNKNOWN
     return UNKNOWN if unknown else MET
 
 
@@ -938,6 +954,8 @@ class _Evaluator:
                     lambda i: i > 0 and _CREDIT_CODES[i] not in excluded,
                 ),
             )
+        if key == "manual_conditions":
+            return None, (np.ones(len(table), dtype=bool) if value else None)  # undecidable for every row
         return (
             None,
             None,

@@ -7,7 +7,11 @@ Pure module. A clause's rules are a JSON object; every key is optional and an ab
      "min_age_years": 1, "max_age_years": 10, "min_employees": 10, "max_employees": 300,
      "min_revenue_10k": 500, "max_revenue_10k": 40000, "min_rd_ratio": 3, "min_tax_paid_10k": 50,
      "above_scale": true, "established_from": "2020-01-01", "established_to": "2025-12-31",
-     "exclude_credit_classes": ["C", "D"], "exclude_already_benefited": true}
+     "exclude_credit_classes": ["C", "D"], "exclude_already_benefited": true,
+     "manual_conditions": ["上年度进出口总额≥4500万美元"]}
+
+`manual_conditions` are conditions the text states but the platform holds no fact for (进出口总额, 美元 amounts,
+研发投入…): the engine never decides them, so a clause carrying one is at best "unknown" for an enterprise.
 
 `validate_rules` returns the normalised rules or raises `RuleError` with one Chinese message per problem
 (unknown keys, wrong types, contradictions such as a minimum above its maximum).
@@ -53,7 +57,10 @@ FIELDS: dict[str, tuple[str, str]] = {
     "established_to": ("成立日期不晚于", "date"),
     "exclude_credit_classes": ("排除的信用等级", "codes"),
     "exclude_already_benefited": ("已享受本条款的不再享受", "bool"),
+    "manual_conditions": ("需人工核实的条件", "texts"),
 }
+MANUAL_CONDITION_MAX = 20
+MANUAL_CONDITION_LENGTH = 200
 _RANGES = (
     ("min_age_years", "max_age_years"),
     ("min_employees", "max_employees"),
@@ -90,6 +97,21 @@ def _as_codes(key: str, label: str, value: Any, problems: list[str]) -> list[str
     return list(dict.fromkeys(item.strip() for item in value if item.strip()))
 
 
+def _as_texts(label: str, value: Any, problems: list[str]) -> list[str]:
+    if isinstance(value, str):
+        value = value.splitlines()
+    if not isinstance(value, (list, tuple)) or not all(isinstance(item, str) for item in value):
+        problems.append(f"{label}：应为文字列表，每项一个条件")
+        return []
+    texts = list(dict.fromkeys(item.strip() for item in value if item.strip()))
+    for position, text in enumerate(texts, start=1):
+        if len(text) > MANUAL_CONDITION_LENGTH:
+            problems.append(f"{label}：第{position}项超过 {MANUAL_CONDITION_LENGTH} 字")
+    if len(texts) > MANUAL_CONDITION_MAX:
+        problems.append(f"{label}：最多 {MANUAL_CONDITION_MAX} 项")
+    return texts
+
+
 def validate_rules(raw: dict[str, Any], vocabulary: RuleVocabulary | None = None) -> dict[str, Any]:
     """Normalise and check a rules object; raise RuleError listing every problem (nothing partly accepted)."""
     if not isinstance(raw, dict):
@@ -107,6 +129,10 @@ def validate_rules(raw: dict[str, Any], vocabulary: RuleVocabulary | None = None
             codes = _as_codes(key, label, value, problems)
             if codes:
                 rules[key] = codes
+        elif kind == "texts":
+            texts = _as_texts(label, value, problems)
+            if texts:
+                rules[key] = texts
         elif kind == "number":
             try:
                 number = float(value)
@@ -260,4 +286,7 @@ def describe_rules(rules: dict[str, Any], names: dict[str, dict[str, str]] | Non
         )
     if rules.get("exclude_already_benefited"):
         sentences.append("此前未享受过本条款支持")
+    sentences.extend(
+        f"{text}（需提供证明材料，由受理部门核实）" for text in rules.get("manual_conditions", [])
+    )
     return sentences

@@ -268,6 +268,38 @@ def _transition_document(document: PolicyDocument, *, to: str, by, reason: str =
     return before
 
 
+def _check_conditions_captured(text: str, rules: Mapping[str, Any]) -> None:
+    """Refuse to confirm a clause whose text states a threshold its rules leave out (it would match everyone).
+
+    Thresholds and ratios only: status words (首次认定, 新招用…) are proposed as manual conditions too, but a
+    reviewer may judge one irrelevant and drop it (audited).
+    """
+    stated = [
+        condition
+        for condition in extraction.extract_clause(text).to_json_dict()["conditions"]
+        if condition["kind"] in ("threshold", "ratio")
+    ]
+    left = interpretation.uncaptured_conditions(stated, rules)
+    if not left:
+        return
+    problems = [
+        f"原文第{condition['span'][0] + 1}–{condition['span'][1]}字的条件“{condition['text']}”没有写入申报条件"
+        for condition in left
+    ]
+    raise BusinessRuleError(
+        "；".join(problems)
+        + "。请转为结构化条件，或写入“需人工核实的条件”（否则该条款会对所有企业显示为符合）。",
+        field="rules",
+        details=[
+            {
+                "field": "rules.manual_conditions",
+                "reason": problem + "，请转为结构化条件或写入“需人工核实的条件”",
+            }
+            for problem in problems
+        ],
+    )
+
+
 @transaction.atomic
 def review_clause(
     clause: Clause,
@@ -307,6 +339,8 @@ def review_clause(
         checked_benefits.append(
             {**checked, "benefit_type": benefit_type, "description": str(raw.get("description", ""))[:300]}
         )
+    if confirm:
+        _check_conditions_captured(clause.text, changes.get("rules", clause.rules))
     opens = changes.get("application_opens_on", clause.application_opens_on)
     closes = changes.get("application_closes_on", clause.application_closes_on)
     if opens and closes and closes < opens:

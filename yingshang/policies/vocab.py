@@ -313,6 +313,31 @@ THRESHOLD_SUBJECTS: tuple[str, ...] = (
     "投资",
 )
 
+# Threshold subjects the platform holds as typed facts: 营业收入 (registry) and 上年纳税额 (self-declared).
+REVENUE_SUBJECTS: tuple[str, ...] = ("营业收入", "销售收入", "年销售额", "营业额", "主营业务收入", "营收")
+TAX_SUBJECTS: tuple[str, ...] = ("纳税额", "纳税总额", "实缴税金", "缴纳税款", "纳税")
+
+# Nouns that make the words before an amount a measure (进出口总额, 单台设备): a threshold on anything else is
+# no eligibility condition (为中小微企业提供1亿元以上的担保 is a goal).
+MEASURE_NOUNS: tuple[str, ...] = (
+    "额",
+    "收入",
+    "投资",
+    "投入",
+    "产值",
+    "资产",
+    "资本",
+    "贡献",
+    "税",
+    "销售",
+    "营收",
+    "设备",
+    "成本",
+    "费用",
+    "利润",
+    "出口",
+)
+
 # Place names for `regions`: provinces, Gansu prefectures and Zhangye's counties; a generic suffix rule
 # in `extraction.py` catches the rest.
 PLACE_NAMES: tuple[str, ...] = (

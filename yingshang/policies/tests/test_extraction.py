@@ -116,6 +116,7 @@ def test_json_dict_has_exactly_the_agreed_keys_and_valid_spans() -> None:
         "ratio",
         "eligibility",
         "topic",
+        "conditions",
         "spans",
         "confidence",
     }
@@ -125,6 +126,9 @@ def test_json_dict_has_exactly_the_agreed_keys_and_valid_spans() -> None:
         for start, end in spans:
             assert 0 <= start < end <= len(CLAUSE_INNOVATION)
     assert all(0.0 <= value <= 1.0 for value in result["confidence"].values())
+    for condition in result["conditions"]:
+        start, end = condition["span"]
+        assert 0 <= start < end <= len(CLAUSE_INNOVATION)
     json.dumps(result, ensure_ascii=False)
 
 

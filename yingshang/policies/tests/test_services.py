@@ -29,12 +29,15 @@ def test_create_document_reads_clauses_for_review(cast):
     clauses = list(document.clauses.order_by("position"))
     assert [c.number for c in clauses] == ["一、", "二、", "三、"]
     assert {c.review_status for c in clauses} == {"pending"}
-    assert clauses[0].rules == {"qualifications_any": ["hnte"]}
+    # Status words and thresholds the platform cannot decide are kept as manual conditions; the R&D share,
+    # which enterprises declare, becomes a typed rule.
+    assert clauses[0].rules == {"qualifications_any": ["hnte"], "manual_conditions": ["首次认定"]}
+    assert clauses[1].rules == {"sizes": ["medium", "small"], "min_rd_ratio": 3}
     assert [(b.benefit_type, b.max_amount_yuan) for b in clauses[0].benefits.all()] == [("award", 300_000)]
     assert [(b.benefit_type, b.ratio, b.cap_yuan) for b in clauses[1].benefits.all()] == [
         ("subsidy", 0.1, 500_000)
     ]
-    assert clauses[2].rules == {"tags_any": ["玉米制种"]}
+    assert clauses[2].rules == {"tags_any": ["玉米制种"], "manual_conditions": ["新建项目"]}
     assert PolicyVersion.objects.get(document=document).number == 1
     assert AuditEvent.objects.filter(action="policy.create", object_id=str(document.pk)).count() == 1
 
@@ -61,7 +64,10 @@ def test_contradictory_rules_are_refused_and_nothing_saved(cast):
         )
     assert error.value.message == "条件互相矛盾：从业人员下限（人）（300）大于从业人员上限（人）（10）"
     clause.refresh_from_db()
-    assert (clause.review_status, clause.rules) == ("pending", {"qualifications_any": ["hnte"]})
+    assert (clause.review_status, clause.rules) == (
+        "pending",
+        {"qualifications_any": ["hnte"], "manual_conditions": ["首次认定"]},
+    )
 
 
 def test_unparseable_benefit_amount_is_refused(cast):
@@ -82,14 +88,18 @@ def test_unparseable_benefit_amount_is_refused(cast):
 def test_publish_pushes_to_matched_enterprises_once(cast, seed_company, django_capture_on_commit_callbacks):
     document = services.create_document(by=cast.city_dept_lead, title="示例政策", text=POLICY_TEXT)
     for clause in document.clauses.all():
-        services.review_clause(clause, by=cast.city_dept_lead, changes={}, benefits=None, confirm=True)
+        # The reviewer judges the status words (新认定, 新建) to be checked on application and drops them (audited);
+        # the R&D share threshold must stay, so clause 2 is unknown until the enterprise declares it.
+        rules = {key: value for key, value in clause.rules.items() if key != "manual_conditions"}
+        services.review_clause(
+            clause, by=cast.city_dept_lead, changes={"rules": rules}, benefits=None, confirm=True
+        )
     with django_capture_on_commit_callbacks(execute=True):
         services.publish_document(document, by=cast.city_dept_lead, now=NOW)
     award = document.clauses.get(position=1)
     notes = Notification.objects.filter(recipient=cast.gz_owner)
-    # The machine read 中小企业 as a size condition only (研发占比 is left to the reviewer), so all three match.
     assert sorted(n.link for n in notes) == sorted(
-        f"/policies/clauses/{c.pk}/" for c in document.clauses.all()
+        f"/policies/clauses/{c.pk}/" for c in document.clauses.filter(position__in=[1, 3])
     )
     body = notes.get(link=f"/policies/clauses/{award.pk}/").body
     assert body == (
@@ -99,11 +109,11 @@ def test_publish_pushes_to_matched_enterprises_once(cast, seed_company, django_c
     assert PolicyMatch.objects.get(enterprise=seed_company, clause=award).status == "met"
     assert (
         PolicyMatch.objects.get(enterprise=seed_company, clause=document.clauses.get(position=2)).status
-        == "met"
+        == "unknown"
     )
     # Publishing again later (after a return to draft) does not notify twice.
     services.refresh_clause_matches(list(document.clauses.all()), now=NOW)
-    assert Notification.objects.filter(recipient=cast.gz_owner).count() == 3
+    assert Notification.objects.filter(recipient=cast.gz_owner).count() == 2
 
 
 def test_department_staff_cannot_publish(cast, policy):

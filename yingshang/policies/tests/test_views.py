@@ -244,6 +244,8 @@ def test_department_imports_corrects_and_publishes(
                 "qualifications_any": ["hnte"],
                 "exclude_credit": "on",
                 "materials": "营业执照\n（选）其他材料",
+                # Clause 2 states an R&D share threshold: it must stay in the rules to be confirmed.
+                "min_rd_ratio": "3" if item.position == 2 else "",
                 "confirm": "on",
             },
         )
@@ -252,8 +254,9 @@ def test_department_imports_corrects_and_publishes(
         lead.post(reverse("policies:document_action", args=[document.pk]), {"action": "publish"})
     document.refresh_from_db()
     assert document.status == "published"
+    # Clause 2 waits for the enterprise's declared R&D share: two pushes, not three.
     assert (
-        Notification.objects.filter(recipient=cast.gz_owner, title="政策推送：示例政策（导入）").count() == 3
+        Notification.objects.filter(recipient=cast.gz_owner, title="政策推送：示例政策（导入）").count() == 2
     )
 
 
