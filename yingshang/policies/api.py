@@ -239,8 +239,15 @@ def get_application(request, application_id: int):
 
 def _preference_out(preference: PushPreference | None) -> dict:
     if preference is None:
-        return {"sms": False, "email": False, "phone": "", "email_address": ""}
-    return {name: getattr(preference, name) for name in ("sms", "email", "phone", "email_address")}
+        return {
+            "sms": False,
+            "email": False,
+            "phone": "",
+            "email_address": "",
+            "topics": [],
+            "support_types": [],
+        }
+    return {name: getattr(preference, name) for name in services.PUSH_PREFERENCE_FIELDS}
 
 
 @router.get(
@@ -250,6 +257,10 @@ def get_push_preferences(request):
     return _preference_out(PushPreference.objects.filter(user=request.user).first())
 
 
-@router.put("/push-preferences", response={200: PushPreferenceOut, **ERRORS}, summary="设置短信、邮件推送")
+@router.put(
+    "/push-preferences",
+    response={200: PushPreferenceOut, **ERRORS},
+    summary="设置短信、邮件推送及关注的主题、支持方式",
+)
 def put_push_preferences(request, payload: PushPreferenceIn):
     return _preference_out(services.set_push_preferences(user=request.user, **payload.dict()))

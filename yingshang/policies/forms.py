@@ -304,6 +304,18 @@ class PushPreferenceForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text="留空则沿用已保存的地址",
     )
+    topics = forms.MultipleChoiceField(
+        label="关注的主题（短信、邮件只推送这些主题；不选 = 全部）",
+        choices=TOPIC_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    support_types = forms.MultipleChoiceField(
+        label="关注的支持方式（不选 = 全部）",
+        choices=SUPPORT_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
 
 class DecisionForm(forms.Form):

@@ -3,6 +3,8 @@ applications (申报), disbursements (兑现), ratings (反向测评), gold-meda
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -501,7 +503,8 @@ class SearchEntry(models.Model):
 
 
 class PushPreference(models.Model):
-    """A user's push channels (推送渠道偏好): in-app messages always; SMS and e-mail only when opted in."""
+    """A user's push channels and interests (推送偏好): in-app messages always; SMS and e-mail only when opted in,
+    and only for matches in the chosen topics and support types (empty = everything)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="policy_push_preference"
@@ -510,6 +513,10 @@ class PushPreference(models.Model):
     email = models.BooleanField("邮件推送", default=False)
     phone = models.CharField("接收短信的手机号", max_length=20, blank=True)
     email_address = models.EmailField("接收邮件的地址", blank=True)
+    topics = models.JSONField("关注的主题", default=list, blank=True, help_text="空 = 全部主题")
+    support_types = models.JSONField(
+        "关注的支持方式", default=list, blank=True, help_text="空 = 全部支持方式"
+    )
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
@@ -517,6 +524,12 @@ class PushPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} 推送偏好"
+
+    def wants(self, *, topic: str, support_types: Sequence[str]) -> bool:
+        """Whether a match in this topic with these support types is one the user chose (empty = everything)."""
+        if self.topics and topic not in self.topics:
+            return False
+        return not self.support_types or bool(set(self.support_types) & set(support_types))
 
 
 class PushDelivery(models.Model):

@@ -171,6 +171,12 @@ class PushPreferenceIn(ObjectIn):
     email: StrictBool = False
     phone: str = Field("", max_length=20)
     email_address: str = Field("", max_length=254)
+    topics: list[Annotated[str, Field(max_length=20)]] = Field(
+        default_factory=list, max_length=40, description="关注的主题（受控词表）；空 = 全部"
+    )
+    support_types: list[Annotated[str, Field(max_length=20)]] = Field(
+        default_factory=list, max_length=40, description="关注的支持方式（受控词表）；空 = 全部"
+    )
 
 
 class PushPreferenceOut(Schema):
@@ -178,3 +184,5 @@ class PushPreferenceOut(Schema):
     email: bool
     phone: str
     email_address: str
+    topics: list[str]
+    support_types: list[str]

@@ -24,7 +24,16 @@ from yingshang.core.selectors import load_work_calendar
 from yingshang.core.services import notify
 from yingshang.enterprises.choices import MembershipStatus
 from yingshang.enterprises.models import Enterprise, EnterpriseMembership, QualificationType
-from yingshang.policies import channels, documents, extraction, interpretation, matching, search, selectors
+from yingshang.policies import (
+    channels,
+    documents,
+    extraction,
+    interpretation,
+    matching,
+    search,
+    selectors,
+    taxonomy,
+)
 from yingshang.policies.choices import (
     APPLICATION_TRANSITIONS,
     DELIVERY_BACKOFF_MINUTES,
@@ -536,19 +545,31 @@ def _members(enterprise_ids) -> dict[int, list]:
 # -- push channels (站内消息 + 短信/邮件) ------------------------------------------------------------------
 
 
-def _notify_all(*, recipient, title: str, body: str, link: str, dedupe_key: str) -> bool:
-    """The in-app message, and the same message by SMS/e-mail where the user opted in; False if already sent."""
+def _notify_all(
+    *, recipient, title: str, body: str, link: str, dedupe_key: str, clause: Clause | None = None
+) -> bool:
+    """The in-app message, and the same message by SMS/e-mail where the user opted in; False if already sent.
+
+    With a `clause` (a match push), SMS/e-mail go out only if its topic and support types are ones the user chose.
+    """
     notification = notify(recipient=recipient, title=title, body=body, link=link, dedupe_key=dedupe_key)
     if notification is None:
         return False
-    queue_push_deliveries(recipient=recipient, notification=notification, now=timezone.now())
+    queue_push_deliveries(recipient=recipient, notification=notification, now=timezone.now(), clause=clause)
     return True
 
 
-def _addresses(user) -> dict[str, str]:
-    """Channel → address for the channels this user opted into (no preference row: in-app only)."""
+def _addresses(user, clause: Clause | None = None) -> dict[str, str]:
+    """Channel → address for the channels this user opted into (no preference row: in-app only).
+
+    For a match push (`clause`), none when the clause is outside the user's chosen topics or support types.
+    """
     preference = PushPreference.objects.filter(user=user).first()
     if preference is None:
+        return {}
+    if clause is not None and not preference.wants(
+        topic=clause.topic, support_types=list(clause.support_types or [])
+    ):
         return {}
     addresses = {
         PushChannel.SMS: preference.phone or user.phone if preference.sms else "",
@@ -557,13 +578,15 @@ def _addresses(user) -> dict[str, str]:
     return {channel: address for channel, address in addresses.items() if address}
 
 
-def queue_push_deliveries(*, recipient, notification, now: dt.datetime) -> list[PushDelivery]:
+def queue_push_deliveries(
+    *, recipient, notification, now: dt.datetime, clause: Clause | None = None
+) -> list[PushDelivery]:
     """Record one pending delivery per opted-in channel and send it in background after the commit.
 
     The dedupe key is the notification's, per channel: a message is never queued twice for the same channel.
     """
     created = []
-    for channel, address in _addresses(recipient).items():
+    for channel, address in _addresses(recipient, clause).items():
         key = f"{channel}:{notification.dedupe_key or f'notification:{notification.pk}'}"[:220]
         delivery, is_new = PushDelivery.objects.get_or_create(
             dedupe_key=key,
@@ -632,11 +655,43 @@ def due_push_deliveries(*, now: dt.datetime, stale_minutes: int = 15, limit: int
     )
 
 
+def _choices(
+    values: Sequence[str] | None, allowed: Sequence[str], *, label: str, field: str
+) -> list[str] | None:
+    """Distinct values from a controlled vocabulary, in its order; None stays None (keep the stored choice)."""
+    if values is None:
+        return None
+    if isinstance(values, str) or not all(isinstance(value, str) for value in values):
+        raise BusinessRuleError(f"{label}应为列表。", field=field)
+    unknown = [value for value in values if value not in allowed]
+    if unknown:
+        raise BusinessRuleError(
+            f"{label}：未知的“{'、'.join(unknown)}”（可选：{'、'.join(allowed)}）。", field=field
+        )
+    chosen = set(values)
+    return [value for value in allowed if value in chosen]
+
+
+PUSH_PREFERENCE_FIELDS = ["sms", "email", "phone", "email_address", "topics", "support_types"]
+
+
 @transaction.atomic
 def set_push_preferences(
-    *, user, sms: bool, email: bool, phone: str = "", email_address: str = ""
+    *,
+    user,
+    sms: bool,
+    email: bool,
+    phone: str = "",
+    email_address: str = "",
+    topics: Sequence[str] | None = None,
+    support_types: Sequence[str] | None = None,
 ) -> PushPreference:
-    """A user chooses SMS/e-mail push besides in-app messages (推送渠道); an enabled channel needs an address."""
+    """A user chooses SMS/e-mail push besides in-app messages (推送渠道) and the topics and support types they
+    want pushed that way (empty = everything; None keeps the stored choice); an enabled channel needs an address."""
+    topics = _choices(topics, taxonomy.TOPICS, label="关注的主题", field="topics")
+    support_types = _choices(
+        support_types, taxonomy.SUPPORT_TYPES, label="关注的支持方式", field="support_types"
+    )
     phone = (phone or "").strip()
     email_address = (email_address or "").strip()
     if phone and not PHONE_RE.match(phone):
@@ -651,7 +706,7 @@ def set_push_preferences(
     if email and not (email_address or user.email):
         raise BusinessRuleError("开启邮件推送需要填写邮件地址。", field="email_address")
     preference = PushPreference.objects.filter(user=user).first()
-    fields = ["sms", "email", "phone", "email_address"]
+    fields = PUSH_PREFERENCE_FIELDS
     before = snapshot(preference, fields) if preference else None
     preference = preference or PushPreference(user=user)
     preference.sms, preference.email, preference.phone, preference.email_address = (
@@ -660,6 +715,10 @@ def set_push_preferences(
         phone,
         email_address,
     )
+    if topics is not None:
+        preference.topics = topics
+    if support_types is not None:
+        preference.support_types = support_types
     preference.save()
     record_change(
         actor=user,
@@ -707,6 +766,7 @@ def _push(enterprise: Enterprise, clause: Clause, result: matching.MatchResult, 
             body=body,
             link=f"/policies/clauses/{clause.pk}/",
             dedupe_key=f"policy-match:{clause.pk}:v{clause.rules_version}:{enterprise.pk}",
+            clause=clause,
         )
     return sent
 

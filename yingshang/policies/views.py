@@ -304,6 +304,8 @@ def push_preferences(request):
         initial={
             "sms": preference.sms if preference else False,
             "email": preference.email if preference else False,
+            "topics": preference.topics if preference else [],
+            "support_types": preference.support_types if preference else [],
         },
     )
     if request.method == "POST" and request.POST.get("action") == "opt_out":
@@ -319,6 +321,8 @@ def push_preferences(request):
                 email=data["email"],
                 phone=data["phone"] or (preference.phone if preference else ""),
                 email_address=data["email_address"] or (preference.email_address if preference else ""),
+                topics=data["topics"],
+                support_types=data["support_types"],
             )
         except BusinessRuleError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)

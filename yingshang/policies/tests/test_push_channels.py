@@ -161,7 +161,14 @@ def test_a_send_interrupted_midway_is_marked_failed_not_resent(cast, recording_s
 def test_preferences_api_validates_and_audits(cast, client_for):
     client = client_for(cast.gz_owner)
     url = "/api/v1/policies/push-preferences"
-    assert client.get(url).json() == {"sms": False, "email": False, "phone": "", "email_address": ""}
+    assert client.get(url).json() == {
+        "sms": False,
+        "email": False,
+        "phone": "",
+        "email_address": "",
+        "topics": [],
+        "support_types": [],
+    }
 
     refused = client.put(url, {"sms": True}, content_type="application/json")
     bad_mail = client.put(
@@ -176,7 +183,14 @@ def test_preferences_api_validates_and_audits(cast, client_for):
 
     saved = client.put(url, {"sms": True, "phone": "13800138000"}, content_type="application/json")
     assert saved.status_code == 200
-    assert saved.json() == {"sms": True, "email": False, "phone": "13800138000", "email_address": ""}
+    assert saved.json() == {
+        "sms": True,
+        "email": False,
+        "phone": "13800138000",
+        "email_address": "",
+        "topics": [],
+        "support_types": [],
+    }
     event = AuditEvent.objects.get(action="policy.push_preferences")
     assert (event.actor, event.after["sms"]) == (cast.gz_owner, True)
 
