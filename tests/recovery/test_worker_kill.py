@@ -20,6 +20,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = 6000  # three atomic batches of 2000: enough for the kill to land between batches
 BATCH = 2000
+# The import job itself; each committed batch also enqueues a policy re-match task for its enterprises.
+IMPORT_TASKS = ("SELECT status FROM django_tasks_database_dbtaskresult "
+                "WHERE task_path = 'yingshang.enterprises.tasks.run_enterprise_import'")
 
 SETUP = f"""
 import datetime as dt
@@ -87,7 +90,7 @@ def test_killed_worker_job_is_resumed_exactly_once_and_audit_stays_verifiable(tm
     db = tmp_path / "db.sqlite3"
     _manage(["migrate", "--noinput"], env)
     import_id = int(_manage(["shell", "-c", SETUP], env).strip().splitlines()[-1])
-    assert _query(db, "SELECT status FROM django_tasks_database_dbtaskresult") == [("READY",)]
+    assert _query(db, IMPORT_TASKS) == [("READY",)]
 
     # 1. A worker starts the job; kill it hard as soon as the first batch is committed.
     worker = _worker(env)
@@ -102,7 +105,7 @@ def test_killed_worker_job_is_resumed_exactly_once_and_audit_stays_verifiable(tm
     written = _query(db, "SELECT COUNT(*) FROM enterprises_enterprise")[0][0]
     assert status == "running", "the kill should land mid-job; the import finished first"
     assert written % BATCH == 0 and 0 < written < ROWS, written  # whole batches only, nothing half-written
-    assert _query(db, "SELECT status FROM django_tasks_database_dbtaskresult") == [("RUNNING",)]
+    assert _query(db, IMPORT_TASKS) == [("RUNNING",)]
 
     # 2. Restart: the stale job is re-queued, the new worker runs it to the end.
     requeue = subprocess.run([sys.executable, "scripts/requeue_stale_tasks.py"], cwd=ROOT, env=env,
@@ -110,8 +113,10 @@ def test_killed_worker_job_is_resumed_exactly_once_and_audit_stays_verifiable(tm
     assert requeue.returncode == 0 and "重新排队的后台任务：1 个" in requeue.stdout, requeue.stderr[-2000:]
     worker = _worker(env)
     try:
-        _wait(lambda: _query(db, "SELECT status FROM django_tasks_database_dbtaskresult")[0][0] == "SUCCESSFUL", 300,
-              "重启后任务完成")
+        _wait(lambda: _query(db, IMPORT_TASKS)[0][0] == "SUCCESSFUL", 300, "重启后任务完成")
+        # The re-match tasks the batches enqueued run too: none is left waiting or failed.
+        _wait(lambda: not _query(db, "SELECT id FROM django_tasks_database_dbtaskresult "
+                                     "WHERE status NOT IN ('SUCCESSFUL')"), 300, "重新匹配任务完成")
     finally:
         worker.send_signal(signal.SIGTERM)
         worker.wait(timeout=60)
