@@ -1,16 +1,18 @@
 """Journey: a leader (领导) opens the 驾驶舱 on a phone and a desktop, clicks a county's dimension score, then the
-indicator's cell, and lands on who reported the figure (department, person, file, reviewer); then downloads the
-monthly report (月通报) as PDF and Word."""
+indicator's cell, and lands on who reported the figure (department, person, file, reviewer), exports that record to
+Excel; then downloads the monthly report (月通报) as PDF and Word."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from tests.e2e.conftest import check_accessibility, login, shot
 
@@ -91,6 +93,14 @@ def test_leader_drills_from_the_dashboard_to_who_reported_and_downloads_the_repo
     assert f"甘州区市场监督管理局-{period}.xlsx" in record and "Excel 模板导入" in record
     assert "市营商局" in record  # who approved it
     assert "更正" not in record  # a read-only leader cannot correct
+    # 3b. The same record exports to Excel: Chinese header with the unit, the figure as a number.
+    with page.expect_download() as export:
+        page.get_by_role("link", name="导出 Excel").click()
+    assert export.value.suggested_filename == "监测-企业开办时间-甘州区-报送记录.xlsx"
+    workbook = load_workbook(io.BytesIO(Path(export.value.path()).read_bytes()))
+    rows = list(workbook.active.iter_rows(values_only=True))
+    assert rows[0][:2] == ("所属期", "数值（工作日）") and rows[1][:2] == (period, 2.5)
+    assert rows[1][6] == f"甘州区市场监督管理局-{period}.xlsx" and rows[1][9] == "甘州区市场监管局·赵干事"
     # 4. Back on the dashboard, the monthly report downloads as PDF and as Word.
     page.goto("/monitoring/")
     with page.expect_download() as pdf:
