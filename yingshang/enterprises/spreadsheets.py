@@ -145,6 +145,9 @@ def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet_t
 
 
 def _cell_value(value: Any) -> Any:
+    """Excel has no time zones: an aware time is written as the wall-clock time of the platform (Beijing time)."""
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
-        value = value.replace(tzinfo=None)
+        from django.utils import timezone
+
+        value = timezone.localtime(value).replace(tzinfo=None)
     return neutralise_formula(value)
