@@ -320,7 +320,8 @@ class PushPreferenceForm(forms.Form):
 
 class DecisionForm(forms.Form):
     action = forms.ChoiceField(
-        choices=[("accept", "受理"), ("return", "退回补正"), ("approve", "通过"), ("reject", "不予通过")]
+        label="审核操作",
+        choices=[("accept", "受理"), ("return", "退回补正"), ("approve", "通过"), ("reject", "不予通过")],
     )
     amount_yuan = forms.IntegerField(label="核定金额（元）", required=False, min_value=0)
     reason = forms.CharField(label="意见/原因", max_length=500, required=False)
