@@ -18,12 +18,11 @@ AMOUNT = "12345"
 VOUCHER = "E2E-PZ-0042"
 
 
-def test_enterprise_applies_and_follows_its_application_to_payment(page, viewport, demo, monkeypatch):
+def test_enterprise_applies_and_follows_its_application_to_payment(page, viewport, demo):
     from yingshang.policies import demo_setup
 
-    # The demo policies and their matches, without the example applications the demo walks qiye's enterprise
-    # through: those take every 申报制 clause it matches, and this journey applies for one afresh.
-    monkeypatch.setattr(demo_setup, "_application_chain", lambda **kwargs: None)
+    # The demo as a visitor finds it: sample applications on qiye's matched 申报制 clauses except the last one,
+    # which stays open for the visitor to apply for.
     demo_setup.load_demo(stdout=io.StringIO(), seed=2025)
 
     # 1. 我的政策: a matched clause with why it matches and the estimated amount; one not applied for yet.

@@ -299,7 +299,8 @@ def _pdf(name: str) -> ContentFile:
 
 
 def _application_chain(*, now, stdout) -> None:
-    """qiye's enterprise: one paid, one instructed, one under review, one returned for correction."""
+    """qiye's enterprise: one paid, one instructed, one under review, one returned for correction — as far as its
+    matched 申报制 clauses go, always leaving the last one open for the visitor to apply for."""
     user = User.objects.filter(username="qiye").first()
     reviewer = User.objects.filter(username="shiji").first()
     if user is None or reviewer is None:
@@ -321,7 +322,8 @@ def _application_chain(*, now, stdout) -> None:
         and m.clause.document.is_example
     ]
     stages = ["paid", "instructed", "under_review", "returned"]
-    for match, stage in zip(candidates, stages, strict=False):
+    # The last matched 申报制 clause stays open, so a visitor of the demo can apply and follow it to payment.
+    for match, stage in zip(candidates[: len(candidates) - 1], stages, strict=False):
         clause = match.clause
         files = {m["name"]: _pdf(m["name"]) for m in clause.materials if m.get("required", True)}
         application = services.submit_application(

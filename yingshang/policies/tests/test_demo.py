@@ -2,6 +2,8 @@
 
 import io
 
+from django.utils import timezone
+
 from yingshang.core.demo_accounts import ensure_demo_accounts
 from yingshang.enterprises.models import EnterpriseMembership
 from yingshang.policies import demo_setup
@@ -35,7 +37,16 @@ def test_demo_loads_once_with_every_benefit_type(db):
     statuses = sorted(
         PolicyApplication.objects.filter(enterprise=enterprise).values_list("status", flat=True)
     )
-    assert statuses == ["approved", "approved", "returned", "under_review"]
+    # Four matched 申报制 clauses: three carry sample applications, the last stays open for the visitor.
+    assert statuses == ["approved", "approved", "under_review"]
+    from yingshang.policies import matching, selectors
+    from yingshang.policies.models import Clause
+
+    open_clauses = [m.clause for m in selectors.live_matches(selectors.enterprise_facts(enterprise),
+                                                              today=timezone.localdate())
+                    if m.result.status == matching.MET and m.clause.delivery_mode == "application"
+                    and not PolicyApplication.objects.filter(enterprise=enterprise, clause=m.clause).exists()]
+    assert len(open_clauses) == 1 and isinstance(open_clauses[0], Clause)
     demo_setup.load_demo(stdout=io.StringIO(), seed=1)
     assert PolicyDocument.objects.count() == 3
-    assert PolicyApplication.objects.count() == 4
+    assert PolicyApplication.objects.count() == 3
