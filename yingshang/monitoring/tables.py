@@ -8,12 +8,9 @@ fetched through `access` and querysets bounded by `visible_to(user)`.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-
-from django.utils import timezone
 
 from yingshang.monitoring import dashboard, selectors, services, survey_services
 from yingshang.monitoring.models import (
@@ -50,11 +47,6 @@ def _number(value) -> float | None:
     if value is None:
         return None
     return float(value) if isinstance(value, Decimal) else value
-
-
-def _local(moment: dt.datetime | None) -> dt.datetime | None:
-    """An aware datetime in the platform's time zone (the spreadsheet writer drops the zone, not converts it)."""
-    return None if moment is None else timezone.localtime(moment)
 
 
 SHEET_TITLE_FORBIDDEN = re.compile(r"[\\/*?:\[\]]")
@@ -211,11 +203,11 @@ def values_sheet(user, indicator: Indicator, region) -> Sheet:
                 v.computation,
                 v.department.name if v.department else "",
                 entered_by,
-                _local(v.entered_at),
+                v.entered_at,
                 None if v.replaces is None or v.replaces.no_data else _number(v.replaces.value),
                 v.revision_reason,
                 _person(v.published_by) or ("系统" if v.published_at else ""),
-                _local(v.published_at),
+                v.published_at,
             ]
         )
     return Sheet(headers, rows, "报送记录", f"监测-{indicator.name}-{region.name}-报送记录")
@@ -289,7 +281,7 @@ def alerts_sheet(user) -> Sheet:
     headers = ["时间", "所属期", "类型", "内容", "指标", "区划", "责任部门", "状态", "督办编号"]
     rows = [
         [
-            _local(a.created_at),
+            a.created_at,
             a.period,
             a.get_kind_display(),
             a.message,
@@ -354,7 +346,7 @@ def round_sheet(user, collection_round: SubmissionRound) -> Sheet:
             s.get_status_display(),
             _yes(s.late),
             _person(s.submitted_by),
-            _local(s.submitted_at),
+            s.submitted_at,
         ]
         for s in round_submissions(user, collection_round)
     ]
@@ -447,7 +439,7 @@ def survey_sample_sheet(survey: Survey) -> Sheet:
     """The sample (样本与邀请) without the answer links: a link's token is the enterprise's credential."""
     headers = ["企业", "层", "状态", "答卷时间"]
     rows = [
-        [i.enterprise.name, i.stratum, "已答" if i.responded_at else "未答", _local(i.responded_at)]
+        [i.enterprise.name, i.stratum, "已答" if i.responded_at else "未答", i.responded_at]
         for i in survey_invitations(survey)
     ]
     return Sheet(headers, rows, "样本与邀请", f"监测-{survey.title}-样本")
@@ -486,7 +478,7 @@ def parameters_sheet(*, year: int) -> Sheet:
                 p.version if p else None,
                 _yes(row.inherited),
                 (_person(p.created_by) or "指标目录") if p else "",
-                _local(p.created_at) if p else None,
+                p.created_at if p else None,
                 p.basis if p else "未设置",
             ]
         )
@@ -503,7 +495,7 @@ def weight_versions() -> list[WeightSet]:
 def weights_sheet() -> Sheet:
     headers = ["版本", "生效期", "调整人", "时间", "原因"]
     rows = [
-        [v.version, v.effective_from, _person(v.created_by) or "系统", _local(v.created_at), v.note]
+        [v.version, v.effective_from, _person(v.created_by) or "系统", v.created_at, v.note]
         for v in weight_versions()
     ]
     return Sheet(headers, rows, "权重版本", "监测-权重版本")
