@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 
 from yingshang.appeals.choices import AppealKind, RequesterType, Urgency, VisitKind
 from yingshang.appeals.models import AppealCategory
+from yingshang.core.errors import BusinessRuleError
 from yingshang.core.models import Region
 
 
@@ -217,3 +220,47 @@ class SlaRuleForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"required": "请填写生效日期。", "invalid": "生效日期格式应为 YYYY-MM-DD。"},
     )
+
+
+# -- dispatch catalogue (派单目录) ------------------------------------------------------------------
+
+
+def _date_field(value: str, *, label: str, required: bool) -> dt.date | None:
+    if not (value or "").strip():
+        if required:
+            raise BusinessRuleError(f"请填写{label}。", field=label)
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise BusinessRuleError(f"{label}“{value}”格式应为 YYYY-MM-DD。", field=label) from exc
+
+
+def _int_field(value: str, *, label: str) -> int:
+    try:
+        number = int((value or "").strip())
+    except ValueError as exc:
+        raise BusinessRuleError(f"{label}应为编号（整数）。", field=label) from exc
+    if not 0 < number < 2**31:
+        raise BusinessRuleError(f"{label}超出范围。", field=label)
+    return number
+
+
+def parse_dispatch_line(data) -> dict:
+    """A posted 派单目录 line → the arguments of `services.add_dispatch_route` (plus `category_id`); a bad field
+    raises BusinessRuleError with the Chinese reason the page shows."""
+    return {
+        "category_id": _int_field(data.get("category"), label="类别"),
+        "region_code": (data.get("region") or "").strip(),
+        "department_id": _int_field(data.get("department"), label="承办单位"),
+        "effective_from": _date_field(data.get("effective_from"), label="生效日期", required=True),
+        "effective_until": _date_field(data.get("effective_until"), label="失效日期", required=False),
+    }
+
+
+def parse_dispatch_close(data) -> tuple[int, dt.date]:
+    """A posted "end this line" form → (line id, last valid day)."""
+    until = _date_field(data.get("effective_until"), label="失效日期", required=True)
+    assert until is not None  # required=True
+    return _int_field(data.get("route_id"), label="目录行"), until
+

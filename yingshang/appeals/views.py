@@ -46,6 +46,8 @@ from yingshang.appeals.forms import (
     OperatorIntakeForm,
     PublicAppealForm,
     VisitForm,
+    parse_dispatch_close,
+    parse_dispatch_line,
 )
 from yingshang.appeals.models import Appeal, AppealCategory, ExtensionRequest, Visit
 from yingshang.appeals.services import Upload
@@ -1006,27 +1008,6 @@ def configuration(request):
 # -- dispatch catalogue (派单目录) ------------------------------------------------------------------------------
 
 
-def _date_field(value: str, *, label: str, required: bool) -> dt.date | None:
-    if not (value or "").strip():
-        if required:
-            raise BusinessRuleError(f"请填写{label}。", field=label)
-        return None
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError as exc:
-        raise BusinessRuleError(f"{label}“{value}”格式应为 YYYY-MM-DD。", field=label) from exc
-
-
-def _int_field(value: str, *, label: str) -> int:
-    try:
-        number = int((value or "").strip())
-    except ValueError as exc:
-        raise BusinessRuleError(f"{label}应为编号（整数）。", field=label) from exc
-    if not 0 < number < 2**31:
-        raise BusinessRuleError(f"{label}超出范围。", field=label)
-    return number
-
-
 @permission_required("appeal.configure")
 def dispatch_catalogue(request):
     """派单目录: the city administrator adds dated lines (category × region → department) and ends them; history stays."""
@@ -1036,30 +1017,16 @@ def dispatch_catalogue(request):
     if request.method == "POST":
         try:
             if request.POST.get("form") == "close":
-                route = get_object_or_404(
-                    DispatchRoute, pk=_int_field(request.POST.get("route_id"), label="目录行")
-                )
-                until = _date_field(request.POST.get("effective_until"), label="失效日期", required=True)
+                route_id, until = parse_dispatch_close(request.POST)
+                route = get_object_or_404(DispatchRoute, pk=route_id)
                 services.close_dispatch_route(route, by=request.user, effective_until=until)
                 messages.success(request, f"目录行 #{route.pk} 于 {until:%Y-%m-%d} 失效（含当日）。")
             else:
-                category = AppealCategory.objects.filter(
-                    pk=_int_field(request.POST.get("category"), label="类别")
-                ).first()
+                line = parse_dispatch_line(request.POST)
+                category = AppealCategory.objects.filter(pk=line.pop("category_id")).first()
                 if category is None:
                     raise BusinessRuleError("类别不存在。", field="category")
-                route = services.add_dispatch_route(
-                    by=request.user,
-                    category=category,
-                    region_code=(request.POST.get("region") or "").strip(),
-                    department_id=_int_field(request.POST.get("department"), label="承办单位"),
-                    effective_from=_date_field(
-                        request.POST.get("effective_from"), label="生效日期", required=True
-                    ),
-                    effective_until=_date_field(
-                        request.POST.get("effective_until"), label="失效日期", required=False
-                    ),
-                )
+                route = services.add_dispatch_route(by=request.user, category=category, **line)
                 messages.success(
                     request, f"已新增目录行 #{route.pk}，{route.effective_from:%Y-%m-%d} 起生效。"
                 )
