@@ -125,6 +125,15 @@ def route_department_id(*, category: AppealCategory, region: Region | None, on: 
     return snapshot.departments.get((snapshot.city_id, "business_env"))
 
 
+def department_to_suggest_at_dispatch(appeal, *, on: dt.date) -> int | None:
+    """The department a dispatcher is offered: the 派单目录 line valid on the dispatch day `on` (not on the day of
+    receipt) for the suggested or filed category, else the suggestion made at intake."""
+    return (
+        route_department_id(category=appeal.suggested_category or appeal.category, region=appeal.region, on=on)
+        or appeal.suggested_department_id
+    )
+
+
 def route_department(*, category: AppealCategory, region: Region | None, on: dt.date) -> Department | None:
     department_id = route_department_id(category=category, region=region, on=on)
     return Department.objects.filter(pk=department_id).first() if department_id else None

@@ -409,14 +409,9 @@ def _detail_context(request, appeal: Appeal, error: str = "") -> dict:
         and pending_extension.requested_by_id != user.pk
     )
     dispatching = AppealAction.DISPATCH in actions or AppealAction.REDISPATCH in actions
-    if dispatching:  # the dispatch catalogue line valid today (the dispatch day), not on the day of receipt
-        appeal.suggested_department_id = (
-            selectors.route_department_id(
-                category=appeal.suggested_category or appeal.category,
-                region=appeal.region,
-                on=timezone.localtime(now).date(),
-            )
-            or appeal.suggested_department_id
+    if dispatching:  # preselect the department of the catalogue line valid on the dispatch day
+        appeal.suggested_department_id = selectors.department_to_suggest_at_dispatch(
+            appeal, on=timezone.localtime(now).date()
         )
     return {
         "appeal": appeal,
