@@ -359,11 +359,7 @@ def apply(request, clause_id: int):
     enterprise = access.get_own_enterprise_for_user(request.user, _int(request.POST.get("enterprise")))
     error = None
     if request.method == "POST":
-        files = {
-            m["name"]: request.FILES[f"material_{i}"]
-            for i, m in enumerate(clause.materials)
-            if f"material_{i}" in request.FILES
-        }
+        files = _uploaded_materials(request, clause)
         missing = [m["name"] for i, m in enumerate(clause.materials) if request.POST.get(f"missing_{i}")]
         promised = request.POST.get("promised_on") or None
         try:
@@ -479,6 +475,15 @@ def _money_steps(application: PolicyApplication, disbursement: Disbursement | No
     ]
 
 
+def _uploaded_materials(request, clause) -> dict:
+    """The files posted for a clause's required materials (inputs `material_<n>`), by material name."""
+    return {
+        m["name"]: request.FILES[f"material_{i}"]
+        for i, m in enumerate(clause.materials)
+        if f"material_{i}" in request.FILES
+    }
+
+
 @require_POST
 @permission_required("policy.apply")
 def application_action(request, application_id: int):
@@ -487,11 +492,7 @@ def application_action(request, application_id: int):
     action = request.POST.get("action")
     try:
         if action == "resubmit":
-            files = {
-                m["name"]: request.FILES[f"material_{i}"]
-                for i, m in enumerate(application.clause.materials)
-                if f"material_{i}" in request.FILES
-            }
+            files = _uploaded_materials(request, application.clause)
             services.resubmit_application(
                 application, by=request.user, now=_now(), files=files, note=request.POST.get("note", "")[:500]
             )
