@@ -35,9 +35,12 @@ def not_found(request, exception=None):
         return JsonResponse({"detail": "未找到该接口或记录。", "code": "not_found", "errors": []}, status=404,
                             content_type="application/json; charset=utf-8",
                             json_dumps_params={"ensure_ascii": False})
-    from django.views.defaults import page_not_found
+    from django.shortcuts import render
 
-    return page_not_found(request, exception)
+    from yingshang.core.errors import ExplainedNotFound
+
+    hint = str(exception) if isinstance(exception, ExplainedNotFound) else ""
+    return render(request, "404.html", {"hint": hint}, status=404)
 
 
 handler404 = not_found

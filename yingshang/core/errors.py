@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.http import Http404
+
 
 class BusinessRuleError(Exception):
     """A request that breaks a business rule (e.g. a transition not allowed from the current state)."""
@@ -26,3 +28,8 @@ class InvalidUpload(BusinessRuleError):
     """An uploaded file that cannot be read: wrong type, too big, unreadable encoding, corrupt."""
 
     status = 400
+
+
+class ExplainedNotFound(Http404):
+    """A 404 whose message is written for the user (e.g. an enterprise user whose binding is not verified yet):
+    the page shows it, where a plain 404 only says "not found, or not yours"."""

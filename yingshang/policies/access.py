@@ -54,9 +54,11 @@ def get_own_enterprise_for_user(user, enterprise_id: int | None = None) -> Enter
     if enterprise_id is None:
         enterprise = enterprises.first()
         if enterprise is None:
-            from django.http import Http404
+            from yingshang.core.errors import ExplainedNotFound
 
-            raise Http404("您尚未绑定经营主体，或绑定尚未核验。")
+            raise ExplainedNotFound(
+                "您尚未绑定经营主体，或绑定尚未核验：请在“企业空间”认领企业，县区营商部门核验后即可使用政策服务。"
+            )
         return enterprise
     return get_object_or_404(enterprises, pk=enterprise_id)
 
