@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
 from yingshang.accounts.models import ApiToken, User
+from yingshang.accounts.tokens import digest
 from yingshang.core.audit import record_change
 
 
@@ -16,7 +16,7 @@ from yingshang.core.audit import record_change
 def issue_api_token(*, user: User, name: str, by=None) -> str:
     """Create a token for a client system; returns the key, shown once and stored only as a hash."""
     key = secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name, key_hash=hashlib.sha256(key.encode()).hexdigest(),
+    token = ApiToken.objects.create(user=user, name=name, key_hash=digest(key),
                                     key_prefix=key[:8])
     record_change(actor=by, action="api_token.issue", obj=token, after={"user": user.pk, "name": name})
     return key
