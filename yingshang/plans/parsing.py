@@ -144,6 +144,7 @@ _LABEL_ROLE = {word: role for role, words in RESPONSIBILITY_LABELS for word in w
 _LEAD_PHRASE_RE = re.compile(r"^(?P<lead>.+?)牵头(?:负责)?(?:[，；、](?P<rest>.*))?$")
 _CO_PHRASE_SUFFIX_RE = re.compile(r"(?:按职责分工负责|按职责负责|分工负责|配合|参与|协同|协助|负责)$")
 _UNIT_NOISE_RE = re.compile(r"\d+月|底前|完成|持续推进|长期坚持|下同")
+_BARE_LEVEL_RE = re.compile(r"(?:县级市|市|县|区|旗|乡镇|乡|镇|街道)(?:（[^）]*）)?")
 _DEPARTMENT_RE = re.compile(r"局|委|办|厅|政府|中心|院|部门|单位|公司|银行|海关|支队")
 
 _TITLE_KEYWORDS_RE = re.compile(r"方案|计划|要点|措施|意见|清单|细则|规划|行动")
@@ -420,9 +421,33 @@ def _task_level(lines: list[_Line]) -> int | None:
     for level in levels:
         items = [index for index, line in enumerate(lines) if line.level == level]
         owning = sum(1 for index in items if _owns_text(lines, index))
-        if owning * 2 >= len(items):
+        if owning * 2 >= len(items) and not _introduces_numbered_items(lines, items):
             return level
     return levels[-1] if levels else None
+
+
+def _introduces_numbered_items(lines: list[_Line], items: list[int]) -> bool:
+    """Whether headings of one level only introduce the numbered items under them (they are sections).
+
+    "（一）产业提升人才行动计划。围绕……实施如下重点项目：" followed by "2.…" "3.…": every heading ends with a
+    colon, is followed by a deeper heading, and the deeper numbering runs on across the headings (2 … 8,
+    9 … 15) instead of restarting under each — a task with its own "（1）（2）" sub-items restarts them.
+    """
+    deeper: list[int] = []
+    for index in items:
+        following = lines[index + 1] if index + 1 < len(lines) else None
+        if not lines[index].content.rstrip().endswith(("：", ":")) or following is None:
+            return False
+        if following.level is None or following.level <= (lines[index].level or 0):
+            return False
+        deeper.append(following.level)
+    level = deeper[0]
+    if any(other != level for other in deeper):
+        return False
+    numbers = [
+        int(line.numeral) for line in lines if line.level == level and line.numeral and line.numeral.isdigit()
+    ]
+    return len(numbers) > len(items) and all(b > a for a, b in zip(numbers, numbers[1:], strict=False))
 
 
 def _owns_text(lines: list[_Line], index: int) -> bool:
@@ -438,9 +463,14 @@ def _numbered_tasks(drafts: list[_Draft]) -> list[PlanTask]:
     """Final tasks with their numbers; tasks get "parent.own" numbers only if numbering restarts."""
     own_numbers = [_arabic(draft.numeral) for draft in drafts if draft.kind is TaskKind.TASK]
     restarts = len(own_numbers) != len(set(own_numbers))
+    # Key actions and safeguards numbered on from the tasks (…42, 43, 44) keep the plan's own numbers;
+    # numbered afresh (1, 2 …) they would repeat task numbers, so they get their kind's prefix.
+    plain_numbers = [_arabic(draft.numeral) for draft in drafts]
+    unique_numbers = len(plain_numbers) == len(set(plain_numbers))
     tasks = []
     for draft in drafts:
-        number = NUMBER_PREFIX[draft.kind] + _arabic(draft.numeral)
+        prefix = "" if unique_numbers else NUMBER_PREFIX[draft.kind]
+        number = prefix + _arabic(draft.numeral)
         if draft.kind is TaskKind.TASK and restarts and draft.parent_numeral:
             number = f"{_arabic(draft.parent_numeral)}.{number}"
         tasks.append(_task_from_draft(draft, number))
@@ -591,6 +621,7 @@ def _split_units(value: str) -> list[str]:
         else:
             current.append(char)
     units.append("".join(current))
+    units = _join_level_lists(units)
     cleaned = []
     for unit in units:
         unit = re.sub(r"\0[（〔【\[][^）〕】\]]*[）〕】\]]?", "", unit).replace("\0", "")
@@ -598,6 +629,21 @@ def _split_units(value: str) -> list[str]:
         if unit and not _UNIT_NOISE_RE.search(unit):
             cleaned.append(unit)
     return cleaned
+
+
+def _join_level_lists(units: list[str]) -> list[str]:
+    """Keep "各区、县级市" / "各有关区、县级市" / "各县、区" together: every unit of those levels, one entry.
+
+    A piece that is only an administrative level (县级市, 区, 县 …) cannot be a unit of its own; it continues
+    the "各…" piece before it.
+    """
+    joined: list[str] = []
+    for unit in units:
+        if joined and _BARE_LEVEL_RE.fullmatch(unit.strip()) and joined[-1].strip().startswith("各"):
+            joined[-1] = f"{joined[-1]}、{unit.strip()}"
+        else:
+            joined.append(unit)
+    return joined
 
 
 def _closing_bracket(text: str, start: int) -> int:

@@ -97,6 +97,8 @@ UNITS: tuple[tuple[str, str, bool], ...] = (
     ("个", "个", False),
     ("项", "项", False),
     ("件", "件", False),
+    ("名", "名", False),
+    ("套", "套", False),
     ("次", "次", False),
     ("场", "场", False),
     ("所", "所", False),
@@ -155,7 +157,8 @@ _QUALIFIER_RE = re.compile(r"\s*(" + "|".join(sorted(QUALIFIERS, key=len, revers
 
 # Spans that look numeric but are never targets; they are blanked before scanning.
 NON_TARGET_PATTERNS: tuple[re.Pattern[str], ...] = (
-    re.compile(r"“[^”]*”|‘[^’]*’|「[^」]*」|《[^》]*》|〈[^〉]*〉|\"[^\"]*\""),  # quoted names: “10 + N”
+    # Quoted names (“10 + N”, “一村两名大学生村官”); a quotation holding whole clauses is read (see `_mask`).
+    re.compile(r"“[^”，；]*”|‘[^’，；]*’|「[^」，；]*」|《[^》]*》|〈[^〉]*〉|\"[^\"，；]*\""),
     re.compile(r"[〔\[（]\s*(?:19|20)\d{2}\s*[〕\]）]\s*\d+\s*号"),  # document numbers: 〔2024〕23号
     re.compile(r"\d+\s*号"),  # 国务院令第722号
     re.compile(r"(?:19|20)\d{2}\s*[-/—–~至到]\s*(?:19|20)\d{2}\s*年?"),  # 2024-2026年
@@ -163,6 +166,7 @@ NON_TARGET_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"(?:19|20)\d{2}\s*年(?:\d{1,2}\s*月)?(?:\d{1,2}\s*日)?"),  # 2025年6月30日
     re.compile(r"\d{1,2}\s*月(?:\d{1,2}\s*日)?(?:[底末初中]|份)?"),  # 6月底前
     re.compile(r"第[\d零〇一二两三四五六七八九十百千]+"),  # 第2次
+    re.compile(r"[一两]次性"),  # 一次性奖励: one-off, not a count
     re.compile(r"\d+\s*\+\s*[A-Za-z\d]+"),  # 10 + N
     re.compile(r"[A-Za-z]+\d+|\d+[A-Za-z]+"),  # 5G, G20
 )
@@ -178,7 +182,34 @@ _LIST_SEPARATOR_RE = re.compile(r"\s*[、和及与]\s*")
 _CLAUSE_BOUNDARY = "，；：,;:。"
 
 _SOFT_RE = re.compile(r"力争|力求|争取(?:达到|实现)|努力(?:达到|实现)")
-_PERIOD_RE = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年|(?P<word>年内|全年|年底前|每年|今年|当年)")
+_PERIOD_RE = re.compile(
+    r"(?P<span>(?:(?:19|20)\d{2}\s*年起)?\d{1,2}\s*年内)|(?P<year>(?:19|20)\d{2})\s*年"
+    r"|(?P<word>年内|全年|年底前|每年|今年|当年)"
+)
+
+# Verbs of delivering a count ("引进100名…", "建设30家…", "培训新型农民达到40000名"). A count with a weak unit
+# is a target when such a verb governs it; the indicator is then the verb and what is counted.
+DELIVERY_VERBS = _words(
+    "引进 培养 产生 选拔 资助 扶持 培训 建设 筹建 筹集 设立 评选 遴选 评定 认定 选派 发动 组织 服务 转化 培育"
+    " 创办 支持 跟踪 开展 举办 新建 新增 建成 招聘 招收 吸引 选聘 孵化 引育"
+)
+_VERB = "(?:" + "|".join(sorted(DELIVERY_VERBS, key=len, reverse=True)) + ")"
+# A run of verbs ending a span: "引进和培养", "引进、培养和扶持", "选拔资助", "组织和发动".
+_VERB_CHAIN_END_RE = re.compile(rf"{_VERB}(?:(?:和|、|及|与|并|以及)?{_VERB})*$")
+_VERB_CHAIN_START_RE = re.compile(rf"^{_VERB}(?:(?:和|、|及|与|并|以及)?{_VERB})*")
+# Adverbs before a verb that are not part of an indicator: "重点引进", "直接服务", "择优设立".
+_ADVERB_RE = re.compile(rf"^(?:重点|直接|择优|大力|积极|着力|优先)(?={_VERB})")
+# Who and where before the verb: "市、区（县级市）两级", "在战略性主导产业领域", "面向全市高校…".
+_LEVELS_RE = re.compile(r"^(?:[省市州县区乡镇村](?:（[^）]{1,6}）)?、?){2,4}[两三四五]级")
+_FIELD_RE = re.compile(r"^在[^，；。]{1,40}?(?:领域|方面|行业)(?=[^，；。]*?" + _VERB + ")")
+_PERIOD_PREFIX_RE = re.compile(r"^(?:(?:19|20)\d{2}\s*年起)?\d{1,2}\s*年内")
+_PERIOD_WORD_RE = re.compile(r"^(?:年内|全年|每年|今年|当年|年底前)")
+_VERB_SEARCH_RE = re.compile(_VERB)
+# Units that count things; only counts name what they count after the number ("100名…人才").
+COUNT_UNITS = frozenset(_words("名 人 家 个 项 套 场 场次 人次 户次 件次 家次 件 次 所 条 户"))
+_LIST_SEPARATOR_IN_OBJECT_RE = re.compile(r"[、和及与]")
+# An object starts with a word or a quoted name, not with punctuation, a unit or a comparator.
+_OBJECT_START_RE = re.compile(r"^[“（\u4e00-\u9fff]")
 
 # Words around an indicator that are not part of its name; stripped repeatedly.
 LEADING_NOISE: tuple[re.Pattern[str], ...] = (
@@ -188,6 +219,10 @@ LEADING_NOISE: tuple[re.Pattern[str], ...] = (
     re.compile(r"^(?:力争|力求|争取|努力|确保|要|需)"),
     re.compile(r"^(?:到|至|在)?(?:19|20)\d{2}\s*年(?:底|末)?(?:前)?"),
     re.compile(r"^(?:年内|全年|每年|今年|当年|年底前)"),
+    _PERIOD_PREFIX_RE,
+    _LEVELS_RE,
+    _FIELD_RE,
+    _ADVERB_RE,
     re.compile(r"^(?:全市|全省|全州|全县|全区|全盟|我市|本市|我省|本省|我州|我县|我区)"),
     re.compile(r"^(?:组织开展|开展|举办|组织|帮助实现|实现|完成|推动|推进|累计)"),
 )
@@ -206,25 +241,59 @@ _CLOSERS = "）〕】]》”’」)>"
 
 
 def extract_targets(sentence: str, *, task_number: str | None = None) -> list[Target]:
-    """Every quantitative target stated in one normalised sentence (measure)."""
+    """Every quantitative target stated in one normalised sentence (measure).
+
+    1. Find the numeric expressions; for each, the span naming it (since the clause start or the previous
+       target) and the comparator word before it.
+    2. A count followed by what is counted ("引进100名市管企业中高级经营管理人才") is named by its verb and
+       that object; a list item naming only the object shares the verb ("100名正职后备人才、200名副职…").
+    3. Otherwise the name is the span before the number ("破产案件结案率达85%以上"); in a list of counts led
+       by a verb, an item naming only what is counted shares that verb ("选拔认定教育专家10名、名校长100名").
+    """
     masked = _mask(sentence)
     period = _period(sentence)
     targets: list[Target] = []
+    expressions = _expressions(masked)
     previous_end = 0
     previous_indicator: str | None = None
-    for expression in _expressions(masked):
-        if not _is_target(expression, masked):
-            continue
-        start = max(_clause_start(masked, expression.start), previous_end)
+    previous_count: tuple[str, str] | None = None  # (verb, unit) of the last count target led by a verb
+    for position, expression in enumerate(expressions):
+        clause_start = _clause_start(masked, expression.start)
+        start = max(clause_start, previous_end)
         cue = _cue_before(masked, start, expression.start)
         name_end = cue.start if cue else expression.start
         raw_span = sentence[start:name_end]
+        # The next number with a unit ("一流大学" holds a numeral but is no count).
+        following = next((e for e in expressions[position + 1 :] if all(v.unit for v in e.values)), None)
+        is_count = all(value.unit in COUNT_UNITS for value in expression.values)
+        counted, counted_end = _counted(sentence, masked, expression, following) if is_count else ("", 0)
+        verb = _verb_chain_before(raw_span) if is_count else ""
+        continues = is_count and previous_count is not None and not raw_span.strip(" 、，和及与并以")
+        if not _is_target(
+            expression,
+            masked,
+            clause_text=sentence[clause_start : expression.start],
+            governed=bool(verb) or continues or bool(_VERB_SEARCH_RE.search(counted)),
+        ):
+            continue
         hint, change = _CUE_TABLE[cue.word] if cue else (EQUAL, None)
         comparator = RANGE if expression.is_range else (expression.qualifier_comparator or hint)
         soft = bool(_SOFT_RE.search(sentence, 0, expression.start))
         shared_by_all = "均" in masked[start : expression.start] or "都" in masked[start : expression.start]
         value_count = 1 if expression.is_range else len(expression.values)
-        indicators = _indicators(raw_span, value_count, shared_by_all, previous_indicator)
+        unit = expression.values[-1].unit
+        if counted:
+            if not verb and continues and previous_count is not None:
+                verb = previous_count[0]
+            name = _balanced_quotes(verb + counted) if verb else clean_indicator(raw_span + counted)
+            indicators = [name] * value_count
+            verb = verb or _verb_chain_start(name)
+        else:
+            indicators = _indicators(raw_span, value_count, shared_by_all, previous_indicator)
+            verb = _verb_chain_start(indicators[0]) if is_count and len(indicators) == 1 else ""
+            if is_count and not verb and _shares_verb(indicators, unit, previous_count):
+                verb = previous_count[0] if previous_count else ""
+                indicators = [verb + indicators[0]]
         if change == "decrease":
             indicators = [indicator + DECREASE_SUFFIX for indicator in indicators]
         for indicator, value in zip(indicators, _values_for(expression, indicators), strict=True):
@@ -243,8 +312,9 @@ def extract_targets(sentence: str, *, task_number: str | None = None) -> list[Ta
                     task_number=task_number,
                 )
             )
-        previous_end = expression.end
+        previous_end = max(expression.end, counted_end)
         previous_indicator = indicators[-1] if indicators else previous_indicator
+        previous_count = (verb, unit) if is_count and verb else None
     return targets
 
 
@@ -360,8 +430,12 @@ def _build_expression(group: list[re.Match[str]], is_range: bool, masked: str) -
     )
 
 
-def _is_target(expression: _Expression, masked: str) -> bool:
-    """Whether a numeric expression is a target rather than a name, count or slogan."""
+def _is_target(expression: _Expression, masked: str, *, clause_text: str, governed: bool) -> bool:
+    """Whether a numeric expression is a target rather than a name, count or slogan.
+
+    `clause_text` is the clause before the number; `governed` says a delivery verb governs a count
+    ("引进100名…", a list item after one, or "与1000家企业开展…").
+    """
     if any(not value.unit for value in expression.values):
         return False
     needs_within = any(value.unit in _UNITS_NEEDING_WITHIN for value in expression.values)
@@ -369,7 +443,78 @@ def _is_target(expression: _Expression, masked: str) -> bool:
         return False
     if expression.qualifier or _cue_before(masked, _clause_start(masked, expression.start), expression.start):
         return True
-    return all(value.arabic and value.unit in _STRONG_UNITS for value in expression.values)
+    if all(value.arabic and value.unit in _STRONG_UNITS for value in expression.values):
+        return True
+    if all(value.unit in COUNT_UNITS for value in expression.values):
+        return governed or bool(_verb_chain_start(_strip_scope(clause_text)))
+    return False
+
+
+def _counted(
+    sentence: str, masked: str, expression: _Expression, following: _Expression | None
+) -> tuple[str, int]:
+    """What a count counts, when the plan names it after the number, and where that name ends.
+
+    "100名正职后备人才、200名副职后备人才": the object runs to the end of the clause, or to the list
+    separator before the next number of the same clause. Returns ("", 0) when the number ends its clause.
+    """
+    boundaries = [masked.find(mark, expression.end) for mark in _CLAUSE_BOUNDARY]
+    end = min([index for index in boundaries if index >= 0], default=len(masked))
+    if following is not None and following.start < end:
+        separator = _LIST_SEPARATOR_IN_OBJECT_RE.search(masked, expression.end, following.start)
+        if separator:
+            end = separator.start()
+    text = sentence[expression.end : end]
+    stripped = text.strip(" 、和及与")
+    if not stripped or not _OBJECT_START_RE.match(stripped):
+        return "", 0
+    return stripped, expression.end + len(text.rstrip(" 、和及与"))
+
+
+def _shares_verb(indicators: list[str], unit: str, previous_count: tuple[str, str] | None) -> bool:
+    """Whether a count named only by what it counts ("名校长") shares the verb of the count before it.
+
+    Only in a run of counts of the same unit led by a verb, and never for a measure's own name
+    ("人才资源总量", "…率"), which has a head noun of its own.
+    """
+    return (
+        previous_count is not None
+        and previous_count[1] == unit
+        and len(indicators) == 1
+        and bool(indicators[0])
+        and not INDICATOR_HEAD_RE.search(indicators[0])
+    )
+
+
+def _verb_chain_before(span: str) -> str:
+    """The delivery verbs right before a number ("重点引进和培养" → "引进和培养"), or ""."""
+    match = _VERB_CHAIN_END_RE.search(span.rstrip())
+    return match.group() if match else ""
+
+
+def _verb_chain_start(name: str) -> str:
+    match = _VERB_CHAIN_START_RE.match(name)
+    return match.group() if match else ""
+
+
+def _strip_scope(clause: str) -> str:
+    """A clause without its period, levels, field and adverbs: "5年内市、区（县级市）两级重点评选…" → "评选…"."""
+    text = clause.strip(" ，、")
+    changed = True
+    while changed and text:
+        before = text
+        for pattern in (_PERIOD_PREFIX_RE, _PERIOD_WORD_RE, _LEVELS_RE, _FIELD_RE, _ADVERB_RE):
+            text = pattern.sub("", text).strip(" ，、")
+        changed = text != before
+    return text
+
+
+def _balanced_quotes(name: str) -> str:
+    """A name ending in a quoted term loses the quotes (as `clean_indicator` does): “大学生创业能手”."""
+    if name.endswith("”") and "“" in name:
+        opening = name.rfind("“")
+        return name[:opening] + name[opening + 1 : -1]
+    return name
 
 
 def _clause_start(masked: str, position: int) -> int:
@@ -431,11 +576,11 @@ def clean_indicator(span: str) -> str:
         for pattern in LEADING_NOISE:
             name = pattern.sub("", name).strip(" 、，")
         name = TRAILING_NOISE.sub("", name).strip(" 、，")
+        # A quotation cut at a clause boundary leaves one mark: "实现“重点引进…" → "重点引进…".
+        if name.startswith("“") and "”" not in name:
+            name = name[1:]
         changed = name != before
-    if name.endswith("”") and "“" in name:
-        opening = name.rfind("“")
-        name = name[:opening] + name[opening + 1 : -1]
-    return name
+    return _balanced_quotes(name)
 
 
 def split_indicator_items(name: str) -> list[str]:
@@ -500,6 +645,8 @@ def _period(sentence: str) -> str | None:
     match = _PERIOD_RE.search(sentence)
     if not match:
         return None
+    if match.group("span"):
+        return re.sub(r"\s+", "", match.group("span"))
     return match.group("year") or match.group("word")
 
 

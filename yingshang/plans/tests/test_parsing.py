@@ -250,8 +250,10 @@ def test_task_titles_starting_with_digits_are_tasks():
         ("2.1", "12345热线企业专席", ("市政务服务中心",), ()),
     ]
     assert plan.tasks[2].measures == ("新建5G基站200个",)
+    # "新建…200个" is a count a delivery verb governs (as "建设30家学会科技服务站" in Guangzhou's plan).
     assert [(t.task_number, t.indicator, t.comparator, t.value, t.unit) for t in plan.targets] == [
         ("1.2", "涉企诉求按时办结率", ">=", 95, "%"),
+        ("1.3", "新建5G基站", "=", 200, "个"),
         ("2.1", "专席接通率", ">=", 90, "%"),
     ]
 
