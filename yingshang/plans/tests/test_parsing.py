@@ -468,6 +468,39 @@ def test_xiamen_2019_responsibility_lines_and_two_line_title():
     assert not any("时限要求" in measure for task in plan.tasks for measure in task.measures)
 
 
+def test_shanghai_2023_responsible_units_with_a_district_part_and_a_bracketed_alias():
+    # Two items of two Shanghai documents: "（责任单位：…等；各区政府）" (the first unit leads, the districts
+    # after "；" are co-units) and "（责任部门：…、市交通委（市道运局）、…）" (a unit with its alias in brackets).
+    bankruptcy, acceptance = (
+        parse_plan(line) for line in read_fixture("shanghai-2023-excerpt.txt").splitlines()
+    )
+
+    (task,) = bankruptcy.tasks
+    assert (task.number, task.title, task.lead_units) == ("8", "提升涉案信息线下查询渠道便利度", ("市高院",))
+    assert task.co_units == (
+        "市公安局",
+        "市规划资源局",
+        "上海银保监局",
+        "上海证监局",
+        "市税务局",
+        "市人力资源社会保障局",
+        "市住房城乡建设管理委",
+        "市通信管理局",
+        "各区政府",
+    )
+    assert len(task.measures) == 2
+    (task,) = acceptance.tasks
+    assert (task.number, task.title, task.lead_units) == (
+        "2",
+        "完善综合竣工验收制度",
+        ("市住房城乡建设管理委",),
+    )
+    assert task.co_units[-4:] == ("市国动办", "市交通委（市道运局）", "市交警总队", "市气象局")
+    assert len(task.measures) == 3
+    # "（2023版）" in a document title and "压缩…办理时限" without a number are not targets.
+    assert bankruptcy.targets == acceptance.targets == ()
+
+
 # -- errors and DOCX ----------------------------------------------------------------------------------
 
 
