@@ -39,6 +39,8 @@ FUNCTION_ALIASES: dict[str, str] = {
     "市场监督管理": "market",
     "市场监管": "market",
     "工商": "market",
+    # 工商联 (the federation of industry and commerce) is no market regulator and no department of the tree.
+    "工商联": "",
     "税务": "tax",
     "人力资源和社会保障": "hrss",
     "人力资源社会保障": "hrss",
@@ -50,9 +52,12 @@ FUNCTION_ALIASES: dict[str, str] = {
     "检察": "procuratorate",
     "自然资源": "natural_resources",
     "不动产登记": "natural_resources",
+    "国土": "natural_resources",  # 国土资源局 / 国土房管局, merged into 自然资源 in 2018
+    "规划": "natural_resources",  # 规划局, likewise
     "住房和城乡建设": "housing",
     "住房城乡建设": "housing",
     "住建": "housing",
+    "住房保障": "housing",
     "商务": "commerce",
     "科学技术": "science",
     "科技": "science",
@@ -61,9 +66,12 @@ FUNCTION_ALIASES: dict[str, str] = {
     "财政": "finance",
     "司法": "justice",
     "农业农村": "agriculture",
+    "农业": "agriculture",  # 市农业局, the name before the 2018 merger
     "文体广电和旅游": "tourism",
     "文化和旅游": "tourism",
     "文旅": "tourism",
+    "文化广电": "tourism",  # 文化广电新闻出版局, merged into the culture, sports and tourism bureau
+    "体育": "tourism",
     "生态环境": "environment",
     "环保": "environment",
     "水务": "water",
@@ -90,7 +98,12 @@ FUNCTION_ALIASES: dict[str, str] = {
     "人民政府": "government",
 }
 _ALIASES_LONGEST_FIRST = sorted(FUNCTION_ALIASES, key=len, reverse=True)
-ALL_COUNTIES_RE = re.compile(r"^各(?:县[（(]?[市区][）)]?|县区|区县|市[（(]?[县区][）)]?|县市区)")
+ALL_COUNTIES_RE = re.compile(
+    r"^各(?:县[（(]?[市区][）)]?|县区|区县|市[（(]?[县区][）)]?|县市区"
+    r"|区[、，（(]?县级市[）)]?|县[、，]区|区(?=政府|人民政府|$))"
+)
+# "各区、县级市" with no function named: the district and county governments themselves.
+_GOVERNMENT_ONLY_RE = re.compile(r"^(?:人民政府|政府)?$")
 FUZZY_THRESHOLD = 0.6
 
 
@@ -117,6 +130,8 @@ def match_unit(
     )
     # 3. Function keyword.
     function_key = next((FUNCTION_ALIASES[word] for word in _ALIASES_LONGEST_FIRST if word in rest), None)
+    if function_key is None and ALL_COUNTIES_RE.match(text) and _GOVERNMENT_ONLY_RE.match(rest):
+        function_key = "government"
     if function_key == "court" and "中级" in rest:
         region_codes = [code for code in region_codes if _kind(code, departments) == "city"] or region_codes
     if function_key:

@@ -204,6 +204,106 @@ def test_taizhou_plan_imports_with_tasks_units_and_targets(cast):
     )
 
 
+ALL_COUNTY_GOVERNMENTS = sorted(
+    [
+        "临泽县人民政府",
+        "山丹县人民政府",
+        "民乐县人民政府",
+        "甘州区人民政府",
+        "肃南裕固族自治县人民政府",
+        "高台县人民政府",
+    ]
+)
+
+
+def _department_names(departments) -> list[str]:
+    return sorted(d.short_name or d.name for d in departments)
+
+
+def test_guangzhou_complete_plan_imports_for_review_with_units_matched_or_flagged(cast):
+    # Guangzhou's complete 2012 talent plan, staged the way the upload page stages it, into Zhangye's tree:
+    # units with a same-function department there are matched, the others are shown to the reviewer.
+    plan = stage_plan_import(
+        data=(DATA / "guangzhou-2012-talent-plan.txt").read_bytes(),
+        filename="guangzhou-2012-talent-plan.txt",
+        by=cast.city_admin,
+        now=NOW,
+    )
+
+    assert (plan.status, plan.title, plan.year) == (PlanStatus.DRAFT, "关于推进人才集聚工程的实施意见", 2012)
+    assert (plan.tasks.count(), plan.targets.count(), plan.targets.filter(in_conflict=True).count()) == (
+        44,
+        66,
+        0,
+    )
+    assert [s.title for s in plan.sections.order_by("order")] == [
+        "产业提升人才行动计划",
+        "科技创新人才行动计划",
+        "城乡一体人才行动计划",
+        "文化引领人才行动计划",
+        "民生幸福人才行动计划",
+        "国际交流人才行动计划",
+        "人才交流培养体系",
+        "人才创新创业体系",
+        "人才服务保障体系",
+        "创新人才工作体制机制",
+        "强化组织实施",
+    ]
+    task_2 = plan.tasks.get(number="2")
+    assert _department_names(task_2.lead_departments.all()) == ["市发展改革委"]
+    # "各区、县级市" names the district and county governments; 市委组织部 has no counterpart in the tree.
+    assert _department_names(task_2.co_departments.all()) == sorted(["市人社局", *ALL_COUNTY_GOVERNMENTS])
+    assert task_2.unmatched_units == ["市委组织部"]
+    task_19 = plan.tasks.get(number="19")
+    assert _department_names(task_19.lead_departments.all()) == ["市农业农村局"]
+    assert task_19.unmatched_units == ["市科协", "各有关区、县级市"]
+    task_26 = plan.tasks.get(number="26")
+    assert _department_names(task_26.co_departments.all()) == sorted(
+        ["市中级人民法院", "市检察院", "市司法局", *ALL_COUNTY_GOVERNMENTS]
+    )
+    assert task_26.unmatched_units == ["市委政法委", "市公安局", "市法制办"]
+    task_38 = plan.tasks.get(number="38")
+    assert _department_names(task_38.lead_departments.all()) == ["市住建局"]
+    assert _department_names(task_38.co_departments.all()) == sorted(
+        ["市自然资源局", *ALL_COUNTY_GOVERNMENTS]
+    )
+    assert plan.tasks.get(number="4").unmatched_units == ["市经贸委", "市工商联"]
+    assert plan.tasks.get(number="45").kind == "safeguard"
+    # The reviewer is told which tasks still need a lead department: those led by units Zhangye lacks.
+    assert review_problems(plan) == [
+        "任务 3、4、6、9、10、14、15、16、17、20、23、24、25、26、27、28、31、32、33、35、36、40、42、43、44、45"
+        " 尚未指定牵头单位。"
+    ]
+    target = plan.targets.get(indicator="引进市管企业中高级经营管理人才")
+    assert (target.comparator, target.value, target.unit, target.period, target.task.number) == (
+        "=",
+        Decimal("100"),
+        "名",
+        "5年内",
+        "3",
+    )
+    event = AuditEvent.objects.get(action="plan.import", object_id=str(plan.pk))
+    assert (event.after["tasks"], event.after["targets"], event.after["conflicts"]) == (44, 66, 0)
+
+
+def test_guangzhou_import_that_fails_midway_leaves_nothing(cast, monkeypatch):
+    # All or nothing: a failure while the targets are written undoes the plan, its tasks and measures.
+    def fail(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(PlanTarget.objects, "bulk_create", fail)
+    with pytest.raises(RuntimeError):
+        stage_plan_import(
+            data=(DATA / "guangzhou-2012-talent-plan.txt").read_bytes(),
+            filename="guangzhou-2012-talent-plan.txt",
+            by=cast.city_admin,
+            now=NOW,
+        )
+
+    assert (Plan.objects.count(), PlanTask.objects.count(), PlanMeasure.objects.count()) == (0, 0, 0)
+    assert not AuditEvent.objects.filter(action="plan.import").exists()
+
+
 def test_hechi_units_are_matched_or_flagged_for_the_reviewer(cast):
     plan = stage_plan_import(
         data=(DATA / "hechi-2024-excerpt.txt").read_bytes(), filename="hechi.txt", by=cast.city_admin, now=NOW

@@ -37,14 +37,25 @@ def _names(ids, refs):
         ("甘州区市场监管局", ["甘州区/甘州区市场监管局"]),
         ("临泽县人社局", ["临泽县/临泽县人社局"]),
         ("甘州区人民法院", ["甘州区/甘州区法院"]),
+        # Names from before the 2018 mergers, as Guangzhou's 2012 plan writes them.
+        ("市工商局", ["张掖市/市市场监管局"]),
+        ("市农业局", ["张掖市/市农业农村局"]),
+        ("市国土房管局", ["张掖市/市自然资源局"]),
+        ("市规划局", ["张掖市/市自然资源局"]),
+        ("市住房保障办", ["张掖市/市住建局"]),
+        ("市文化广电新闻出版局", ["张掖市/市文旅局"]),
+        ("市体育局", ["张掖市/市文旅局"]),
     ],
 )
 def test_unit_names_match_the_expected_department(refs, unit, expected):
     assert _names(match_unit(unit, refs, city_name="张掖市", default_region_code="620700"), refs) == expected
 
 
-def test_all_counties_government_matches_every_county_government(refs):
-    ids = match_unit("各县（区）人民政府", refs, city_name="张掖市", default_region_code="620700")
+@pytest.mark.parametrize(
+    "unit", ["各县（区）人民政府", "各区、县级市", "各区（县级市）", "各区政府", "各县、区"]
+)
+def test_all_counties_government_matches_every_county_government(refs, unit):
+    ids = match_unit(unit, refs, city_name="张掖市", default_region_code="620700")
     assert sorted(_names(ids, refs)) == sorted(
         [
             "甘州区/甘州区人民政府",
@@ -57,7 +68,21 @@ def test_all_counties_government_matches_every_county_government(refs):
     )
 
 
-@pytest.mark.parametrize("unit", ["人民银行张掖市分行", "市消防救援支队", "河池海关", ""])
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "人民银行张掖市分行",
+        "市消防救援支队",
+        "河池海关",
+        "",
+        # 工商联 is a federation, not the market regulator; "各有关" districts are the reviewer's choice.
+        "市工商联",
+        "各有关区、县级市",
+        "各有关单位",
+        "市委组织部",
+        "越秀区",
+    ],
+)
 def test_units_without_a_department_stay_unmatched(refs, unit):
     assert match_unit(unit, refs, city_name="张掖市", default_region_code="620700") == []
 
