@@ -186,7 +186,8 @@ def _python(code: str, env: dict[str, str], *args: str) -> str:
 
 
 def test_revocation_and_deactivation_in_one_process_are_refused_at_once_in_another(tmp_path):
-    env = _production_env(DATABASE_URL=f"sqlite:///{tmp_path / 'site.sqlite3'}")
+    # Each process keeps its own memory cache: nothing is shared between the two but the database.
+    env = _production_env(DATABASE_URL=f"sqlite:///{tmp_path / 'site.sqlite3'}", CACHE_URL="memory")
     keys = json.loads(_python(SETUP, env).strip().splitlines()[-1])
     server = subprocess.Popen([sys.executable, "-c", SERVER], cwd=ROOT, env=env, stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

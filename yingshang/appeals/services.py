@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from yingshang.accounts.roles import Role
-from yingshang.appeals import sla, uploads, workflow
+from yingshang.appeals import inserts, sla, uploads, workflow
 from yingshang.appeals.choices import (
     AppealAction,
     AppealKind,
@@ -95,17 +95,19 @@ def _event(
     data: dict | None = None,
 ) -> AppealEvent:
     """Append the timeline row and the audit event for one change."""
-    event = AppealEvent.objects.create(
-        appeal=appeal,
-        at=now,
-        actor=by if getattr(by, "pk", None) else None,
-        actor_label=_actor_label(by),
-        department_id=getattr(by, "department_id", None) if getattr(by, "pk", None) else None,
-        action=action,
-        from_status=from_status,
-        to_status=appeal.status,
-        note=note[:2000],
-        data=data or {},
+    event = inserts.insert(
+        AppealEvent(
+            appeal=appeal,
+            at=now,
+            actor=by if getattr(by, "pk", None) else None,
+            actor_label=_actor_label(by),
+            department_id=getattr(by, "department_id", None) if getattr(by, "pk", None) else None,
+            action=action,
+            from_status=from_status,
+            to_status=appeal.status,
+            note=note[:2000],
+            data=data or {},
+        )
     )
     record_change(
         actor=by if getattr(by, "pk", None) else None,
@@ -516,7 +518,7 @@ def file_appeal(
     )
     _suggest(appeal)
     try:
-        appeal.save()  # no savepoint: a failure here aborts the whole filing, which is what we want
+        inserts.insert(appeal)  # no savepoint: a failure here aborts the whole filing, which is what we want
     except IntegrityError as exc:
         if external_id and Appeal.objects.filter(channel=channel, external_id=external_id).exists():
             raise ConflictError(

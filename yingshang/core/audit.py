@@ -2,6 +2,11 @@
 
 Services call `record_change` inside their transaction. Each event stores the SHA-256 of the previous
 event's hash plus its own canonical content; `verify_chain` recomputes the chain.
+
+Writers are serialised by the row lock on `AuditChainHead`, held from the statement that takes it to COMMIT, so
+it is taken as late as possible: after the event rows are built, and on PostgreSQL for a single event by the one
+`UPDATE … RETURNING` that also advances the head (the database computes the hash; Python checks it), followed by
+the event's INSERT — two statements under the lock instead of three, with no ORM compilation in between.
 """
 
 from __future__ import annotations
@@ -107,6 +112,53 @@ def _set_head(new_hash: str) -> None:
     AuditChainHead.objects.filter(pk=1).update(hash=new_hash)
 
 
+_ADVANCE_SQL: dict[str, str] = {}
+
+
+def _advance_sql(connection) -> str:
+    """PostgreSQL: lock the head and advance it by one event in one statement, returning (previous, new) hash.
+
+    The database computes sha256(previous + canonical) itself (`sha256`, PostgreSQL 11+), so the lock is taken by
+    the statement that also moves the head; the self-join's FOR UPDATE waits for a concurrent writer and then reads
+    the hash it committed."""
+    sql = _ADVANCE_SQL.get(connection.alias)
+    if sql is None:
+        from yingshang.core.models import AuditChainHead
+
+        quote = connection.ops.quote_name
+        table, column, key = quote(AuditChainHead._meta.db_table), quote("hash"), quote("id")
+        sql = _ADVANCE_SQL[connection.alias] = (
+            f"UPDATE {table} AS head SET {column} = encode(sha256(convert_to(old.{column} || %s, 'UTF8')), 'hex')"  # noqa: S608
+            f" FROM (SELECT {column} FROM {table} WHERE {key} = 1 FOR UPDATE) AS old"
+            f" WHERE head.{key} = 1 RETURNING old.{column}, head.{column}"
+        )
+    return sql
+
+
+_INSERT_ONE: dict[str, tuple[str, list[tuple[str, Any]]]] = {}
+
+
+def _insert_one(row: dict[str, Any], connection) -> None:
+    """INSERT one event row with one execute (a batch of one through `insert_rows` is an executemany, and it
+    recomputes every column's default): the statement is built once; a row names every column."""
+    prepared = _INSERT_ONE.get(connection.alias)
+    if prepared is None:
+        quote = connection.ops.quote_name
+        fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+        sql = (f"INSERT INTO {quote(AuditEvent._meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"  # noqa: S608
+               f" VALUES ({', '.join(['%s'] * len(fields))})")
+        # Text and integer columns go to the driver as they are; JSON as the encoded text (RawJSON); timestamps
+        # through the field, as the ORM prepares them.
+        columns = [(f.attname, None if isinstance(f, (models.CharField, models.ForeignKey, models.JSONField))
+                    else f) for f in fields]
+        prepared = _INSERT_ONE[connection.alias] = (sql, columns)
+    sql, columns = prepared
+    values = [row[name] if field is None or row[name] is None else field.get_db_prep_save(row[name], connection)
+              for name, field in columns]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+
+
 def record_changes(changes: Sequence[Change], *, actor=None, reason: str = "", at: dt.datetime | None = None,
                    batch_size: int = 2000) -> int:
     """Append many events in one chain segment (bulk insert). Returns how many were written."""
@@ -121,22 +173,21 @@ def _append(changes: Sequence[Change], *, actor, reason: str, at: dt.datetime, b
     """Write the events as plain rows, without model instances or the ORM's per-value preparation.
 
     The canonical text is the JSON array `_canonical` would produce, joined from its encoded parts (the parts
-    shared by every event of this write are encoded once).
+    shared by every event of this write are encoded once). The chain head is locked as late as possible: after
+    the rows are built, by the statement that advances it (one event on PostgreSQL), and held until COMMIT.
     """
-    prev = _chain_head()
     label = _actor_label(actor)
     actor_id = actor.pk if getattr(actor, "pk", None) else None
     request_id = current_request_id.get()
     # The parts of the canonical array that are the same for every event of this write.
     head = "[" + _encode(at.isoformat()) + "," + _encode(actor_id) + "," + _encode(label) + ","
     tail = "," + _encode(reason[:500]) + "," + _encode(request_id) + "]"
-    rows = []
+    rows, canonicals = [], []
     for change in changes:
         object_id = str(change.object_id)
         before, after = to_jsonable(change.before), to_jsonable(change.after)
-        canonical = (head + _encode(change.action) + "," + _encode(change.object_type) + "," + _encode(object_id)
-                     + "," + _encode(before) + "," + _encode(after) + tail)
-        digest = hashlib.sha256((prev + canonical).encode()).hexdigest()
+        canonicals.append(head + _encode(change.action) + "," + _encode(change.object_type) + "," + _encode(object_id)
+                          + "," + _encode(before) + "," + _encode(after) + tail)
         rows.append({
             "at": at, "actor_id": actor_id, "actor_label": label, "action": change.action,
             "object_type": change.object_type, "object_id": object_id, "object_label": change.object_label[:200],
@@ -144,8 +195,25 @@ def _append(changes: Sequence[Change], *, actor, reason: str, at: dt.datetime, b
             "before": None if before is None else RawJSON(json.dumps(before)),
             "after": None if after is None else RawJSON(json.dumps(after)),
             "reason": reason[:500], "request_id": request_id, "region_code": change.region_code,
-            "department_path": change.department_path, "prev_hash": prev, "hash": digest,
+            "department_path": change.department_path,
         })
+    connection = transaction.get_connection()
+    if len(rows) == 1 and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_advance_sql(connection), [canonicals[0]])
+            advanced = cursor.fetchone()
+        if advanced is not None:  # None: no head row yet (a new database): the general path creates it
+            prev, digest = advanced
+            expected = hashlib.sha256((prev + canonicals[0]).encode()).hexdigest()
+            if digest != expected:  # never expected; the chain must match what verify_chain recomputes
+                _set_head(expected)
+            rows[0].update(prev_hash=prev, hash=expected)
+            _insert_one(rows[0], connection)
+            return 1
+    prev = _chain_head()
+    for row, canonical in zip(rows, canonicals, strict=True):
+        digest = hashlib.sha256((prev + canonical).encode()).hexdigest()
+        row.update(prev_hash=prev, hash=digest)
         prev = digest
     insert_rows(AuditEvent, rows, batch_size=batch_size)
     _set_head(prev)

@@ -3,8 +3,11 @@ write of the platform locks) is held from its SELECT … FOR UPDATE to COMMIT fo
 
 import json
 import re
+import threading
+import uuid
 
-from django.db import connection
+import pytest
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from yingshang.accounts.services import issue_api_token
@@ -41,17 +44,18 @@ def test_api_create_ends_with_the_audit_write(cast, catalogue, client):
     with CaptureQueriesContext(connection) as context:
         response = client.post("/api/v1/appeals", body, content_type="application/json", **auth)
     assert response.status_code == 201
-    assert (
-        _statements(context)
-        == [
-            "select accounts_apitoken",  # the token with its user, department and regions in one query
-            "insert appeals_appeal",
-            "insert appeals_appealevent",
-            "select core_auditchainhead",  # FOR UPDATE on PostgreSQL: from here to COMMIT every audited write waits
-            "insert core_auditevent",
-            "update core_auditchainhead",
-        ]
-    )
+    if connection.vendor == "postgresql":
+        # One statement locks the chain head and advances it (the hash computed by the database), then the event
+        # row: from the UPDATE to COMMIT every audited write of the platform waits.
+        audit = ["update core_auditchainhead", "insert core_auditevent"]
+    else:
+        audit = ["select core_auditchainhead", "insert core_auditevent", "update core_auditchainhead"]
+    assert _statements(context) == [
+        "select accounts_apitoken",  # the token with its user, department and regions in one query
+        "insert appeals_appeal",
+        "insert appeals_appealevent",
+        *audit,
+    ]
 
 
 def test_a_json_array_or_bare_value_is_refused_as_a_body(cast, catalogue, client):
@@ -65,3 +69,76 @@ def test_a_json_array_or_bare_value_is_refused_as_a_body(cast, catalogue, client
             assert response.json()["code"] == "validation_error"
             assert response.json()["detail"].startswith("请求参数有误")
     assert Appeal.objects.count() == 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL 的行锁与库内 sha256 才需要并发验证")
+def test_concurrent_audited_writes_keep_one_unbroken_chain(db):
+    """Eight connections append at once through the one-statement head advance (each in its own committed
+    transaction, as concurrent API creates do): the chain has no fork and verifies, and SQL's hash is Python's."""
+    from yingshang.core import audit
+    from yingshang.core.models import AuditChainHead, AuditEvent
+
+    writers, per_writer, action = 8, 15, f"test.concurrent.{uuid.uuid4().hex[:8]}"
+    repaired: list[str] = []
+    errors: list[BaseException] = []
+
+    def in_own_connection(work) -> None:
+        def run() -> None:
+            try:
+                work()
+            except BaseException as exc:  # noqa: BLE001 (re-raised in the test below)
+                errors.append(exc)
+            finally:
+                db_connection.close()
+
+        from django.db import connection as db_connection
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        thread.join(timeout=120)
+
+    def ensure_head() -> None:
+        """A database's first audited write creates the head (the general path); here it exists beforehand."""
+        had_head.append(AuditChainHead.objects.filter(pk=1).exists())
+        if not had_head[0]:
+            newest = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+            AuditChainHead.objects.create(pk=1, hash=newest or audit.GENESIS)
+
+    had_head: list[bool] = []
+    in_own_connection(ensure_head)
+
+    def write(number: int) -> None:
+        for i in range(per_writer):
+            with transaction.atomic():
+                audit.record_change(actor=None, action=action, object_type="test", object_id=f"{number}-{i}",
+                                    after={"文本": "“引号”\\ 😀", "i": i})
+
+    original_set_head = audit._set_head
+    audit._set_head = lambda value: (repaired.append(value), original_set_head(value))[1]  # type: ignore[func-returns-value]
+    try:
+        threads = [threading.Thread(target=lambda n=n: in_own_connection(lambda: write(n))) for n in range(writers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=180)
+        assert not errors, errors
+        report: list[audit.ChainReport] = []
+        in_own_connection(lambda: report.append(audit.verify_chain()))
+        assert report[0].broken_at is None, report[0].message
+        assert "审计链完整" in report[0].message
+        counted: list[int] = []
+        in_own_connection(lambda: counted.append(AuditEvent.objects.filter(action=action).count()))
+        assert counted == [writers * per_writer]
+        assert repaired == []  # the database's sha256 agreed with Python's every time: no head was repaired
+    finally:
+        audit._set_head = original_set_head
+
+        def clean() -> None:
+            AuditEvent.objects.filter(action=action).delete()
+            if had_head and not had_head[0]:
+                AuditChainHead.objects.filter(pk=1).delete()
+            else:
+                newest = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+                AuditChainHead.objects.filter(pk=1).update(hash=newest or audit.GENESIS)
+
+        in_own_connection(clean)
