@@ -5,8 +5,9 @@ event's hash plus its own canonical content; `verify_chain` recomputes the chain
 
 Writers are serialised by the row lock on `AuditChainHead`, held from the statement that takes it to COMMIT, so
 it is taken as late as possible: after the event rows are built, and on PostgreSQL for a single event by the one
-`UPDATE … RETURNING` that also advances the head (the database computes the hash; Python checks it), followed by
-the event's INSERT — two statements under the lock instead of three, with no ORM compilation in between.
+statement that also advances the head and inserts the event (the database computes the hash; Python checks it),
+so only COMMIT follows under the lock — each client round trip under the lock costs every other writer its wait,
+and on a busy machine a round trip is a wake-up of a descheduled process (a GIL hand-off in a threaded worker).
 """
 
 from __future__ import annotations
@@ -112,51 +113,60 @@ def _set_head(new_hash: str) -> None:
     AuditChainHead.objects.filter(pk=1).update(hash=new_hash)
 
 
-_ADVANCE_SQL: dict[str, str] = {}
+_APPEND_ONE: dict[str, tuple[str, list[tuple[str, Any]]]] = {}
 
 
-def _advance_sql(connection) -> str:
-    """PostgreSQL: lock the head and advance it by one event in one statement, returning (previous, new) hash.
+def _append_one_statement(connection) -> tuple[str, list[tuple[str, Any]]]:
+    """PostgreSQL: one statement that locks the chain head, advances it by one event and inserts the event.
 
-    The database computes sha256(previous + canonical) itself (`sha256`, PostgreSQL 11+), so the lock is taken by
-    the statement that also moves the head; the self-join's FOR UPDATE waits for a concurrent writer and then reads
-    the hash it committed."""
-    sql = _ADVANCE_SQL.get(connection.alias)
-    if sql is None:
+    The database computes sha256(previous + canonical) itself (`sha256`, PostgreSQL 11+). The self-join's FOR
+    UPDATE waits for a concurrent writer and then reads the hash it committed; the event's id is drawn under the
+    lock, so id order stays chain order. Returns the SQL and, per event column, the field whose preparation it
+    needs (None: the value goes to the driver as it is — text, integers, JSON already encoded)."""
+    prepared = _APPEND_ONE.get(connection.alias)
+    if prepared is None:
         from yingshang.core.models import AuditChainHead
 
         quote = connection.ops.quote_name
-        table, column, key = quote(AuditChainHead._meta.db_table), quote("hash"), quote("id")
-        sql = _ADVANCE_SQL[connection.alias] = (
-            f"UPDATE {table} AS head SET {column} = encode(sha256(convert_to(old.{column} || %s, 'UTF8')), 'hex')"  # noqa: S608
-            f" FROM (SELECT {column} FROM {table} WHERE {key} = 1 FOR UPDATE) AS old"
-            f" WHERE head.{key} = 1 RETURNING old.{column}, head.{column}"
+        head, column, key = quote(AuditChainHead._meta.db_table), quote("hash"), quote("id")
+        fields = [f for f in AuditEvent._meta.concrete_fields
+                  if not f.primary_key and f.attname not in ("prev_hash", "hash")]
+        # Text needs no cast (a text value longer than its column is refused, as in a plain INSERT); every other
+        # column is cast to its own type, since INSERT … SELECT does not type the parameters from the columns.
+        values = ", ".join("%s" if isinstance(f, models.CharField) else f"CAST(%s AS {f.db_type(connection)})"
+                           for f in fields)
+        sql = (
+            f"WITH advanced AS (UPDATE {head} AS head"  # noqa: S608 (names from the models, quoted)
+            f" SET {column} = encode(sha256(convert_to(old.{column} || %s, 'UTF8')), 'hex')"
+            f" FROM (SELECT {column} FROM {head} WHERE {key} = 1 FOR UPDATE) AS old"
+            f" WHERE head.{key} = 1 RETURNING old.{column} AS prev, head.{column} AS next)"
+            f" INSERT INTO {quote(AuditEvent._meta.db_table)}"
+            f" ({', '.join(quote(f.column) for f in fields)}, {quote('prev_hash')}, {column})"
+            f" SELECT {values}, advanced.prev, advanced.next FROM advanced"
+            f" RETURNING {quote('prev_hash')}, {column}"
         )
-    return sql
-
-
-_INSERT_ONE: dict[str, tuple[str, list[tuple[str, Any]]]] = {}
-
-
-def _insert_one(row: dict[str, Any], connection) -> None:
-    """INSERT one event row with one execute (a batch of one through `insert_rows` is an executemany, and it
-    recomputes every column's default): the statement is built once; a row names every column."""
-    prepared = _INSERT_ONE.get(connection.alias)
-    if prepared is None:
-        quote = connection.ops.quote_name
-        fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
-        sql = (f"INSERT INTO {quote(AuditEvent._meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"  # noqa: S608
-               f" VALUES ({', '.join(['%s'] * len(fields))})")
-        # Text and integer columns go to the driver as they are; JSON as the encoded text (RawJSON); timestamps
-        # through the field, as the ORM prepares them.
         columns = [(f.attname, None if isinstance(f, (models.CharField, models.ForeignKey, models.JSONField))
                     else f) for f in fields]
-        prepared = _INSERT_ONE[connection.alias] = (sql, columns)
-    sql, columns = prepared
+        prepared = _APPEND_ONE[connection.alias] = (sql, columns)
+    return prepared
+
+
+def _append_one(row: dict[str, Any], canonical: str, connection) -> bool:
+    """Append one event on PostgreSQL in one statement; False when there is no chain head yet (a new database)."""
+    sql, columns = _append_one_statement(connection)
     values = [row[name] if field is None or row[name] is None else field.get_db_prep_save(row[name], connection)
               for name, field in columns]
     with connection.cursor() as cursor:
-        cursor.execute(sql, values)
+        cursor.execute(sql, [canonical, *values])
+        appended = cursor.fetchone()
+    if appended is None:
+        return False
+    prev, digest = appended
+    expected = hashlib.sha256((prev + canonical).encode()).hexdigest()
+    if digest != expected:  # never seen; the chain must match what verify_chain recomputes, so Python's hash wins
+        AuditEvent.objects.filter(hash=digest).update(hash=expected)
+        _set_head(expected)
+    return True
 
 
 def record_changes(changes: Sequence[Change], *, actor=None, reason: str = "", at: dt.datetime | None = None,
@@ -198,18 +208,8 @@ def _append(changes: Sequence[Change], *, actor, reason: str, at: dt.datetime, b
             "department_path": change.department_path,
         })
     connection = transaction.get_connection()
-    if len(rows) == 1 and connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(_advance_sql(connection), [canonicals[0]])
-            advanced = cursor.fetchone()
-        if advanced is not None:  # None: no head row yet (a new database): the general path creates it
-            prev, digest = advanced
-            expected = hashlib.sha256((prev + canonicals[0]).encode()).hexdigest()
-            if digest != expected:  # never expected; the chain must match what verify_chain recomputes
-                _set_head(expected)
-            rows[0].update(prev_hash=prev, hash=expected)
-            _insert_one(rows[0], connection)
-            return 1
+    if len(rows) == 1 and connection.vendor == "postgresql" and _append_one(rows[0], canonicals[0], connection):
+        return 1
     prev = _chain_head()
     for row, canonical in zip(rows, canonicals, strict=True):
         digest = hashlib.sha256((prev + canonical).encode()).hexdigest()

@@ -45,9 +45,9 @@ def test_api_create_ends_with_the_audit_write(cast, catalogue, client):
         response = client.post("/api/v1/appeals", body, content_type="application/json", **auth)
     assert response.status_code == 201
     if connection.vendor == "postgresql":
-        # One statement locks the chain head and advances it (the hash computed by the database), then the event
-        # row: from the UPDATE to COMMIT every audited write of the platform waits.
-        audit = ["update core_auditchainhead", "insert core_auditevent"]
+        # One statement locks the chain head, advances it (the hash computed by the database) and inserts the
+        # event; only COMMIT follows while every other audited write of the platform waits.
+        audit = ["with core_auditchainhead"]
     else:
         audit = ["select core_auditchainhead", "insert core_auditevent", "update core_auditchainhead"]
     assert _statements(context) == [
