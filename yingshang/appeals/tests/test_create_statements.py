@@ -142,3 +142,29 @@ def test_concurrent_audited_writes_keep_one_unbroken_chain(db):
                 AuditChainHead.objects.filter(pk=1).update(hash=newest or audit.GENESIS)
 
         in_own_connection(clean)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="库内计算哈希只在 PostgreSQL 上使用")
+def test_if_the_database_hash_ever_differed_python_hash_is_stored_in_event_and_head(db, monkeypatch):
+    """The single-statement append trusts nothing it cannot recompute: a database hash that differs from what
+    verify_chain computes is replaced (event and head) before COMMIT."""
+    import hashlib
+
+    from yingshang.core import audit
+    from yingshang.core.models import AuditChainHead, AuditEvent
+
+    audit.record_change(actor=None, action="test.first", object_type="t", object_id="1")  # the head exists now
+
+    class Salted:  # what "Python's hash" means for this test: sha256 of the content with a suffix
+        @staticmethod
+        def sha256(data: bytes):
+            return hashlib.sha256(data + b"|salt")
+
+    monkeypatch.setattr(audit, "hashlib", Salted)
+    with CaptureQueriesContext(connection) as queries:
+        audit.record_change(actor=None, action="test.second", object_type="t", object_id="2", after={"文": "字"})
+    assert [q["sql"].split()[0] for q in queries.captured_queries] == ["WITH", "UPDATE", "UPDATE"]  # repaired
+    event = AuditEvent.objects.get(action="test.second")
+    assert event.hash == Salted.sha256((event.prev_hash + audit._canonical(event)).encode()).hexdigest()
+    assert AuditChainHead.objects.get(pk=1).hash == event.hash
+    assert event.prev_hash == AuditEvent.objects.get(action="test.first").hash  # still linked to its predecessor
