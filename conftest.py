@@ -53,9 +53,13 @@ def _media_root(tmp_path, settings):
 def _fresh_process_caches():
     """Per-process caches of reference rows (the appeals catalogue: categories, routes, departments) must not carry
     one test's rows, rolled back since, into the next test (a stale id is a foreign-key error at teardown)."""
+    from django.core.cache import caches
+
     from yingshang.appeals.selectors import clear_catalogue
 
     clear_catalogue()
+    # Cached page fragments and data-version tokens of a rolled-back test must not serve the next one.
+    caches["default"].clear()
     yield
     clear_catalogue()
 

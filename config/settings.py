@@ -237,6 +237,10 @@ if PRODUCTION:
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+# Cached page fragments (core.dataversions) are keyed by tokens renewed when their tables are written: after COMMIT,
+# and in tests at every write statement as well, since a test's transaction never commits.
+DATA_VERSIONS_EAGER = TESTING
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

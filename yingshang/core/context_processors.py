@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.cache import caches
 
 from yingshang.core.models import Region
+from yingshang.core.selectors import unread_notification_count
 
 
 def platform(request):
@@ -17,7 +18,7 @@ def platform(request):
     unread = 0
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        unread = user.notifications.filter(read_at__isnull=True).count()
+        unread = unread_notification_count(user.pk)
     nav = []
     if user is not None and user.is_authenticated:
         from yingshang.core.navigation import items_for

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from yingshang.core import dataversions
 from yingshang.core.api_support import ErrorOut, paginate
 from yingshang.core.permissions import require
 from yingshang.enterprises import access, selectors, services
@@ -40,21 +41,36 @@ def _out(e: Enterprise) -> dict:
 @router.get("", response={200: EnterprisePage, **ERRORS}, summary="经营主体列表（筛选、分页）")
 def list_enterprises(request, query: Query[ListQuery]):
     require(request.user, "enterprise.view")
-    filters = selectors.EnterpriseFilters.from_mapping(query.dict())
-    items, meta = paginate(selectors.enterprise_list(request.user, filters), page=query.page,
-                           page_size=query.page_size)
-    return {**meta, "results": [_out(e) for e in items]}
+
+    def page() -> dict:
+        filters = selectors.EnterpriseFilters.from_mapping(query.dict())
+        items, meta = paginate(selectors.enterprise_list(request.user, filters), page=query.page,
+                               page_size=query.page_size)
+        return {**meta, "results": [_out(e) for e in items]}
+
+    # Kept per viewer and query until a registry table is written (as the registry pages are).
+    return dataversions.cached_fragment(f"api-enterprises:{sorted(query.dict().items())}", _data_key(request.user),
+                                        page)
 
 
 @router.get("/{int:enterprise_id}", response={200: EnterpriseDetailOut, **ERRORS}, summary="经营主体详情")
 def get_enterprise(request, enterprise_id: int):
-    enterprise = access.get_enterprise_for_user(request.user, enterprise_id)
-    return {**_out(enterprise), "address": enterprise.address,
-            "legal_representative": enterprise.legal_representative,
-            "total_assets_10k": enterprise.total_assets_10k,
-            "registered_capital_10k": enterprise.registered_capital_10k, "credit_class": enterprise.credit_class,
-            "qualifications": [q.qualification.name for q in enterprise.qualifications.select_related("qualification")],
-            "provenance": enterprise.provenance if request.user.is_government else {}}
+    def detail() -> dict:
+        enterprise = access.get_enterprise_for_user(request.user, enterprise_id)
+        return {**_out(enterprise), "address": enterprise.address,
+                "legal_representative": enterprise.legal_representative,
+                "total_assets_10k": enterprise.total_assets_10k,
+                "registered_capital_10k": enterprise.registered_capital_10k, "credit_class": enterprise.credit_class,
+                "qualifications": [q.qualification.name
+                                   for q in enterprise.qualifications.select_related("qualification")],
+                "provenance": enterprise.provenance if request.user.is_government else {}}
+
+    # With the scope check that allowed it: a 404 is raised inside and never kept.
+    return dataversions.cached_fragment(f"api-enterprise:{enterprise_id}", _data_key(request.user), detail)
+
+
+def _data_key(user) -> str:
+    return dataversions.fragment_key(user, *selectors.registry_tables())
 
 
 def _import_out(batch: EnterpriseImport) -> dict:

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
+from yingshang.core import dataversions
 from yingshang.core.models import AuditEvent, Region
 from yingshang.enterprises.choices import EnterpriseSize, EnterpriseStatus
 from yingshang.enterprises.models import Enterprise
+
+
+@functools.cache
+def registry_tables() -> tuple[str, ...]:
+    """The tables registry pages read: a write to any of them renews their cached fragments' key."""
+    return dataversions.app_tables("enterprises") + dataversions.model_tables(Region)
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,12 @@ from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from yingshang.core import dataversions
 from yingshang.core.errors import BusinessRuleError
 from yingshang.core.models import Region
 from yingshang.core.permissions import permission_required
@@ -58,9 +62,12 @@ def _filter_options() -> dict:
 def enterprise_list(request):
     """经营主体库: searchable, filterable list; htmx swaps only the results."""
     filters = selectors.EnterpriseFilters.from_mapping(request.GET)
-    page = Paginator(selectors.enterprise_list(request.user, filters), 20, allow_empty_first_page=True).get_page(
-        request.GET.get("page"))
+    # Counted and fetched only when the results fragment is not cached (see _results.html).
+    page = SimpleLazyObject(lambda: Paginator(selectors.enterprise_list(request.user, filters), 20,
+                                              allow_empty_first_page=True).get_page(request.GET.get("page")))
     context = {"page": page, "filters": filters, "sizes": EnterpriseSize.choices,
+               "fragment": dataversions.fragment_key(request.user, *selectors.registry_tables()),
+               "fragment_seconds": dataversions.FRAGMENT_SECONDS,
                "statuses": EnterpriseStatus.choices, **_filter_options(),
                "can_export": request.user.can("enterprise.export")}
     template = "enterprises/_results.html" if request.headers.get("HX-Request") else "enterprises/list.html"
@@ -69,14 +76,25 @@ def enterprise_list(request):
 
 @login_required
 def enterprise_detail(request, enterprise_id: int):
-    enterprise = access.get_enterprise_for_user(request.user, enterprise_id)
-    return render(request, "enterprises/detail.html", {
-        "enterprise": enterprise,
-        "qualifications": enterprise.qualifications.select_related("qualification"),
-        "timeline": selectors.enterprise_timeline(enterprise) if request.user.is_government else [],
-        "provenance": [(_field_label(name), stamp) for name, stamp in sorted(enterprise.provenance.items())],
-        "can_edit": request.user.can("enterprise.edit"),
-    })
+    """One enterprise. The page body is kept per viewer until a registry table is written (the timeline's audit
+    events are written with the enterprise rows they describe), together with the scope check that allowed it."""
+    user = request.user
+
+    def page() -> dict:
+        enterprise = access.get_enterprise_for_user(user, enterprise_id)
+        body = render_to_string("enterprises/_detail_body.html", {
+            "user": user,
+            "enterprise": enterprise,
+            "qualifications": enterprise.qualifications.select_related("qualification"),
+            "timeline": selectors.enterprise_timeline(enterprise) if user.is_government else [],
+            "provenance": [(_field_label(name), stamp) for name, stamp in sorted(enterprise.provenance.items())],
+            "can_edit": user.can("enterprise.edit"),
+        })
+        return {"title": enterprise.name, "body": body}
+
+    cached = dataversions.cached_fragment(f"enterprise:{enterprise_id}",
+                                          dataversions.fragment_key(user, *selectors.registry_tables()), page)
+    return render(request, "enterprises/detail.html", {"title": cached["title"], "body": mark_safe(cached["body"])})  # noqa: S308 - our own template's output
 
 
 def _field_label(name: str) -> str:

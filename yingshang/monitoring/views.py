@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -10,9 +11,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
+from yingshang.core import dataversions
 from yingshang.core.errors import BusinessRuleError
+from yingshang.core.models import Department, Region
 from yingshang.core.permissions import permission_required
 from yingshang.enterprises.spreadsheets import write_xlsx
 from yingshang.monitoring import (
@@ -71,8 +75,33 @@ def dashboard_view(request):
             {"empty": True, "periods": []},
             status=400 if request.GET.get("period") else 200,
         )
-    view = dashboard.overview(period=period, user=request.user)
-    heat = [
+    # The page body is cached per viewer until a monitoring, plans or region table is written; the figures below are
+    # computed only when it is not (lazy objects, evaluated by the template inside {% cache %}).
+    view = SimpleLazyObject(lambda: dashboard.overview(period=period, user=request.user))
+    return render(
+        request,
+        "monitoring/pages/dashboard.html",
+        {
+            "fragment": dataversions.fragment_key(request.user, *_dashboard_tables()),
+            "fragment_seconds": dataversions.FRAGMENT_SECONDS,
+            "view": view,
+            "charts": SimpleLazyObject(lambda: dashboard.charts(view)),
+            "heat": SimpleLazyObject(lambda: _heat_rows(view)),
+            "periods": SimpleLazyObject(_periods),
+            "period": period,
+            "index_code": dashboard.INDEX_CODE,
+        },
+    )
+
+
+@functools.cache
+def _dashboard_tables() -> tuple[str, ...]:
+    return dataversions.app_tables("monitoring", "plans") + dataversions.model_tables(Region, Department)
+
+
+def _heat_rows(view) -> list[dict]:
+    """The county comparison: each region's dimension scores with their colour class."""
+    return [
         {
             "snapshot": s,
             "cells": [
@@ -82,19 +111,6 @@ def dashboard_view(request):
         }
         for s in ([view.city] if view.city else []) + view.counties
     ]
-    return render(
-        request,
-        "monitoring/pages/dashboard.html",
-        {
-            "view": view,
-            "charts": dashboard.charts(view),
-            "heat": heat,
-            "periods": _periods(),
-            "period": period,
-            "target_count": len(view.targets),
-            "index_code": dashboard.INDEX_CODE,
-        },
-    )
 
 
 @permission_required("monitoring.view")

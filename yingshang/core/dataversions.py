@@ -1,0 +1,138 @@
+"""Data versions: a token per table that changes whenever a row of that table is written, in any process.
+
+Pages that are costly to render cache their HTML under a key that includes the tokens of the tables they read
+(`token_for(...)`), so a cached fragment can never outlive the data it shows: the next write to any of those
+tables gives a new token and the old entry is simply never asked for again.
+
+Writes are seen where they happen: every connection gets an execute wrapper (installed from CoreConfig.ready) that
+notes the table of each INSERT, UPDATE and DELETE statement — the ORM, `QuerySet.update()`, `core.bulk.insert_rows`
+and raw SQL through Django's cursor alike, so no service has to remember to invalidate anything. A table's token is
+renewed after COMMIT (at once for a statement outside a transaction). A reader takes the token before it reads the
+rows, so a page rendered from rows older than a commit is filed under a token that the commit has already replaced.
+Tokens live in the shared cache (`caches["default"]`: Redis or the
+database cache table in production), so every worker process sees every other's writes.
+
+Not seen: writes that bypass Django (psql, another program), and a fragment rendered inside a transaction that is
+then rolled back. Cached fragments expire on their own (`FRAGMENT_SECONDS`), which bounds both; tests empty the
+cache before each test, since every test's transaction is rolled back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from collections.abc import Callable, Iterable
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+
+FRAGMENT_SECONDS = 300
+_PREFIX = "dv:"
+# The table an INSERT / UPDATE / DELETE writes; Django quotes names with " (SQLite, PostgreSQL) or ` (MySQL).
+_WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+["`]?([A-Za-z0-9_]+)', re.IGNORECASE)
+# Tables whose writes no cached page depends on, and that are written on (almost) every request.
+_IGNORED = frozenset({"django_session", "yingshang_cache"})
+
+
+def _new_token() -> str:
+    return secrets.token_hex(6)
+
+
+def bump(tables: Iterable[str]) -> None:
+    """Give each table a new token (its cached pages become unreachable)."""
+    tables = set(tables) - _IGNORED
+    if tables:
+        token = _new_token()
+        caches["default"].set_many({_PREFIX + table: token for table in tables}, timeout=None)
+
+
+def token_for(*tables: str) -> str:
+    """One string that changes when any of the tables is written; part of a cached fragment's key."""
+    cache = caches["default"]
+    keys = [_PREFIX + table for table in tables]
+    found = cache.get_many(keys)
+    missing = {key: _new_token() for key in keys if key not in found}
+    if missing:
+        # A table nobody has written since the cache was emptied: start its token (another process may race us
+        # to it; whichever value stays, a page cached under the other is merely rendered once more).
+        cache.set_many(missing, timeout=None)
+        found.update(missing)
+    return ".".join(found[key] for key in keys)
+
+
+def app_tables(*app_labels: str) -> tuple[str, ...]:
+    """The tables of every model of the given apps, many-to-many tables included."""
+    tables: set[str] = set()
+    for label in app_labels:
+        for model in apps.get_app_config(label).get_models(include_auto_created=True):
+            tables.add(model._meta.db_table)
+    return tuple(sorted(tables))
+
+
+def model_tables(*models) -> tuple[str, ...]:
+    return tuple(sorted({model._meta.db_table for model in models}))
+
+
+class _WriteWatcher:
+    """The execute wrapper: renew the token of each table a statement writes, once the write is committed."""
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.pending: set[str] = set()
+
+    def __call__(self, execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        match = _WRITE.match(sql) if sql[:1] in "IiUuDd \n" else None
+        if match is not None and match.group(1) not in _IGNORED:
+            if not self.connection.in_atomic_block or settings.DATA_VERSIONS_EAGER:
+                # Outside a transaction the row is committed already. Tests renew at once instead: their
+                # transactions never commit, and a test reads its own writes.
+                bump((match.group(1),))
+            else:
+                self.pending.add(match.group(1))
+                # One callback per savepoint level (a rolled-back savepoint discards only its own).
+                level = set(self.connection.savepoint_ids)
+                if not any(entry[1] == self._after_commit and entry[0] == level
+                           for entry in self.connection.run_on_commit):
+                    transaction.on_commit(self._after_commit, using=self.connection.alias)
+        return result
+
+    def _after_commit(self) -> None:
+        # Tables noted in a transaction that was rolled back stay in `pending` and are renewed with the next
+        # commit: one needless re-render, never a stale page.
+        tables, self.pending = self.pending, set()
+        bump(tables)
+
+
+def watch_connection(sender, connection, **kwargs) -> None:
+    """`connection_created` receiver: watch the new connection's writes (once per connection)."""
+    if not any(isinstance(wrapper, _WriteWatcher) for wrapper in connection.execute_wrappers):
+        connection.execute_wrappers.append(_WriteWatcher(connection))
+
+
+def fragment_key(user, *tables: str) -> str:
+    """The vary-on value of a cached fragment shown to `user` that reads `tables`.
+
+    Per viewer (their role, department and region are in it, so a changed role never sees the old role's view),
+    per day (pages say "overdue" and "today"), and per data version of the tables.
+    """
+    from django.utils import timezone
+
+    viewer = f"{user.pk}.{user.role}.{user.department_id}.{user.region_id}.{int(user.is_superuser)}"
+    return f"{viewer}:{timezone.localdate().isoformat()}:{token_for(*tables)}"
+
+
+def cached_fragment[T](name: str, key: str, render: Callable[[], T]) -> T:
+    """`render()`'s result, kept in the shared cache under `name` and `key` (from `fragment_key`) for
+    FRAGMENT_SECONDS. What `render` raises (a 404 for a record out of the viewer's scope, say) is not kept."""
+    cache = caches["default"]
+    # Hashed: names may carry a visitor's query text, of any length and alphabet.
+    cache_key = "fragment:" + hashlib.sha256(f"{name}\n{key}".encode()).hexdigest()
+    value = cache.get(cache_key)
+    if value is None:
+        value = render()
+        cache.set(cache_key, value, FRAGMENT_SECONDS)
+    return value

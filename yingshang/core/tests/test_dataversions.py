@@ -1,0 +1,96 @@
+"""Data versions: every way of writing a table renews its token, so a cached page never outlives its rows."""
+
+import re
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from yingshang.core import dataversions
+from yingshang.core.bulk import insert_rows
+from yingshang.core.models import Region
+from yingshang.enterprises.models import Enterprise, Industry
+from yingshang.enterprises.selectors import registry_tables
+
+ENTERPRISES = "enterprises_enterprise"
+
+
+def _renews(write) -> bool:
+    before = dataversions.token_for(ENTERPRISES)
+    write()
+    return dataversions.token_for(ENTERPRISES) != before
+
+
+@pytest.mark.django_db
+def test_every_kind_of_write_renews_the_token(cast):
+    enterprise = cast.gz_enterprise
+    assert _renews(lambda: Enterprise.objects.filter(pk=enterprise.pk).update(employees=81))
+    assert _renews(lambda: Enterprise.objects.filter(pk=enterprise.pk).first().save())
+    assert _renews(lambda: insert_rows(Enterprise, [{
+        "credit_code": "91620702MA00000017", "name": "批量写入的企业", "region_id": enterprise.region_id}]))
+    with connection.cursor() as cursor:
+        assert _renews(lambda: cursor.execute('UPDATE "enterprises_enterprise" SET employees = 82 WHERE id = %s',
+                                              [enterprise.pk]))
+    assert _renews(lambda: Enterprise.objects.filter(credit_code="91620702MA00000017").delete())
+
+
+@pytest.mark.django_db
+def test_reads_and_other_tables_leave_the_token_alone(cast):
+    assert not _renews(lambda: list(Enterprise.objects.all()))
+    assert not _renews(lambda: Industry.objects.filter(code="0511").update(name="谷物种植"))  # another table
+
+
+@pytest.mark.django_db
+def test_token_covers_every_table_named(cast):
+    token = dataversions.token_for(*registry_tables())
+    Region.objects.filter(code="620702").update(name="甘州区")
+    assert dataversions.token_for(*registry_tables()) != token
+
+
+@pytest.mark.django_db
+def test_outside_tests_the_token_changes_when_the_transaction_commits(cast, settings,
+                                                                       django_capture_on_commit_callbacks):
+    settings.DATA_VERSIONS_EAGER = False
+    before = dataversions.token_for(ENTERPRISES)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        Enterprise.objects.filter(pk=cast.gz_enterprise.pk).update(employees=90)
+        Enterprise.objects.filter(pk=cast.gz_enterprise.pk).update(employees=91)
+        # Not yet committed: another process must not file a page under a token it cannot see change.
+        assert dataversions.token_for(ENTERPRISES) == before
+    assert dataversions.token_for(ENTERPRISES) != before
+
+
+def _main(page: str) -> str:
+    return re.search(r"<main.*</main>", page, re.S).group(0)
+
+
+@pytest.mark.django_db
+def test_enterprise_page_is_served_from_cache_until_the_enterprise_changes(cast, client_for):
+    client = client_for(cast.city_admin)
+    url = f"/enterprises/{cast.gz_enterprise.pk}/"
+    first = client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as cached:
+        again = client.get(url).content.decode()
+    assert _main(again) == _main(first)
+    assert not any("enterprises_enterprisequalification" in q["sql"] for q in cached.captured_queries)
+
+    Enterprise.objects.filter(pk=cast.gz_enterprise.pk).update(address="甘州区新墩镇流泉村")
+    assert "甘州区新墩镇流泉村" in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_cached_pages_are_never_shared_between_viewers(cast, client_for):
+    # The city administrator sees the provenance and change history; the enterprise's own user does not.
+    url = f"/enterprises/{cast.gz_enterprise.pk}/"
+    assert "变更记录" in client_for(cast.city_admin).get(url).content.decode()
+    assert "变更记录" not in client_for(cast.gz_owner).get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_enterprise_list_is_cached_per_query_and_follows_writes(cast, client_for):
+    client = client_for(cast.city_admin)
+    assert "丰源种业" in client.get("/enterprises/?q=丰源").content.decode()
+    assert "绿洲肉牛" not in client.get("/enterprises/?q=丰源").content.decode()  # another query, another entry
+    assert "绿洲肉牛" in client.get("/enterprises/?q=绿洲").content.decode()
+    Enterprise.objects.filter(pk=cast.gz_enterprise.pk).update(name="张掖市甘州区丰源种业股份有限公司")
+    assert "丰源种业股份" in client.get("/enterprises/?q=丰源").content.decode()
