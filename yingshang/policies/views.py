@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -14,9 +15,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
 from yingshang.accounts.models import User
+from yingshang.core import dataversions
 from yingshang.core.errors import BusinessRuleError
 from yingshang.core.permissions import permission_required
 from yingshang.enterprises.models import Enterprise, Industry
@@ -72,10 +75,13 @@ def _benefit_text(clause: Clause) -> str:
 def home(request):
     """政策超市: search with facets and highlighted snippets; open to visitors."""
     filters = search.SearchFilters.from_mapping(request.GET)
-    result = search.search_policies(filters)
     context = {
         "filters": filters,
-        "result": result,
+        # The results are the same for every visitor: kept per query until a policies table is written, searched
+        # only when not kept (lazy, evaluated inside {% cache %}).
+        "result": SimpleLazyObject(lambda: search.search_policies(filters)),
+        "fragment": f"{filters!r}:{timezone.localdate().isoformat()}:{dataversions.token_for(*_policy_tables())}",
+        "fragment_seconds": dataversions.FRAGMENT_SECONDS,
         "levels": PolicyLevel.choices,
         "modes": DeliveryMode.choices,
         "industries": CHARACTERISTIC_INDUSTRIES,
@@ -83,6 +89,11 @@ def home(request):
     }
     template = "policies/_search_results.html" if request.headers.get("HX-Request") else "policies/home.html"
     return render(request, template, context)
+
+
+@functools.cache
+def _policy_tables() -> tuple[str, ...]:
+    return dataversions.app_tables("policies")
 
 
 def _clause_facts(clause: Clause, names) -> interpretation.ClauseFacts:
