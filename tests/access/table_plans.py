@@ -330,6 +330,17 @@ CASES = {
         )
         for key in ("draft_task", "task_gz")
     ],
+    "plans:task_form": [
+        Case(expect(allow={"city_admin"}, otherwise=FORBIDDEN), kwargs=_task_kwargs(key), label=key)
+        for key in ("draft_task", "task_gz")
+    ]
+    + [
+        Case(
+            expect(not_found={"city_admin"}, otherwise=FORBIDDEN),
+            kwargs=lambda w: {"task_id": 987654321},
+            label="不存在的编号",
+        ),
+    ],
     # -- one task -------------------------------------------------------------------------------------------
     "plans:task": [
         *_task_cases(lambda key: SEES[key]),

@@ -156,6 +156,19 @@ def get_measure_for_editing(user, measure_id: int):
     return measure
 
 
+def get_task_for_editing(user, task_id: int):
+    """A task of a plan the user may see, to correct its title, deadline and departments: needs plan.import (404 if
+    invisible, 403 if visible only)."""
+    from yingshang.plans.models import Plan, PlanTask
+
+    task = get_object_or_404(
+        PlanTask.objects.filter(plan__in=Plan.objects.visible_to(user)).select_related("plan"), pk=task_id
+    )
+    if not user.can("plan.import"):
+        raise PermissionDenied("您没有维护行动方案的权限。")
+    return task
+
+
 def get_task_for_user(user, task_id: int):
     """A task within the user's scope (404 for missing and not-yours)."""
     from yingshang.plans.models import PlanTask

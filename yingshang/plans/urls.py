@@ -39,6 +39,7 @@ urlpatterns = [
     path("evidence/<int:evidence_id>/", views.evidence_download, name="evidence"),
     path("tasks/<int:task_id>/", views.task_detail, name="task"),
     path("tasks/<int:task_id>/edit/", views.task_edit, name="task_edit"),
+    path("tasks/<int:task_id>/form/", views.task_form, name="task_form"),
     path("tasks/<int:task_id>/report/", views.task_report, name="task_report"),
     path("tasks/<int:task_id>/weights/", views.task_weights, name="task_weights"),
     path("tasks/<int:task_id>/close/", views.task_close, name="task_close"),

@@ -100,7 +100,6 @@ def _review_context(plan: Plan) -> dict:
         "targets": targets,
         "conflicts": list(conflicts.values()),
         "problems": services.review_problems(plan),
-        "departments": _departments(),
         "comparators": Comparator.choices,
         "editable": plan.status in (PlanStatus.DRAFT, PlanStatus.REVIEWING),
     }
@@ -152,11 +151,12 @@ def _number(value: str | None, label: str) -> Decimal | None:
 @require_POST
 @permission_required("plan.import")
 def task_edit(request, task_id: int):
-    """Correct a task: title, deadline, weight, lead and co departments."""
-    task = get_object_or_404(
-        PlanTask.objects.filter(plan__in=Plan.objects.visible_to(request.user)), pk=task_id
-    )
+    """Correct a task: title, deadline, weight, lead and co departments (when its pickers were on the form)."""
+    task = access.get_task_for_editing(request.user, task_id)
     post = request.POST
+    # The pickers load on demand; a form without them leaves the departments as they are, and with them an
+    # empty selection clears them (a multiple select that selects nothing is not posted at all).
+    with_units = "units" in post or "lead" in post
 
     def action():
         services.update_task_assignment(
@@ -166,8 +166,8 @@ def task_edit(request, task_id: int):
             deadline=_date(post.get("deadline"), "完成时限"),
             start_date=_date(post.get("start_date"), "开始日期"),
             weight=_number(post.get("weight"), "权重"),
-            lead_departments=_department_list(post.getlist("lead")) if "lead" in post else None,
-            co_departments=_department_list(post.getlist("co")) if "lead" in post else None,
+            lead_departments=_department_list(post.getlist("lead")) if with_units else None,
+            co_departments=_department_list(post.getlist("co")) if with_units else None,
         )
 
     return _review_action(request, task.plan, action)
@@ -206,6 +206,24 @@ def measure_form(request, measure_id: int):
     }
     template = (
         "plans/_measure_form.html" if request.headers.get("HX-Request") else "plans/measure_form_page.html"
+    )
+    return render(request, template, context)
+
+
+@require_GET
+@permission_required("plan.import")
+def task_form(request, task_id: int):
+    """A task's department pickers: the review page loads them (htmx) when the task's 责任单位 is opened, as it does
+    for measures; without scripts, its link opens them as a page of their own."""
+    task = access.get_task_for_editing(request.user, task_id)
+    context = {
+        "task": task,
+        "departments": _departments(),
+        "lead_ids": set(task.lead_departments.values_list("pk", flat=True)),
+        "co_ids": set(task.co_departments.values_list("pk", flat=True)),
+    }
+    template = (
+        "plans/_task_pickers.html" if request.headers.get("HX-Request") else "plans/task_form_page.html"
     )
     return render(request, template, context)
 

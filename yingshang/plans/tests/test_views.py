@@ -12,7 +12,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from yingshang.plans.choices import PlanStatus
-from yingshang.plans.models import Plan, ProgressReport, SupervisionNotice
+from yingshang.plans.models import Plan, PlanMeasure, ProgressReport, SupervisionNotice
 from yingshang.plans.services import record_progress
 
 from .conftest import NOW, SEED_PATH
@@ -43,8 +43,10 @@ def test_review_page_loads_measure_pickers_on_demand(draft_plan, cast, client_fo
 
     page = client.get(reverse("plans:review", args=[draft_plan.pk])).content.decode()
     form_url = reverse("plans:measure_form", args=[measure.pk])
-    # Only the task pickers are on the page (lead and co per task); each measure has a link loaded by htmx.
-    assert page.count('<select name="lead"') == page.count('<select name="co"') == tasks
+    # No department picker is on the page: each task and each measure has a link loaded by htmx.
+    assert page.count('<select name="lead"') == page.count('<select name="co"') == 0
+    measures = PlanMeasure.objects.filter(task__plan=draft_plan).count()
+    assert page.count('hx-trigger="toggle once"') == tasks + measures
     assert f'hx-get="{form_url}" hx-trigger="toggle once"' in page
     assert f'<a href="{form_url}">修改措施责任单位</a>' in page
 
@@ -55,6 +57,53 @@ def test_review_page_loads_measure_pickers_on_demand(draft_plan, cast, client_fo
     # Without scripts the link opens the same form as a page of its own.
     full = client.get(form_url).content.decode()
     assert "<h1>措施责任单位</h1>" in full and measure.text in full
+
+
+def test_review_page_loads_task_pickers_on_demand_and_saves_them(draft_plan, cast, client_for):
+    from yingshang.core.models import Department
+
+    client = client_for(cast.city_admin)
+    task = draft_plan.tasks.get(number="2")
+    business = Department.objects.get(function_key="business_env", region__code="620700")
+    market = Department.objects.get(function_key="market", region__code="620700")
+    task.lead_departments.set([business])
+    departments = Department.objects.filter(is_active=True).count()
+    form_url = reverse("plans:task_form", args=[task.pk])
+
+    page = client.get(reverse("plans:review", args=[draft_plan.pk])).content.decode()
+    assert f'hx-get="{form_url}" hx-trigger="toggle once" hx-target="find .task-units"' in page
+    assert f'<a href="{form_url}">修改任务责任单位</a>' in page
+    assert "任务责任单位：牵头 市营商局；配合 —</summary>" in page
+
+    # The fragment goes into the task's own form: pickers and the marker, no form of its own, no page.
+    fragment = client.get(form_url, headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in fragment and "<form" not in fragment
+    assert fragment.count("<option") == 2 * departments
+    assert f'<option value="{business.pk}" selected>' in fragment
+    assert '<input type="hidden" name="units" value="1">' in fragment
+
+    # Posting the loaded pickers saves them; choosing no co-unit at all clears the co-units.
+    task.co_departments.set([market])
+    response = client.post(
+        reverse("plans:task_edit", args=[task.pk]),
+        {
+            "title": task.title,
+            "units": "1",
+            "lead": [market.pk],
+            "next": reverse("plans:review", args=[draft_plan.pk]),
+        },
+    )
+    assert response.status_code == 302
+    assert list(task.lead_departments.values_list("pk", flat=True)) == [market.pk]
+    assert task.co_departments.count() == 0
+    # A save without the pickers (never opened) leaves the departments alone.
+    client.post(reverse("plans:task_edit", args=[task.pk]), {"title": "改名后的任务"})
+    task.refresh_from_db()
+    assert task.title == "改名后的任务"
+    assert list(task.lead_departments.values_list("pk", flat=True)) == [market.pk]
+    # Without scripts the link opens the pickers as a page with its own form.
+    full = client.get(form_url).content.decode()
+    assert "<h1>任务责任单位</h1>" in full and reverse("plans:task_edit", args=[task.pk]) in full
 
 
 def test_bad_upload_shows_the_message_with_a_4xx_and_saves_nothing(cast, client_for):
@@ -237,8 +286,8 @@ def test_plan_list_shows_official_and_draft_plans(official_plan, cast, client_fo
 
 
 def test_review_page_of_the_whole_seed_runs_a_bounded_number_of_queries(draft_plan, cast, client_for):
-    """Every task has department pickers on the page (each measure's load on demand): choices are marked from
-    prefetched ids, not one query per option (the seed once took 9,000 queries and 40 s)."""
+    """Department pickers load on demand per task and measure; the page itself names each task's departments from
+    prefetched rows, not one query per task (the seed once took 9,000 queries and 40 s)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
