@@ -6,13 +6,19 @@ Pure module: no ORM, no clock. Input sentences are already normalised by `parsin
 
 Conventions, chosen so that nothing is invented that the plan does not say:
 - `comparator` is ">=" (以上, 不低于, 不少于 …), "<=" (以内, 不超过, 压缩至 …), "range" (10%-15%) and
-  "=" when the plan states a value with no direction (达到225家, 增长20%).
+  "=" when the plan states a value with no direction (达到225家, 增长20%); "左右" (approximately, 2000名左右)
+  is "=" too: the stated value is the target and the word stays in `text`.
 - `growth` marks a change rather than a level (增长20%, 提升30%-50%; not 提升至90%). A decrease
   (降低10%-15%) keeps its written numbers and gets "降幅" appended to the indicator, so the direction is
   never lost.
-- `soft` marks 力争-style aspirations. `period` is "2025" for a stated year, or 年内 / 全年 / 每年 … as written.
-- Numbers inside quotes (“10 + N”), dates, document numbers (〔2024〕23号) and ordinals (第2次) are never
-  targets; a bare number needs a unit, and a weak unit (家, 个, 天 …) also needs a comparator word or 以上/以内.
+- `soft` marks 力争-style aspirations. `period` is "2025" for a stated year, or 年内 / 全年 / 每年 / 5年内 /
+  2012年起5年内 … as the sentence writes it; None when the sentence states none.
+- Numbers inside quoted names (“10 + N”), dates, document numbers (〔2024〕23号) and ordinals (第2次) are never
+  targets; a quotation holding whole clauses (“…达到2000名左右，…达到40%”) is read. A bare number needs a unit,
+  and a weak unit (家, 个, 天 …) also needs a comparator word, 以上/以内, or — for counts (名, 家, 个, 套 …) — a
+  delivery verb governing it (引进, 培养, 建设 …: "5年内重点引进100名市管企业中高级经营管理人才").
+- A count is named by its verb and what it counts, without period, administrative level, field or adverb
+  ("引进市管企业中高级经营管理人才"); list items share the verb ("选拔100名正职…、200名副职…").
 """
 
 from __future__ import annotations
