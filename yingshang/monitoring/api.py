@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from ninja import Router
 
+from yingshang.core import dataversions
 from yingshang.core.api_support import ErrorOut
 from yingshang.core.errors import BusinessRuleError
 from yingshang.core.models import Region
@@ -42,6 +43,14 @@ def list_indicators(request, year: str = ""):
         raise BusinessRuleError(
             f"年度“{year}”格式不正确，应为 2000–2100 之间的四位数字（如 2026）。", field="year"
         )
+    # The catalogue is the same for every viewer allowed to see it: kept per year until a monitoring or plans table
+    # is written.
+    tables = dataversions.app_tables("monitoring", "plans")
+    key = f"{year}:{timezone.localdate().isoformat()}:{dataversions.token_for(*tables)}"
+    return dataversions.cached_fragment("api-monitoring-indicators", key, lambda: _indicator_catalogue(year))
+
+
+def _indicator_catalogue(year: str) -> list[dict]:
     plan_year = (
         int(year) if year else (selectors.period_year(p) if (p := _latest()) else timezone.localdate().year)
     )
