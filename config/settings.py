@@ -162,7 +162,7 @@ STORAGES = {
 CACHE_URL = os.environ.get("CACHE_URL", "").strip()
 _LOCAL_CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "yingshang-local"}
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+    CACHES = {"default": {"BACKEND": "yingshang.core.cache.SharedRedisCache", "LOCATION": CACHE_URL,
                           "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "yingshang")},
               "local": _LOCAL_CACHE}
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -59,7 +59,7 @@ def test_redis_cache_url_is_shared_and_carries_the_sessions(tmp_path):
     key = f"captcha-used:{uuid.uuid4().hex}"
     first = _probe(key, env)
     second = _probe(key, env)
-    assert first == {"backend": "RedisCache", "local": "LocMemCache", "sessions": "cached_db", "first_use": True}
+    assert first == {"backend": "SharedRedisCache", "local": "LocMemCache", "sessions": "cached_db", "first_use": True}
     assert second["first_use"] is False
 
 
@@ -69,3 +69,18 @@ def test_an_unknown_cache_url_stops_the_start_with_a_clear_message():
                             text=True, timeout=120, check=False)
     assert result.returncode != 0
     assert "CACHE_URL 无法识别" in result.stderr
+
+
+@pytest.mark.skipif(not _redis_running(), reason="没有在 127.0.0.1:6379 运行的 Redis（.ci/run 会启动它）")
+def test_redis_cache_builds_one_client_per_pool_and_still_reads_its_writes():
+    from yingshang.core.cache import SharedRedisCache
+
+    cache = SharedRedisCache("redis://127.0.0.1:6379/15", {"KEY_PREFIX": f"test-{uuid.uuid4().hex[:8]}"})
+    first = cache._cache.get_client(write=True)
+    assert cache._cache.get_client(write=False) is first  # one server: reads and writes share the pool
+    cache.set_many({"a": 1, "b": [2, "二"]}, timeout=30)
+    assert cache.get_many(["a", "b", "c"]) == {"a": 1, "b": [2, "二"]}
+    assert cache.add("a", 9) is False and cache.incr("a") == 2
+    cache.delete_many(["a", "b"])
+    assert cache.get("a") is None
+    assert cache._cache.get_client() is first

@@ -20,6 +20,7 @@ cache before each test, since every test's transaction is rolled back.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import secrets
 from collections.abc import Callable, Iterable
@@ -30,11 +31,32 @@ from django.core.cache import caches
 from django.db import transaction
 
 FRAGMENT_SECONDS = 300
+logger = logging.getLogger(__name__)
 _PREFIX = "dv:"
 # The table an INSERT / UPDATE / DELETE writes; Django quotes names with " (SQLite, PostgreSQL) or ` (MySQL).
 _WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+["`]?([A-Za-z0-9_]+)', re.IGNORECASE)
 # Tables whose writes no cached page depends on, and that are written on (almost) every request.
 _IGNORED = frozenset({"django_session", "yingshang_cache"})
+
+
+def enabled() -> bool:
+    """Whether pages are kept: only where every process sees every other's writes and tokens.
+
+    That is a Redis shared cache (production, the load benchmarks) or the one process of a test run. A per-process
+    memory cache (`make demo` runs the site and its task worker as two processes) would miss the worker's writes,
+    and the database cache would write through the very connection being watched: there, pages are rendered every
+    time.
+    """
+    from django.core.cache.backends.locmem import LocMemCache
+    from django.core.cache.backends.redis import RedisCache
+
+    cache = caches["default"]
+    return isinstance(cache, RedisCache) or (settings.TESTING and isinstance(cache, LocMemCache))
+
+
+def fragment_seconds() -> int:
+    """How long a kept page body lives (0: not kept); the timeout of the pages' {% cache %} tags."""
+    return FRAGMENT_SECONDS if enabled() else 0
 
 
 def _new_token() -> str:
@@ -44,9 +66,22 @@ def _new_token() -> str:
 def bump(tables: Iterable[str]) -> None:
     """Give each table a new token (its cached pages become unreachable)."""
     tables = set(tables) - _IGNORED
-    if tables:
-        token = _new_token()
+    if not tables:
+        return
+    token = _new_token()
+    try:
         caches["default"].set_many({_PREFIX + table: token for table in tables}, timeout=None)
+    except Exception:  # noqa: BLE001 - a write that has committed must not fail because the cache is away
+        # (Redis down, or the database cache table not created yet during `migrate`.) Pages cached before may
+        # then show old rows until FRAGMENT_SECONDS have passed.
+        global _warned
+        if not _warned:
+            _warned = True
+            logger.warning("数据版本未能写入共享缓存（表 %s）；缓存的页面最多 %s 秒后更新。", ",".join(sorted(tables)),
+                           FRAGMENT_SECONDS, exc_info=True)
+
+
+_warned = False
 
 
 def token_for(*tables: str) -> str:
@@ -109,8 +144,17 @@ class _WriteWatcher:
 
 def watch_connection(sender, connection, **kwargs) -> None:
     """`connection_created` receiver: watch the new connection's writes (once per connection)."""
-    if not any(isinstance(wrapper, _WriteWatcher) for wrapper in connection.execute_wrappers):
+    if enabled() and not any(isinstance(wrapper, _WriteWatcher) for wrapper in connection.execute_wrappers):
         connection.execute_wrappers.append(_WriteWatcher(connection))
+
+
+def data_key(*tables: str) -> str:
+    """The vary-on value of a fragment that is the same for every viewer: today's date and the tables' tokens."""
+    from django.utils import timezone
+
+    if not enabled():
+        return ""
+    return f"{timezone.localdate().isoformat()}:{token_for(*tables)}"
 
 
 def fragment_key(user, *tables: str) -> str:
@@ -121,6 +165,8 @@ def fragment_key(user, *tables: str) -> str:
     """
     from django.utils import timezone
 
+    if not enabled():
+        return ""
     viewer = f"{user.pk}.{user.role}.{user.department_id}.{user.region_id}.{int(user.is_superuser)}"
     return f"{viewer}:{timezone.localdate().isoformat()}:{token_for(*tables)}"
 
@@ -128,6 +174,8 @@ def fragment_key(user, *tables: str) -> str:
 def cached_fragment[T](name: str, key: str, render: Callable[[], T]) -> T:
     """`render()`'s result, kept in the shared cache under `name` and `key` (from `fragment_key`) for
     FRAGMENT_SECONDS. What `render` raises (a 404 for a record out of the viewer's scope, say) is not kept."""
+    if not enabled():
+        return render()
     cache = caches["default"]
     # Hashed: names may carry a visitor's query text, of any length and alphabet.
     cache_key = "fragment:" + hashlib.sha256(f"{name}\n{key}".encode()).hexdigest()

@@ -37,8 +37,8 @@ def unread_notification_count(user_id: int) -> int:
 
     from yingshang.core.models import Notification
 
-    sql = _UNREAD_SQL.get(connection.vendor)
-    if sql is None:
+    sql = _UNREAD_SQL.get(connection.vendor, "")
+    if not sql:
         quote = connection.ops.quote_name
         meta = Notification._meta
         sql = _UNREAD_SQL[connection.vendor] = (

@@ -67,7 +67,7 @@ def enterprise_list(request):
                                               allow_empty_first_page=True).get_page(request.GET.get("page")))
     context = {"page": page, "filters": filters, "sizes": EnterpriseSize.choices,
                "fragment": dataversions.fragment_key(request.user, *selectors.registry_tables()),
-               "fragment_seconds": dataversions.FRAGMENT_SECONDS,
+               "fragment_seconds": dataversions.fragment_seconds(),
                "statuses": EnterpriseStatus.choices, **_filter_options(),
                "can_export": request.user.can("enterprise.export")}
     template = "enterprises/_results.html" if request.headers.get("HX-Request") else "enterprises/list.html"

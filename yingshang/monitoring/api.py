@@ -46,7 +46,7 @@ def list_indicators(request, year: str = ""):
     # The catalogue is the same for every viewer allowed to see it: kept per year until a monitoring or plans table
     # is written.
     tables = dataversions.app_tables("monitoring", "plans")
-    key = f"{year}:{timezone.localdate().isoformat()}:{dataversions.token_for(*tables)}"
+    key = f"{year}:{dataversions.data_key(*tables)}"
     return dataversions.cached_fragment("api-monitoring-indicators", key, lambda: _indicator_catalogue(year))
 
 

@@ -83,7 +83,7 @@ def dashboard_view(request):
         "monitoring/pages/dashboard.html",
         {
             "fragment": dataversions.fragment_key(request.user, *_dashboard_tables()),
-            "fragment_seconds": dataversions.FRAGMENT_SECONDS,
+            "fragment_seconds": dataversions.fragment_seconds(),
             "view": view,
             "charts": SimpleLazyObject(lambda: dashboard.charts(view)),
             "heat": SimpleLazyObject(lambda: _heat_rows(view)),

@@ -80,8 +80,8 @@ def home(request):
         # The results are the same for every visitor: kept per query until a policies table is written, searched
         # only when not kept (lazy, evaluated inside {% cache %}).
         "result": SimpleLazyObject(lambda: search.search_policies(filters)),
-        "fragment": f"{filters!r}:{timezone.localdate().isoformat()}:{dataversions.token_for(*_policy_tables())}",
-        "fragment_seconds": dataversions.FRAGMENT_SECONDS,
+        "fragment": f"{filters!r}:{dataversions.data_key(*_policy_tables())}",
+        "fragment_seconds": dataversions.fragment_seconds(),
         "levels": PolicyLevel.choices,
         "modes": DeliveryMode.choices,
         "industries": CHARACTERISTIC_INDUSTRIES,

@@ -61,7 +61,9 @@ def test_outside_tests_the_token_changes_when_the_transaction_commits(cast, sett
 
 
 def _main(page: str) -> str:
-    return re.search(r"<main.*</main>", page, re.S).group(0)
+    found = re.search(r"<main.*</main>", page, re.S)
+    assert found is not None
+    return found.group(0)
 
 
 @pytest.mark.django_db
@@ -94,3 +96,14 @@ def test_enterprise_list_is_cached_per_query_and_follows_writes(cast, client_for
     assert "绿洲肉牛" in client.get("/enterprises/?q=绿洲").content.decode()
     Enterprise.objects.filter(pk=cast.gz_enterprise.pk).update(name="张掖市甘州区丰源种业股份有限公司")
     assert "丰源种业股份" in client.get("/enterprises/?q=丰源").content.decode()
+
+
+def test_a_per_process_memory_cache_outside_tests_keeps_nothing(settings):
+    # `make demo`: the site and its task worker are two processes, each with its own memory cache, so a page kept
+    # by the site would never learn of the worker's writes.
+    settings.TESTING = False
+    calls = []
+    assert not dataversions.enabled() and dataversions.fragment_seconds() == 0
+    for _ in range(2):
+        dataversions.cached_fragment("page", dataversions.data_key("enterprises_enterprise"), lambda: calls.append(1))
+    assert len(calls) == 2
