@@ -43,7 +43,8 @@ def unread_notification_count(user_id: int) -> int:
         meta = Notification._meta
         sql = _UNREAD_SQL[connection.vendor] = (
             f"SELECT COUNT(*) FROM {quote(meta.db_table)}"  # noqa: S608 - names from the model, quoted
-            f" WHERE {quote(meta.get_field('recipient').column)} = %s AND {quote(meta.get_field('read_at').column)} IS NULL")
+            f" WHERE {quote(str(meta.get_field('recipient').column))} = %s"
+            f" AND {quote(str(meta.get_field('read_at').column))} IS NULL")
     with connection.cursor() as cursor:
         cursor.execute(sql, [user_id])
         return cursor.fetchone()[0]
