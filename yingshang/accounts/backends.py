@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
@@ -56,8 +55,11 @@ class LockoutModelBackend(ModelBackend):
 
     def get_user(self, user_id):
         """The signed-in user of a request, with the region and department (and its region) every scope check reads:
-        one query instead of three on each page view of a government user."""
-        UserModel = get_user_model()  # noqa: N806 - Django's own naming
-        user = (UserModel._default_manager.select_related("region", "department__region")
-                .filter(pk=user_id).first())
+        one plain statement (`tokens.user_with_scope`) on each page view instead of three ORM queries."""
+        from yingshang.accounts.tokens import user_with_scope
+
+        try:
+            user = user_with_scope(user_id)
+        except (TypeError, ValueError):  # a session holding something that is not a user id
+            return None
         return user if user is not None and self.user_can_authenticate(user) else None

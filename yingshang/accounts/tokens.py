@@ -69,16 +69,13 @@ def _loader(connection) -> _Loader:
     return loader
 
 
-def _build_loader(connection) -> _Loader:
-    from yingshang.accounts.models import ApiToken, User
+def _scope_joins(connection, columns: list[str]) -> tuple[list[_Part], str]:
+    """Append the columns of the user (alias u), its region, department and the department's region to `columns`;
+    returns their parts and the JOINs that bring them (the statement must name the user table as u)."""
+    from yingshang.accounts.models import User
     from yingshang.core.models import Department, Region
 
     quote = connection.ops.quote_name
-    last_used_field = ApiToken._meta.get_field("last_used_at")
-    last_used_col = last_used_field.get_col("t")
-    last_used = (tuple(connection.ops.get_db_converters(last_used_col)
-                       + last_used_field.get_db_converters(connection)), last_used_col)
-    columns: list[str] = [f"t.{quote(ApiToken._meta.pk.column)}", f"t.{quote(last_used_field.column)}"]
     parts = []
     for alias, model in (("u", User), ("r", Region), ("d", Department), ("dr", Region)):
         start = len(columns)
@@ -93,19 +90,73 @@ def _build_loader(connection) -> _Loader:
     user_fk = User._meta.get_field("region").column
     department_fk = User._meta.get_field("department").column
     department_region_fk = Department._meta.get_field("region").column
+    pk = {model: quote(model._meta.pk.column) for model in (Region, Department)}
+    joins = (
+        f" LEFT JOIN {quote(Region._meta.db_table)} r ON r.{pk[Region]} = u.{quote(user_fk)}"
+        f" LEFT JOIN {quote(Department._meta.db_table)} d ON d.{pk[Department]} = u.{quote(department_fk)}"
+        f" LEFT JOIN {quote(Region._meta.db_table)} dr ON dr.{pk[Region]} = d.{quote(department_region_fk)}"
+    )
+    return parts, joins
+
+
+def _build_loader(connection) -> _Loader:
+    from yingshang.accounts.models import ApiToken, User
+
+    quote = connection.ops.quote_name
+    last_used_field = ApiToken._meta.get_field("last_used_at")
+    last_used_col = last_used_field.get_col("t")
+    last_used = (tuple(connection.ops.get_db_converters(last_used_col)
+                       + last_used_field.get_db_converters(connection)), last_used_col)
+    columns: list[str] = [f"t.{quote(ApiToken._meta.pk.column)}", f"t.{quote(last_used_field.column)}"]
+    parts, joins = _scope_joins(connection, columns)
     token_user_fk = ApiToken._meta.get_field("user").column
-    pk = {model: quote(model._meta.pk.column) for model in (User, Region, Department)}
     key_hash, revoked_at = (quote(ApiToken._meta.get_field(name).column) for name in ("key_hash", "revoked_at"))
     # Every name comes from the models and is quoted; the only value is a parameter.
     sql = (
         f"SELECT {', '.join(columns)} FROM {quote(ApiToken._meta.db_table)} t"  # noqa: S608
-        f" INNER JOIN {quote(User._meta.db_table)} u ON u.{pk[User]} = t.{quote(token_user_fk)}"
-        f" LEFT JOIN {quote(Region._meta.db_table)} r ON r.{pk[Region]} = u.{quote(user_fk)}"
-        f" LEFT JOIN {quote(Department._meta.db_table)} d ON d.{pk[Department]} = u.{quote(department_fk)}"
-        f" LEFT JOIN {quote(Region._meta.db_table)} dr ON dr.{pk[Region]} = d.{quote(department_region_fk)}"
-        f" WHERE t.{key_hash} = %s AND t.{revoked_at} IS NULL"
+        f" INNER JOIN {quote(User._meta.db_table)} u ON u.{quote(User._meta.pk.column)} = t.{quote(token_user_fk)}"
+        f"{joins} WHERE t.{key_hash} = %s AND t.{revoked_at} IS NULL"
     )
     return _Loader(sql, last_used, *parts)
+
+
+def _with_scope(row, parts: Sequence[_Part], connection):
+    """The user built from the row, its region and department (with its region) attached as select_related would."""
+    user_part, region_part, department_part, department_region_part = parts
+    user = user_part.build(row, connection)
+    if user is None:
+        return None
+    department = department_part.build(row, connection)
+    if department is not None:
+        department._state.fields_cache["region"] = department_region_part.build(row, connection)
+    user._state.fields_cache["region"] = region_part.build(row, connection)
+    user._state.fields_cache["department"] = department
+    return user
+
+
+_USER_SQL: dict[str, tuple[str, list[_Part]]] = {}
+
+
+def user_with_scope(user_id) -> object | None:
+    """The user with this primary key, with region and department (and its region) loaded, in one statement built
+    once per process (the session's user on every page view; the ORM's compilation of the same join cost several
+    times the query)."""
+    from yingshang.accounts.models import User
+
+    connection = connections[DEFAULT_DB_ALIAS]
+    built = _USER_SQL.get(connection.vendor)
+    if built is None:
+        quote = connection.ops.quote_name
+        columns: list[str] = []
+        parts, joins = _scope_joins(connection, columns)
+        sql = (f"SELECT {', '.join(columns)} FROM {quote(User._meta.db_table)} u{joins}"  # noqa: S608 - quoted names
+               f" WHERE u.{quote(User._meta.pk.column)} = %s")
+        built = _USER_SQL[connection.vendor] = (sql, parts)
+    sql, parts = built
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [int(user_id)])
+        row = cursor.fetchone()
+    return None if row is None else _with_scope(row, parts, connection)
 
 
 def user_for_key(key: str, *, now: dt.datetime):
@@ -123,15 +174,10 @@ def user_for_key(key: str, *, now: dt.datetime):
         row = cursor.fetchone()
     if row is None:
         return None
-    user = loader.user.build(row, connection)
+    user = _with_scope(row, (loader.user, loader.region, loader.department, loader.department_region), connection)
     if user is None or not user.is_active:
         return None
     token_id, last_used_at = row[0], row[1]
-    department = loader.department.build(row, connection)
-    if department is not None:
-        department._state.fields_cache["region"] = loader.department_region.build(row, connection)
-    user._state.fields_cache["region"] = loader.region.build(row, connection)
-    user._state.fields_cache["department"] = department
     if last_used_at is not None:
         converters, expression = loader.last_used
         for convert in converters:
