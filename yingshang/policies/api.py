@@ -160,7 +160,7 @@ def get_clause(request, clause_id: int):
 )
 def enterprise_matches(request, enterprise_id: int, include_unknown: bool = True):
     enterprise = access.get_enterprise_for_user(request.user, enterprise_id)
-    matches = selectors.live_matches(selectors.enterprise_facts(enterprise), today=timezone.localdate())
+    matches = selectors.kept_matches(enterprise, today=timezone.localdate())
     wanted = {matching.MET, matching.UNKNOWN} if include_unknown else {matching.MET}
     return [_match_out(m) for m in matches if m.result.status in wanted]
 

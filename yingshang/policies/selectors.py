@@ -272,6 +272,22 @@ def live_matches(
     return results
 
 
+def kept_matches(enterprise: Enterprise, *, today: dt.date) -> list[LiveMatch]:
+    """The enterprise's met and unknown clauses (`live_matches`), kept until a policies, registry or region
+    table is written: 我的政策 and the matches API read them on every visit, the engine runs once per change."""
+    from yingshang.core import dataversions
+    from yingshang.core.models import Department, Region
+
+    tables = dataversions.app_tables("policies", "enterprises") + dataversions.model_tables(Region, Department)
+
+    def compute() -> list[LiveMatch]:
+        live = live_matches(enterprise_facts(enterprise), today=today)
+        return [m for m in live if m.result.status != matching.NOT_MET]
+
+    return dataversions.cached_fragment(f"policy-matches:{enterprise.pk}:{today.isoformat()}",
+                                        dataversions.data_key(*tables), compute)
+
+
 def benefit_dicts(clause: Clause) -> list[dict]:
     """The clause's benefits as dicts, computed once per loaded clause object."""
     cached = clause.__dict__.get("_benefit_dicts")  # getattr with a default is slow on a missing attribute

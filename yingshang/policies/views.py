@@ -273,7 +273,7 @@ def my_policies(request):
         else:
             messages.success(request, "已保存，匹配结果已更新。")
             return redirect(reverse("policies:mine") + f"?enterprise={enterprise.pk}")
-    live = selectors.live_matches(selectors.enterprise_facts(enterprise), today=timezone.localdate())
+    live = selectors.kept_matches(enterprise, today=timezone.localdate())
     met = [m for m in live if m.result.status == matching.MET]
     unknown = [m for m in live if m.result.status == matching.UNKNOWN]
     hints = list(dict.fromkeys(h for m in unknown for h in m.result.hints))

@@ -27,3 +27,32 @@ def test_withdrawn_policy_leaves_the_kept_results(policy, client):
     assert "张掖市支持科技创新若干措施" in client.get("/policies/").content.decode()
     PolicyDocument.objects.filter(pk=policy.pk).update(status="withdrawn")
     assert "张掖市支持科技创新若干措施" not in client.get("/policies/").content.decode()
+
+
+@pytest.mark.django_db
+def test_an_enterprises_matches_are_kept_until_its_facts_or_the_policies_change(policy, seed_company):
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from yingshang.enterprises.models import Enterprise
+    from yingshang.policies.models import Clause
+    from yingshang.policies.selectors import kept_matches
+
+    today = dt.date(2025, 6, 1)
+    first = kept_matches(seed_company, today=today)
+    assert any(m.clause.document_id == policy.pk for m in first)
+    with CaptureQueriesContext(connection) as kept:
+        again = kept_matches(seed_company, today=today)
+    assert len(kept) == 0
+    assert [(m.clause.pk, m.result.status) for m in again] == [(m.clause.pk, m.result.status) for m in first]
+
+    Enterprise.objects.filter(pk=seed_company.pk).update(employees=seed_company.employees)  # any registry write
+    with CaptureQueriesContext(connection) as recomputed:
+        kept_matches(seed_company, today=today)
+    assert len(recomputed) > 0
+
+    Clause.objects.filter(document=policy).update(title="已修订的条款")
+    assert all(m.clause.title == "已修订的条款" for m in kept_matches(seed_company, today=today)
+               if m.clause.document_id == policy.pk)
