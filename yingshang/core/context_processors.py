@@ -1,5 +1,7 @@
 """Values every template needs: platform branding, the city, unread message count."""
 
+import functools
+
 from django.conf import settings
 from django.core.cache import caches
 
@@ -19,9 +21,12 @@ def platform(request):
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         unread = unread_notification_count(user.pk)
-    nav = []
+    nav: object = []
+    nav_html = ""
     if user is not None and user.is_authenticated:
-        from yingshang.core.navigation import items_for
+        from yingshang.core.navigation import items_for, links_html
 
-        nav = items_for(user)
-    return {"platform_name": brand, "city_name": city_name, "unread_notifications": unread, "nav_items": nav}
+        nav = functools.partial(items_for, user)  # built only by a page that lists the menu (工作台)
+        nav_html = links_html(user)
+    return {"platform_name": brand, "city_name": city_name, "unread_notifications": unread, "nav_items": nav,
+            "nav_html": nav_html}

@@ -35,6 +35,7 @@ logger = logging.getLogger(__name__)
 _PREFIX = "dv:"
 # The table an INSERT / UPDATE / DELETE writes; Django quotes names with " (SQLite, PostgreSQL) or ` (MySQL).
 _WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+["`]?([A-Za-z0-9_]+)', re.IGNORECASE)
+_WRITE_IN_CTE = re.compile(r'\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+["`]?([A-Za-z0-9_]+)', re.IGNORECASE)
 # Tables whose writes no cached page depends on, and that are written on (almost) every request.
 _IGNORED = frozenset({"django_session", "yingshang_cache"})
 
@@ -120,7 +121,13 @@ class _WriteWatcher:
 
     def __call__(self, execute, sql, params, many, context):
         result = execute(sql, params, many, context)
-        match = _WRITE.match(sql) if sql[:1] in "IiUuDd \n" else None
+        first = sql[:1]
+        if first in "IiUuDd \n":
+            match = _WRITE.match(sql)
+        elif first in "Ww":  # a statement with a CTE (the audit append on PostgreSQL): its write comes later
+            match = _WRITE_IN_CTE.search(sql)
+        else:
+            match = None
         if match is not None and match.group(1) not in _IGNORED:
             if not self.connection.in_atomic_block or settings.DATA_VERSIONS_EAGER:
                 # Outside a transaction the row is committed already. Tests renew at once instead: their

@@ -107,3 +107,13 @@ def test_a_per_process_memory_cache_outside_tests_keeps_nothing(settings):
     for _ in range(2):
         dataversions.cached_fragment("page", dataversions.data_key("enterprises_enterprise"), lambda: calls.append(1))
     assert len(calls) == 2
+
+
+@pytest.mark.django_db
+def test_a_write_inside_a_common_table_expression_renews_its_table(cast):
+    before = dataversions.token_for(ENTERPRISES)
+    with connection.cursor() as cursor:
+        cursor.execute('WITH target AS (SELECT id FROM "enterprises_enterprise" WHERE id = %s) '
+                       'UPDATE "enterprises_enterprise" SET employees = 83 WHERE id IN (SELECT id FROM target)',
+                       [cast.gz_enterprise.pk])
+    assert dataversions.token_for(ENTERPRISES) != before

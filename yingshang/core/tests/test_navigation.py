@@ -45,3 +45,15 @@ def test_menu_items_returned_are_copies(cast):
     first = navigation.items_for(cast.city_admin)
     first[0]["label"] = "篡改"
     assert navigation.items_for(cast.city_admin)[0]["label"] != "篡改"
+
+
+def test_top_bar_links_are_the_menu_and_differ_by_role(cast, client_for):
+    import re
+
+    for user in (cast.gz_owner, cast.city_admin):
+        html = str(navigation.links_html(user))
+        pairs = re.findall(r'<a href="([^"]+)">([^<]+)</a>', html)
+        assert pairs == [(item["url"], item["label"]) for item in navigation.items_for(user)]
+    page = client_for(cast.gz_owner).get("/workspace/").content.decode()
+    assert str(navigation.links_html(cast.gz_owner)) in page
+    assert "驾驶舱" not in str(navigation.links_html(cast.gz_owner))
