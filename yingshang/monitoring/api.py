@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from ninja import Router
@@ -45,9 +47,13 @@ def list_indicators(request, year: str = ""):
         )
     # The catalogue is the same for every viewer allowed to see it: kept per year until a monitoring or plans table
     # is written.
-    tables = dataversions.app_tables("monitoring", "plans")
-    key = f"{year}:{dataversions.data_key(*tables)}"
+    key = f"{year}:{dataversions.data_key(*_catalogue_tables())}"
     return dataversions.cached_fragment("api-monitoring-indicators", key, lambda: _indicator_catalogue(year))
+
+
+@functools.cache
+def _catalogue_tables() -> tuple[str, ...]:
+    return dataversions.app_tables("monitoring", "plans")
 
 
 def _indicator_catalogue(year: str) -> list[dict]:

@@ -198,16 +198,7 @@ def measure_form(request, measure_id: int):
     """A measure's department pickers: the review page loads them (htmx) when the measure is opened, which keeps
     the page small; without scripts, its link opens them as a page of their own."""
     measure = access.get_measure_for_editing(request.user, measure_id)
-    context = {
-        "measure": measure,
-        "departments": _departments(),
-        "lead_ids": set(measure.lead_departments.values_list("pk", flat=True)),
-        "co_ids": set(measure.co_departments.values_list("pk", flat=True)),
-    }
-    template = (
-        "plans/_measure_form.html" if request.headers.get("HX-Request") else "plans/measure_form_page.html"
-    )
-    return render(request, template, context)
+    return _pickers(request, "measure", measure, "plans/_measure_form.html", "plans/measure_form_page.html")
 
 
 @require_GET
@@ -216,16 +207,18 @@ def task_form(request, task_id: int):
     """A task's department pickers: the review page loads them (htmx) when the task's 责任单位 is opened, as it does
     for measures; without scripts, its link opens them as a page of their own."""
     task = access.get_task_for_editing(request.user, task_id)
+    return _pickers(request, "task", task, "plans/_task_pickers.html", "plans/task_form_page.html")
+
+
+def _pickers(request, name: str, owner, fragment: str, page: str):
+    """The lead / co department pickers of a task or measure: the fragment for htmx, else a page of their own."""
     context = {
-        "task": task,
+        name: owner,
         "departments": _departments(),
-        "lead_ids": set(task.lead_departments.values_list("pk", flat=True)),
-        "co_ids": set(task.co_departments.values_list("pk", flat=True)),
+        "lead_ids": set(owner.lead_departments.values_list("pk", flat=True)),
+        "co_ids": set(owner.co_departments.values_list("pk", flat=True)),
     }
-    template = (
-        "plans/_task_pickers.html" if request.headers.get("HX-Request") else "plans/task_form_page.html"
-    )
-    return render(request, template, context)
+    return render(request, fragment if request.headers.get("HX-Request") else page, context)
 
 
 @login_required

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import math
 from collections import defaultdict
@@ -276,16 +277,22 @@ def kept_matches(enterprise: Enterprise, *, today: dt.date) -> list[LiveMatch]:
     """The enterprise's met and unknown clauses (`live_matches`), kept until a policies, registry or region
     table is written: 我的政策 and the matches API read them on every visit, the engine runs once per change."""
     from yingshang.core import dataversions
-    from yingshang.core.models import Department, Region
-
-    tables = dataversions.app_tables("policies", "enterprises") + dataversions.model_tables(Region, Department)
 
     def compute() -> list[LiveMatch]:
         live = live_matches(enterprise_facts(enterprise), today=today)
         return [m for m in live if m.result.status != matching.NOT_MET]
 
     return dataversions.cached_fragment(f"policy-matches:{enterprise.pk}:{today.isoformat()}",
-                                        dataversions.data_key(*tables), compute)
+                                        dataversions.data_key(*_match_tables()), compute)
+
+
+@functools.cache
+def _match_tables() -> tuple[str, ...]:
+    """The tables an enterprise's matches read (policies, the registry, regions and departments)."""
+    from yingshang.core import dataversions
+    from yingshang.core.models import Department
+
+    return dataversions.app_tables("policies", "enterprises") + dataversions.model_tables(Region, Department)
 
 
 def benefit_dicts(clause: Clause) -> list[dict]:
