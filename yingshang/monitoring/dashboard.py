@@ -275,3 +275,17 @@ def heat_class(score: float | None) -> str:
     if score >= 60:
         return "heat-low"
     return "heat-bad"
+
+
+def heat_rows(view: Overview) -> list[dict]:
+    """The county comparison: each region's dimension scores with their colour class."""
+    return [
+        {
+            "snapshot": s,
+            "cells": [
+                (d, s.dimension_scores.get(d.code), heat_class(s.dimension_scores.get(d.code)))
+                for d in view.dimensions
+            ],
+        }
+        for s in ([view.city] if view.city else []) + view.counties
+    ]

@@ -86,7 +86,7 @@ def dashboard_view(request):
             "fragment_seconds": dataversions.fragment_seconds(),
             "view": view,
             "charts": SimpleLazyObject(lambda: dashboard.charts(view)),
-            "heat": SimpleLazyObject(lambda: _heat_rows(view)),
+            "heat": SimpleLazyObject(lambda: dashboard.heat_rows(view)),
             "periods": SimpleLazyObject(_periods),
             "period": period,
             "index_code": dashboard.INDEX_CODE,
@@ -97,20 +97,6 @@ def dashboard_view(request):
 @functools.cache
 def _dashboard_tables() -> tuple[str, ...]:
     return dataversions.app_tables("monitoring", "plans") + dataversions.model_tables(Region, Department)
-
-
-def _heat_rows(view) -> list[dict]:
-    """The county comparison: each region's dimension scores with their colour class."""
-    return [
-        {
-            "snapshot": s,
-            "cells": [
-                (d, s.dimension_scores.get(d.code), dashboard.heat_class(s.dimension_scores.get(d.code)))
-                for d in view.dimensions
-            ],
-        }
-        for s in ([view.city] if view.city else []) + view.counties
-    ]
 
 
 @permission_required("monitoring.view")
