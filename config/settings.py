@@ -122,6 +122,8 @@ LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:portal"
+# Independent audit hash chains (core.audit): on PostgreSQL concurrent audited writes each take a free lane.
+AUDIT_CHAIN_LANES = int(os.environ.get("AUDIT_CHAIN_LANES", "8"))
 
 # Sessions expire after 30 idle minutes and at browser close; SessionKeepAliveMiddleware moves the expiry
 # forward at most once a minute instead of writing the session on every request.

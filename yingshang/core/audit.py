@@ -1,13 +1,23 @@
 """The audit trail (审计): every change to a business record, hash-chained so tampering is detectable.
 
 Services call `record_change` inside their transaction. Each event stores the SHA-256 of the previous
-event's hash plus its own canonical content; `verify_chain` recomputes the chain.
+event's hash plus its own canonical content; `verify_chain` recomputes the chains.
 
-Writers are serialised by the row lock on `AuditChainHead`, held from the statement that takes it to COMMIT, so
-it is taken as late as possible: after the event rows are built, and on PostgreSQL for a single event by the one
-statement that also advances the head and inserts the event (the database computes the hash; Python checks it),
-so only COMMIT follows under the lock — each client round trip under the lock costs every other writer its wait,
-and on a busy machine a round trip is a wake-up of a descheduled process (a GIL hand-off in a threaded worker).
+There are `AUDIT_CHAIN_LANES` independent chains (lanes, 分链; default 8). Each lane has one `AuditChainHead` row
+(pk = lane number) holding its newest hash, and each event names its lane. A writer locks one lane's head from
+the statement that takes it to COMMIT, so that lane never forks; within a lane the event ids are drawn under
+that lock, so id order is chain order. `verify_chain` checks every event against its lane predecessor and every
+head against its lane's newest event: editing, deleting or inserting an event in any lane, or deleting a lane's
+newest events, is detected as with one chain.
+
+Lanes exist so that concurrent audited writes do not all queue behind one row lock (on a busy machine the holder
+is often descheduled before it sends COMMIT, and every writer waits for it). On PostgreSQL a writer takes a
+lane no other transaction holds (`FOR UPDATE SKIP LOCKED`, from a random starting lane so writers spread) and
+waits only when every lane is held; a transaction that already holds a lane keeps to it (one segment, one lane;
+and no two transactions each holding a lane wait for the other's). A single event is appended by one statement
+that takes the lane, advances its head and inserts the event (the database computes the hash; Python checks it),
+so only COMMIT follows under the lock. SQLite serialises writers itself: lane 1. Missing heads are created on
+demand (a new database, a restore, more lanes configured) when a writer finds no free lane.
 """
 
 from __future__ import annotations
@@ -17,11 +27,13 @@ import datetime as dt
 import decimal
 import hashlib
 import json
+import random
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -99,30 +111,90 @@ class Change:
     department_path: str = ""
 
 
-def _chain_head() -> str:
-    """Lock the chain and return the newest hash; the lock serialises audit writers until commit."""
+def lane_count() -> int:
+    """How many lanes writers spread over (`AUDIT_CHAIN_LANES`, at least 1)."""
+    return max(1, int(getattr(settings, "AUDIT_CHAIN_LANES", 8)))
+
+
+def ensure_lane_heads(lanes: int | None = None) -> None:
+    """Create the head of every lane that has none (a new database, a restore, more lanes configured)."""
     from yingshang.core.models import AuditChainHead
 
-    head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1, defaults={"hash": GENESIS})
-    return head.hash
+    AuditChainHead.objects.bulk_create([AuditChainHead(pk=lane, hash=GENESIS)
+                                        for lane in range(1, (lanes or lane_count()) + 1)], ignore_conflicts=True)
 
 
-def _set_head(new_hash: str) -> None:
+def _held_lane(connection) -> int:
+    """The lane this transaction already holds (0: none known). Django replaces `run_on_commit` with a new list
+    at every COMMIT and ROLLBACK (and at a savepoint rollback, which releases the locks taken after it), so the
+    list object marks the transaction; it is kept alive by the mark, so no later list can share its identity."""
+    held = getattr(connection, "_audit_lane", None)
+    return held[1] if held is not None and held[0] is connection.run_on_commit else 0
+
+
+def _hold_lane(connection, lane: int) -> None:
+    connection._audit_lane = (connection.run_on_commit, lane)
+
+
+_TAKE_FREE_LANE = (
+    "SELECT {key}, {column} FROM {head} WHERE {key} <= %s"
+    # The lane this transaction holds first (one transaction, one lane: no deadlock between two writers that
+    # each hold one lane and wait for the other's), then every lane from a random start, so writers spread.
+    " ORDER BY {key} = %s DESC, mod({key} + %s, %s) LIMIT 1 FOR UPDATE SKIP LOCKED"
+)
+
+
+def _lock_lane(connection) -> tuple[int, str]:
+    """Lock a lane's head until COMMIT and return (lane, newest hash).
+
+    SQLite serialises writers itself: lane 1. PostgreSQL: a lane no other transaction holds (SKIP LOCKED); only
+    when every lane is held does the writer wait, for one lane."""
     from yingshang.core.models import AuditChainHead
 
-    AuditChainHead.objects.filter(pk=1).update(hash=new_hash)
+    if connection.vendor != "postgresql":
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1, defaults={"hash": GENESIS})
+        return 1, head.hash
+    quote = connection.ops.quote_name
+    names = {"head": quote(AuditChainHead._meta.db_table), "key": quote("id"), "column": quote("hash")}
+    lanes, start = lane_count(), random.randrange(lane_count())  # noqa: S311 (spreads writers; not a secret)
+    with connection.cursor() as cursor:
+        # 1. A free lane; 2. if none, create missing heads (a new database, a restore, more lanes configured) and
+        #    look again; 3. every lane is held by another transaction (and this one holds none): wait for one.
+        for attempt in range(2):
+            cursor.execute(_TAKE_FREE_LANE.format(**names), [lanes, _held_lane(connection), start, lanes])
+            row = cursor.fetchone()
+            if row is not None:
+                break
+            if attempt == 0:
+                ensure_lane_heads(lanes)
+        else:
+            wait = "SELECT {key}, {column} FROM {head} WHERE {key} = %s FOR UPDATE"  # noqa: S608 (quoted names)
+            cursor.execute(wait.format(**names), [start + 1])
+            row = cursor.fetchone()
+            if row is None:
+                raise RuntimeError(f"audit lane {start + 1} has no head")
+    _hold_lane(connection, row[0])
+    return row[0], row[1]
+
+
+def _set_head(lane: int, new_hash: str) -> None:
+    from yingshang.core.models import AuditChainHead
+
+    AuditChainHead.objects.filter(pk=lane).update(hash=new_hash)
 
 
 _APPEND_ONE: dict[str, tuple[str, list[tuple[str, Any]]]] = {}
 
 
 def _append_one_statement(connection) -> tuple[str, list[tuple[str, Any]]]:
-    """PostgreSQL: one statement that locks the chain head, advances it by one event and inserts the event.
+    """PostgreSQL: one statement that takes a free lane, advances its head by one event and inserts the event.
 
-    The database computes sha256(previous + canonical) itself (`sha256`, PostgreSQL 11+). The self-join's FOR
-    UPDATE waits for a concurrent writer and then reads the hash it committed; the event's id is drawn under the
-    lock, so id order stays chain order. Returns the SQL and, per event column, the field whose preparation it
-    needs (None: the value goes to the driver as it is — text, integers, JSON already encoded)."""
+    The lane is the first one no other transaction holds (FOR UPDATE SKIP LOCKED, in `_TAKE_FREE_LANE`'s order);
+    its row lock returns the hash the lane's previous writer committed. The database computes
+    sha256(previous + canonical) itself (`sha256`, PostgreSQL 11+). The event's id is drawn under the lane's lock,
+    so within a lane id order is chain order. No row when no lane is free or none exists yet. Returns the SQL and,
+    per event column, the field whose preparation it needs (None: the value goes to the driver as it is — text,
+    integers, JSON already encoded)."""
     prepared = _APPEND_ONE.get(connection.alias)
     if prepared is None:
         from yingshang.core.models import AuditChainHead
@@ -130,20 +202,22 @@ def _append_one_statement(connection) -> tuple[str, list[tuple[str, Any]]]:
         quote = connection.ops.quote_name
         head, column, key = quote(AuditChainHead._meta.db_table), quote("hash"), quote("id")
         fields = [f for f in AuditEvent._meta.concrete_fields
-                  if not f.primary_key and f.attname not in ("prev_hash", "hash")]
+                  if not f.primary_key and f.attname not in ("lane", "prev_hash", "hash")]
         # Text needs no cast (a text value longer than its column is refused, as in a plain INSERT); every other
         # column is cast to its own type, since INSERT … SELECT does not type the parameters from the columns.
         values = ", ".join("%s" if isinstance(f, models.CharField) else f"CAST(%s AS {f.db_type(connection)})"
                            for f in fields)
+        take = _TAKE_FREE_LANE.format(head=head, key=key, column=column)
         sql = (
             f"WITH advanced AS (UPDATE {head} AS head"  # noqa: S608 (names from the models, quoted)
-            f" SET {column} = encode(sha256(convert_to(old.{column} || %s, 'UTF8')), 'hex')"
-            f" FROM (SELECT {column} FROM {head} WHERE {key} = 1 FOR UPDATE) AS old"
-            f" WHERE head.{key} = 1 RETURNING old.{column} AS prev, head.{column} AS next)"
+            f" SET {column} = encode(sha256(convert_to(free.{column} || %s, 'UTF8')), 'hex')"
+            f" FROM ({take}) AS free"
+            f" WHERE head.{key} = free.{key}"
+            f" RETURNING free.{key} AS lane, free.{column} AS prev, head.{column} AS next)"
             f" INSERT INTO {quote(AuditEvent._meta.db_table)}"
-            f" ({', '.join(quote(f.column) for f in fields)}, {quote('prev_hash')}, {column})"
-            f" SELECT {values}, advanced.prev, advanced.next FROM advanced"
-            f" RETURNING {quote('prev_hash')}, {column}"
+            f" ({', '.join(quote(f.column) for f in fields)}, {quote('lane')}, {quote('prev_hash')}, {column})"
+            f" SELECT {values}, advanced.lane, advanced.prev, advanced.next FROM advanced"
+            f" RETURNING {quote('lane')}, {quote('prev_hash')}, {column}"
         )
         columns = [(f.attname, None if isinstance(f, (models.CharField, models.ForeignKey, models.JSONField))
                     else f) for f in fields]
@@ -152,20 +226,23 @@ def _append_one_statement(connection) -> tuple[str, list[tuple[str, Any]]]:
 
 
 def _append_one(row: dict[str, Any], canonical: str, connection) -> bool:
-    """Append one event on PostgreSQL in one statement; False when there is no chain head yet (a new database)."""
+    """Append one event on PostgreSQL in one statement; False when no lane is free (or none exists yet)."""
     sql, columns = _append_one_statement(connection)
     values = [row[name] if field is None or row[name] is None else field.get_db_prep_save(row[name], connection)
               for name, field in columns]
+    lanes = lane_count()
+    start = random.randrange(lanes)  # noqa: S311 (spreads writers; not a secret)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [canonical, *values])
+        cursor.execute(sql, [canonical, lanes, _held_lane(connection), start, lanes, *values])
         appended = cursor.fetchone()
     if appended is None:
         return False
-    prev, digest = appended
+    lane, prev, digest = appended
+    _hold_lane(connection, lane)
     expected = hashlib.sha256((prev + canonical).encode()).hexdigest()
     if digest != expected:  # never seen; the chain must match what verify_chain recomputes, so Python's hash wins
         AuditEvent.objects.filter(hash=digest).update(hash=expected)
-        _set_head(expected)
+        _set_head(lane, expected)
     return True
 
 
@@ -210,13 +287,13 @@ def _append(changes: Sequence[Change], *, actor, reason: str, at: dt.datetime, b
     connection = transaction.get_connection()
     if len(rows) == 1 and connection.vendor == "postgresql" and _append_one(rows[0], canonicals[0], connection):
         return 1
-    prev = _chain_head()
+    lane, prev = _lock_lane(connection)
     for row, canonical in zip(rows, canonicals, strict=True):
         digest = hashlib.sha256((prev + canonical).encode()).hexdigest()
-        row.update(prev_hash=prev, hash=digest)
+        row.update(lane=lane, prev_hash=prev, hash=digest)
         prev = digest
     insert_rows(AuditEvent, rows, batch_size=batch_size)
-    _set_head(prev)
+    _set_head(lane, prev)
     return len(rows)
 
 
@@ -246,22 +323,45 @@ class ChainReport:
     checked: int
     broken_at: int | None  # id of the first event whose hash does not match
     message: str
+    intact: bool = True  # False for a broken event and for a lane whose head does not match its newest event
 
 
 def verify_chain(batch_size: int = 5000) -> ChainReport:
-    """Recompute every hash in id order; report the first event that does not match."""
+    """Recompute every lane's hashes in id order; report the first event that does not match its lane
+    predecessor, a lane whose head is not its newest event's hash, or events in a lane that has no head."""
     from yingshang.core.models import AuditChainHead
 
-    prev, checked, last_id = GENESIS, 0, 0
+    heads = dict(AuditChainHead.objects.values_list("pk", "hash"))
+    checked, lanes, lane = 0, 0, 0
     while True:
-        batch = list(AuditEvent.objects.filter(id__gt=last_id).order_by("id")[:batch_size])
-        if not batch:
+        # 1. The next lane that has events (an index seek on (lane, id)).
+        following = AuditEvent.objects.filter(lane__gt=lane).order_by("lane").values_list("lane", flat=True).first()
+        if following is None:
             break
-        for event in batch:
-            if event.prev_hash != prev or _digest(prev, event) != event.hash:
-                return ChainReport(checked, event.id, f"审计记录 #{event.id} 校验失败：记录被修改、删除或插入。")
-            prev, checked, last_id = event.hash, checked + 1, event.id
-    head = AuditChainHead.objects.filter(pk=1).values_list("hash", flat=True).first() or GENESIS
-    if head != prev:
-        return ChainReport(checked, None, "审计链末端与记录不符：最新的记录可能被删除。")
-    return ChainReport(checked, None, f"审计链完整，共校验 {checked} 条记录。")
+        lane = following
+        lanes += 1
+        # 2. Each event of the lane against its predecessor in the lane.
+        prev, last_id, last_event = GENESIS, 0, None
+        while True:
+            batch = list(AuditEvent.objects.filter(lane=lane, id__gt=last_id).order_by("id")[:batch_size])
+            if not batch:
+                break
+            for event in batch:
+                if event.prev_hash != prev or _digest(prev, event) != event.hash:
+                    return ChainReport(checked, event.id, f"审计记录 #{event.id} 校验失败：记录被修改、删除或插入。",
+                                       intact=False)
+                prev, checked, last_id = event.hash, checked + 1, event.id
+            last_event = batch[-1].id
+        # 3. The lane's head against its newest event.
+        if lane not in heads:
+            return ChainReport(checked, None, f"审计链第 {lane} 分链没有末端记录（该分链最新为 #{last_event}）："
+                               "末端可能被删除。", intact=False)
+        if heads.pop(lane) != prev:
+            return ChainReport(checked, None, f"审计链第 {lane} 分链末端与记录不符：该分链最新的记录可能被删除。",
+                               intact=False)
+    # 4. A lane whose head has moved on but has no events left: all of them were deleted.
+    for lane, head in sorted(heads.items()):
+        if head != GENESIS:
+            return ChainReport(checked, None, f"审计链第 {lane} 分链末端与记录不符：该分链的记录可能全部被删除。",
+                               intact=False)
+    return ChainReport(checked, None, f"审计链完整，共校验 {checked} 条记录（{lanes} 条分链）。")

@@ -118,13 +118,16 @@ class AuditEvent(models.Model):
     request_id = models.CharField("请求编号", max_length=64, blank=True)
     region_code = models.CharField("区划", max_length=12, blank=True, db_index=True)
     department_path = models.CharField("部门路径", max_length=255, blank=True)
+    # The chain (分链) this event extends: each lane is its own hash chain, in id order (see core.audit).
+    lane = models.PositiveSmallIntegerField("分链", default=1)
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64, unique=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "审计记录"
         ordering = ["-id"]
-        indexes = [models.Index(fields=["object_type", "object_id", "id"], name="audit_object_idx")]
+        indexes = [models.Index(fields=["object_type", "object_id", "id"], name="audit_object_idx"),
+                   models.Index(fields=["lane", "id"], name="audit_lane_idx")]  # verify_chain walks each lane
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}#{self.object_id}"
@@ -164,7 +167,8 @@ class Notification(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """The newest audit hash; its row lock serialises writers so the chain never forks."""
+    """The newest hash of one audit lane (审计链末端; pk = lane number); its row lock serialises that lane's
+    writers so the lane never forks."""
 
     hash = models.CharField(max_length=64)
 

@@ -45,8 +45,8 @@ def test_api_create_ends_with_the_audit_write(cast, catalogue, client):
         response = client.post("/api/v1/appeals", body, content_type="application/json", **auth)
     assert response.status_code == 201
     if connection.vendor == "postgresql":
-        # One statement locks the chain head, advances it (the hash computed by the database) and inserts the
-        # event; only COMMIT follows while every other audited write of the platform waits.
+        # One statement takes a free audit lane, advances its head (the hash computed by the database) and
+        # inserts the event; only COMMIT follows while that lane is held.
         audit = ["with core_auditchainhead"]
     else:
         audit = ["select core_auditchainhead", "insert core_auditevent", "update core_auditchainhead"]
@@ -72,9 +72,10 @@ def test_a_json_array_or_bare_value_is_refused_as_a_body(cast, catalogue, client
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL 的行锁与库内 sha256 才需要并发验证")
-def test_concurrent_audited_writes_keep_one_unbroken_chain(db):
-    """Eight connections append at once through the one-statement head advance (each in its own committed
-    transaction, as concurrent API creates do): the chain has no fork and verifies, and SQL's hash is Python's."""
+def test_concurrent_audited_writes_keep_every_lane_unbroken(db):
+    """Eight connections append at once through the one-statement lane advance (each in its own committed
+    transaction, as concurrent API creates do): they spread over more than one lane, every lane verifies (within a
+    lane id order is chain order), and SQL's hash is Python's."""
     from yingshang.core import audit
     from yingshang.core.models import AuditChainHead, AuditEvent
 
@@ -97,15 +98,14 @@ def test_concurrent_audited_writes_keep_one_unbroken_chain(db):
         thread.start()
         thread.join(timeout=120)
 
-    def ensure_head() -> None:
-        """A database's first audited write creates the head (the general path); here it exists beforehand."""
-        had_head.append(AuditChainHead.objects.filter(pk=1).exists())
-        if not had_head[0]:
-            newest = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
-            AuditChainHead.objects.create(pk=1, hash=newest or audit.GENESIS)
+    had_heads: list[int] = []
 
-    had_head: list[bool] = []
-    in_own_connection(ensure_head)
+    def ensure_heads() -> None:
+        """A database's first audited write creates the heads (the general path); here they exist beforehand."""
+        had_heads.extend(AuditChainHead.objects.values_list("pk", flat=True))
+        audit.ensure_lane_heads()
+
+    in_own_connection(ensure_heads)
 
     def write(number: int) -> None:
         for i in range(per_writer):
@@ -114,7 +114,7 @@ def test_concurrent_audited_writes_keep_one_unbroken_chain(db):
                                     after={"文本": "“引号”\\ 😀", "i": i})
 
     original_set_head = audit._set_head
-    audit._set_head = lambda value: (repaired.append(value), original_set_head(value))[1]  # type: ignore[func-returns-value]
+    audit._set_head = lambda lane, value: (repaired.append(value), original_set_head(lane, value))[1]  # type: ignore[func-returns-value]
     try:
         threads = [threading.Thread(target=lambda n=n: in_own_connection(lambda: write(n))) for n in range(writers)]
         for thread in threads:
@@ -124,22 +124,28 @@ def test_concurrent_audited_writes_keep_one_unbroken_chain(db):
         assert not errors, errors
         report: list[audit.ChainReport] = []
         in_own_connection(lambda: report.append(audit.verify_chain()))
-        assert report[0].broken_at is None, report[0].message
-        assert "审计链完整" in report[0].message
-        counted: list[int] = []
-        in_own_connection(lambda: counted.append(AuditEvent.objects.filter(action=action).count()))
-        assert counted == [writers * per_writer]
+        assert report[0].intact, report[0].message
+        assert report[0].message.startswith("审计链完整")
+        written: list[tuple[int, int, str, str]] = []
+        in_own_connection(lambda: written.extend(
+            AuditEvent.objects.filter(action=action).order_by("lane", "id").values_list("lane", "id", "prev_hash",
+                                                                                       "hash")))
+        assert len(written) == writers * per_writer
+        lanes = {lane for lane, *_ in written}
+        assert len(lanes) > 1 and lanes <= set(range(1, audit.lane_count() + 1))
+        for (lane, _, _, digest), (next_lane, _, next_prev, _) in zip(written, written[1:], strict=False):
+            if lane == next_lane:  # nothing else wrote meanwhile: each event's predecessor is the one before by id
+                assert next_prev == digest
         assert repaired == []  # the database's sha256 agreed with Python's every time: no head was repaired
     finally:
         audit._set_head = original_set_head
 
         def clean() -> None:
             AuditEvent.objects.filter(action=action).delete()
-            if had_head and not had_head[0]:
-                AuditChainHead.objects.filter(pk=1).delete()
-            else:
-                newest = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
-                AuditChainHead.objects.filter(pk=1).update(hash=newest or audit.GENESIS)
+            AuditChainHead.objects.exclude(pk__in=had_heads).delete()
+            for lane in had_heads:
+                newest = AuditEvent.objects.filter(lane=lane).order_by("-id").values_list("hash", flat=True).first()
+                AuditChainHead.objects.filter(pk=lane).update(hash=newest or audit.GENESIS)
 
         in_own_connection(clean)
 
@@ -166,5 +172,6 @@ def test_if_the_database_hash_ever_differed_python_hash_is_stored_in_event_and_h
     assert [q["sql"].split()[0] for q in queries.captured_queries] == ["WITH", "UPDATE", "UPDATE"]  # repaired
     event = AuditEvent.objects.get(action="test.second")
     assert event.hash == Salted.sha256((event.prev_hash + audit._canonical(event)).encode()).hexdigest()
-    assert AuditChainHead.objects.get(pk=1).hash == event.hash
-    assert event.prev_hash == AuditEvent.objects.get(action="test.first").hash  # still linked to its predecessor
+    assert AuditChainHead.objects.get(pk=event.lane).hash == event.hash
+    first = AuditEvent.objects.get(action="test.first")
+    assert (event.lane, event.prev_hash) == (first.lane, first.hash)  # one transaction, one lane: still linked

@@ -4,10 +4,10 @@ from yingshang.core.audit import verify_chain
 
 
 class Command(BaseCommand):
-    help = "校验审计记录哈希链是否完整（发现篡改、删除、插入时返回非零）。"
+    help = "校验审计记录哈希链（每条分链）是否完整（发现篡改、删除、插入时返回非零）。"
 
     def handle(self, **options):
         report = verify_chain()
-        if report.broken_at is not None or "不符" in report.message:
+        if not report.intact:
             raise CommandError(report.message)
         self.stdout.write(report.message)
