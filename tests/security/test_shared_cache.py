@@ -84,3 +84,18 @@ def test_redis_cache_builds_one_client_per_pool_and_still_reads_its_writes():
     cache.delete_many(["a", "b"])
     assert cache.get("a") is None
     assert cache._cache.get_client() is first
+
+
+@pytest.mark.skipif(not _redis_running(), reason="没有在 127.0.0.1:6379 运行的 Redis（.ci/run 会启动它）")
+def test_redis_cache_set_many_without_timeout_keeps_the_values_without_expiry():
+    """The data-version tokens: one MSET, readable by every process, never expiring; with a timeout, they expire."""
+    from yingshang.core.cache import SharedRedisCache
+
+    cache = SharedRedisCache("redis://127.0.0.1:6379/15", {"KEY_PREFIX": f"test-{uuid.uuid4().hex[:8]}"})
+    cache.set_many({"dv:a": "0f1e2d3c4b5a", "dv:b": 7}, timeout=None)
+    assert cache.get_many(["dv:a", "dv:b"]) == {"dv:a": "0f1e2d3c4b5a", "dv:b": 7}
+    client = cache._cache.get_client(write=True)
+    assert client.ttl(cache.make_key("dv:a")) == -1  # no expiry
+    cache.set_many({"dv:a": "x"}, timeout=30)
+    assert 0 < client.ttl(cache.make_key("dv:a")) <= 30
+    cache.delete_many(["dv:a", "dv:b"])
