@@ -254,10 +254,93 @@ def run_variant(variant: str, token: str, *, seconds: float, concurrency: int, w
             warm = _run_load(port, token, seconds=min(2.0, seconds), concurrency=concurrency)
             if warm["errors"] == 0 and warm["p99_ms"] < 1000:
                 break
-        return _run_load(port, token, seconds=seconds, concurrency=concurrency)
+        with UnderLoad(server.pid) as measured:
+            result = _run_load(port, token, seconds=seconds, concurrency=concurrency)
+        return result | measured.figures(result["ok"])
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def _cpu_seconds(pids) -> float:
+    """User + system CPU of these processes so far (Linux /proc; a process gone meanwhile counts nothing)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _process_tree(pid: int) -> list[int]:
+    """The gunicorn master and its workers."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                children.append(int(stat.parent.name))
+        except (OSError, ValueError):
+            continue
+    return [pid, *children]
+
+
+class UnderLoad:
+    """CPU of the server processes and of the database's backends during the measured load (ms per create), and
+    how many backends wait on a lock (sampled every 20 ms from pg_stat_activity): the figures a busy shared
+    machine disturbs least. PostgreSQL on Linux only; otherwise nothing is reported."""
+
+    def __init__(self, server_pid: int):
+        self.server_pid = server_pid
+        self.enabled = os.environ.get("DATABASE_URL", "").startswith("postgres") and Path("/proc/self/stat").exists()
+        self.samples: list[int] = []
+
+    def _backends(self, connection) -> list[int]:
+        rows = connection.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchall()
+        return [pid for (pid,) in rows]
+
+    def __enter__(self):
+        if not self.enabled:
+            return self
+        import psycopg
+
+        self.connection = psycopg.connect(os.environ["DATABASE_URL"], autocommit=True)
+        self.server = _process_tree(self.server_pid)
+        self.start = (_cpu_seconds(self.server), {pid: _cpu_seconds([pid]) for pid in self._backends(self.connection)})
+        self.stop = threading.Event()
+
+        def sample() -> None:
+            import psycopg
+
+            with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as sampler:
+                while not self.stop.wait(0.02):
+                    self.samples.append(sampler.execute(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                        " AND wait_event_type = 'Lock'").fetchone()[0])
+
+        self.sampler = threading.Thread(target=sample)
+        self.sampler.start()
+        return self
+
+    def __exit__(self, *exc):
+        if not self.enabled:
+            return
+        self.stop.set()
+        self.sampler.join()
+        server_cpu = _cpu_seconds(self.server) - self.start[0]
+        before = self.start[1]
+        database_cpu = sum(_cpu_seconds([pid]) - before.get(pid, 0.0) for pid in self._backends(self.connection))
+        self.connection.close()
+        self.cpu = (server_cpu, database_cpu)
+
+    def figures(self, creates: int) -> dict:
+        if not self.enabled or not creates:
+            return {}
+        return {"server_cpu_ms": self.cpu[0] / creates * 1000, "database_cpu_ms": self.cpu[1] / creates * 1000,
+                "lock_waiting": sum(self.samples) / max(1, len(self.samples))}
 
 
 def _run_load(port: int, token: str, *, seconds: float, concurrency: int) -> dict:
@@ -355,7 +438,7 @@ def main() -> None:
     for name, r in in_process.items():
         print(
             f"  in-process {name}: {r['wall_ms']:.1f} ms wall, {r['cpu_ms']:.1f} ms CPU (this process) per create, "
-            f"{r['queries']} queries per create",
+            f"{r['queries']} queries per create (load average {os.getloadavg()[0]:.2f})",
             flush=True,
         )
     from django.db import connection
@@ -378,6 +461,13 @@ def main() -> None:
             f"p50 {r['p50_ms']:.0f} ms, p99 {r['p99_ms']:.0f} ms, errors {r['errors']} {r['error_codes']}",
             flush=True,
         )
+        if "server_cpu_ms" in r:
+            print(
+                f"    under load: {r['server_cpu_ms']:.1f} ms gunicorn CPU + {r['database_cpu_ms']:.1f} ms PostgreSQL "
+                f"CPU per create; backends waiting on a lock: {r['lock_waiting']:.2f} on average; "
+                f"load average {' '.join(f'{v:.2f}' for v in os.getloadavg())}",
+                flush=True,
+            )
     report(
         "appeals_api_create",
         ours=1000 / ours["throughput"],
@@ -390,6 +480,10 @@ def main() -> None:
             "ours_cpu_ms": in_process["ours"]["cpu_ms"],
             "queries_per_create": in_process["ours"]["queries"],
             "ours_throughput": ours["throughput"],
+            "ours_server_cpu_ms_under_load": ours.get("server_cpu_ms"),
+            "ours_database_cpu_ms_under_load": ours.get("database_cpu_ms"),
+            "ours_lock_waiting": ours.get("lock_waiting"),
+            "load_average": os.getloadavg()[0],
             "ours_p99_ms": ours["p99_ms"],
             "baseline_throughput": naive["throughput"],
             "baseline_p99_ms": naive["p99_ms"],
