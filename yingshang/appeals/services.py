@@ -54,6 +54,7 @@ from yingshang.appeals.workflow import Actor, TransitionNotAllowed
 from yingshang.core.audit import record_change
 from yingshang.core.errors import BusinessRuleError, ConflictError, InvalidUpload
 from yingshang.core.models import Department
+from yingshang.core.queueing import enqueue_with_commit
 from yingshang.core.selectors import load_work_calendar
 from yingshang.core.workcalendar import UnknownCalendarYear
 
@@ -306,9 +307,10 @@ CLOCK_FIELDS = [
 
 
 def _notify_later(appeal_id: int, event: str) -> None:
+    """Queue the requester's notification with this transaction (see core.queueing)."""
     from yingshang.appeals.tasks import notify_appeal_event
 
-    transaction.on_commit(lambda: notify_appeal_event.enqueue(appeal_id=appeal_id, event=event))
+    enqueue_with_commit(notify_appeal_event, appeal_id=appeal_id, event=event)
 
 
 # -- intake (受理) ---------------------------------------------------------------------------------------
@@ -528,6 +530,8 @@ def file_appeal(
             ) from exc
         raise
     _save_attachments(appeal, checked, by=by)
+    if appeal.submitted_by_id:  # queued before the audited event: the audit append is the last statement
+        _notify_later(appeal.pk, "received")
     _event(
         appeal,
         action=AppealAction.RECEIVE,
@@ -537,8 +541,6 @@ def file_appeal(
         note=f"渠道：{Channel(channel).label}",
         data={"channel": channel, "category": category.code},
     )
-    if appeal.submitted_by_id:
-        _notify_later(appeal.pk, "received")
     return appeal
 
 

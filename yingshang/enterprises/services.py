@@ -20,6 +20,7 @@ from yingshang.core.audit import Change, record_change, record_changes, snapshot
 from yingshang.core.bulk import RawJSON, insert_rows
 from yingshang.core.errors import BusinessRuleError, InvalidUpload
 from yingshang.core.models import Region, RegionKind
+from yingshang.core.queueing import enqueue_with_commit
 from yingshang.enterprises import importing, industries, scale
 from yingshang.enterprises.choices import EnterpriseSize, ImportStatus, MembershipStatus
 from yingshang.enterprises.models import (
@@ -369,7 +370,7 @@ def start_enterprise_import(*, upload, by, dry_run: bool = False) -> EnterpriseI
     batch = EnterpriseImport.objects.create(file=upload, original_name=name, dry_run=dry_run, created_by=by,
                                             region=by.scope_region)
     record_change(actor=by, action="enterprise_import.start", obj=batch, after={"file": name, "dry_run": dry_run})
-    transaction.on_commit(lambda: run_enterprise_import.enqueue(import_id=batch.pk))
+    enqueue_with_commit(run_enterprise_import, import_id=batch.pk)
     return batch
 
 
@@ -465,11 +466,11 @@ def _rematch_policies_on_commit(enterprise_ids) -> None:
 
     ids = sorted({int(pk) for pk in enterprise_ids})
     if len(ids) == 1:
-        transaction.on_commit(lambda pk=ids[0]: rematch_enterprise.enqueue(enterprise_id=pk))
+        enqueue_with_commit(rematch_enterprise, enterprise_id=ids[0])
         return
     for start in range(0, len(ids), 2000):
         chunk = ids[start:start + 2000]
-        transaction.on_commit(lambda chunk=chunk: rematch_enterprises.enqueue(enterprise_ids=chunk))
+        enqueue_with_commit(rematch_enterprises, enterprise_ids=chunk)
 
 
 # -- memberships -----------------------------------------------------------------------------------

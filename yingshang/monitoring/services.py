@@ -17,6 +17,7 @@ from django.db.models.functions import Cast
 from yingshang.core.audit import Change, record_change, record_changes, snapshot
 from yingshang.core.errors import BusinessRuleError, ConflictError
 from yingshang.core.models import Department, Region
+from yingshang.core.queueing import enqueue_with_commit
 from yingshang.core.selectors import load_work_calendar
 from yingshang.core.services import notify
 from yingshang.monitoring import catalogue as catalogue_module
@@ -390,7 +391,7 @@ def queue_recompute(*, periods: Sequence[str], now: dt.datetime) -> None:
     from yingshang.monitoring.tasks import recompute_monitoring_index
 
     if periods:
-        transaction.on_commit(lambda: recompute_monitoring_index.enqueue(periods=list(periods)))
+        enqueue_with_commit(recompute_monitoring_index, periods=list(periods))
 
 
 @dataclass(frozen=True)

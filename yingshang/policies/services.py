@@ -20,6 +20,7 @@ from yingshang.core.audit import record_change, snapshot
 from yingshang.core.bulk import insert_rows
 from yingshang.core.errors import BusinessRuleError, ConflictError, InvalidUpload
 from yingshang.core.models import Department, Region
+from yingshang.core.queueing import enqueue_with_commit
 from yingshang.core.selectors import load_work_calendar
 from yingshang.core.services import notify
 from yingshang.enterprises.choices import MembershipStatus
@@ -420,7 +421,7 @@ def publish_document(document: PolicyDocument, *, by, now: dt.datetime) -> Polic
     from yingshang.policies.tasks import push_document_matches
 
     document_id = document.pk
-    transaction.on_commit(lambda: push_document_matches.enqueue(document_id=document_id))
+    enqueue_with_commit(push_document_matches, document_id=document_id)
     return document
 
 
@@ -607,7 +608,8 @@ def queue_push_deliveries(
         from yingshang.policies.tasks import deliver_push
 
         ids = [d.pk for d in created]
-        transaction.on_commit(lambda: [deliver_push.enqueue(delivery_id=pk) for pk in ids])
+        for pk in ids:
+            enqueue_with_commit(deliver_push, delivery_id=pk)
     return created
 
 
@@ -973,7 +975,7 @@ def declare_enterprise_facts(enterprise: Enterprise, *, by, rd_ratio, tax_paid_1
     from yingshang.policies.tasks import rematch_enterprise
 
     enterprise_id = enterprise.pk
-    transaction.on_commit(lambda: rematch_enterprise.enqueue(enterprise_id=enterprise_id))
+    enqueue_with_commit(rematch_enterprise, enterprise_id=enterprise_id)
     return declaration
 
 

@@ -5,6 +5,7 @@ import random
 import re
 
 import pytest
+from django.tasks import default_task_backend
 from django.urls import reverse
 
 from conftest import make_enterprise
@@ -48,6 +49,9 @@ class _Recorder:
 
     def enqueue(self, **kwargs) -> None:
         self.calls.append(kwargs)
+
+    def get_backend(self):
+        return default_task_backend  # the configured one (immediate in tests): queued after COMMIT
 
 
 @pytest.fixture
