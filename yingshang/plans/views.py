@@ -252,28 +252,40 @@ def _target_fields(post) -> dict:
 def target_edit(request, plan_id: int, target_id: int):
     plan = access.get_plan_for_editing(request.user, plan_id)
     target = get_object_or_404(plan.targets, pk=target_id)
-    task = plan.tasks.filter(pk=request.POST.get("task") or 0).first()
     return _review_action(
         request,
         plan,
         lambda: services.update_plan_target(
-            target=target, by=request.user, task=task, **_target_fields(request.POST)
+            target=target, by=request.user, task=_target_task(plan, request.POST), **_target_fields(request.POST)
         ),
     )
+
+
+def _target_task(plan: Plan, post) -> PlanTask | None:
+    """A target's 所属任务: by task number (the review page's field, one shared list of the plan's numbers instead of
+    a dropdown of every task under every target) or by id; blank is the plan's overall goal (总体目标)."""
+    if "task_number" in post:
+        number = post["task_number"].strip()
+        if not number:
+            return None
+        task = plan.tasks.filter(number=number).first()
+        if task is None:
+            raise BusinessRuleError(f"所属任务编号“{number[:20]}”不在本方案中（留空表示总体目标）。", field="task_number")
+        return task
+    return plan.tasks.filter(pk=post.get("task") or 0).first()
 
 
 @require_POST
 @permission_required("plan.import")
 def target_add(request, plan_id: int):
     plan = access.get_plan_for_editing(request.user, plan_id)
-    task = plan.tasks.filter(pk=request.POST.get("task") or 0).first()
     return _review_action(
         request,
         plan,
         lambda: services.add_plan_target(
             plan=plan,
             by=request.user,
-            task=task,
+            task=_target_task(plan, request.POST),
             text=request.POST.get("text", ""),
             **_target_fields(request.POST),
         ),
