@@ -124,8 +124,9 @@ def appeal_filing(own: list[int]) -> list[tuple[str, str, int]]:
     body = json.dumps({"category": category, "enterprise_id": own[0], "title": "负载测试诉求",
                        "description": "压力测试：企业反映办理施工许可时材料要求不一致，请协调。编号{n}",
                        "client_key": "load-{n}"}, ensure_ascii=False)
-    probe = Client().post("/api/v1/appeals", body.replace("{n}", "probe"), content_type="application/json",
-                          headers={"Authorization": f"Bearer {token}"})
+    # A new client key each run: on a reused database the old key would answer 200 (already filed), not 201.
+    probe = Client().post("/api/v1/appeals", body.replace("{n}", f"probe-{time.time_ns()}"),
+                          content_type="application/json", headers={"Authorization": f"Bearer {token}"})
     if probe.status_code != 201:
         print(f"（提交诉求接口返回 {probe.status_code}，负载中不含提交诉求）", flush=True)
         return []
