@@ -52,6 +52,7 @@ from yingshang.appeals.forms import (
 from yingshang.appeals.models import Appeal, AppealCategory, ExtensionRequest, Visit
 from yingshang.appeals.services import Upload
 from yingshang.appeals.uploads import MAX_ATTACHMENT_BYTES
+from yingshang.core import dataversions
 from yingshang.core.errors import BusinessRuleError, InvalidUpload
 from yingshang.core.models import Department, Region
 from yingshang.core.permissions import permission_required
@@ -62,6 +63,7 @@ from yingshang.enterprises.spreadsheets import write_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LIST_RELATED = ("category", "handling_department", "region", "enterprise")
+LEDGER_FILTER_TABLES = dataversions.model_tables(Department, Region, AppealCategory)
 
 
 def _now() -> dt.datetime:
@@ -621,6 +623,10 @@ def ledger(request):
         "statuses": AppealStatus.choices,
         "channels": Channel.choices,
         "query": request.GET.urlencode(),
+        # The filter form (every department in scope, with the selected one marked) is kept per viewer and filter
+        # values until one of its tables is written; its querysets run only when it is rendered.
+        "filters_fragment": dataversions.fragment_key(request.user, *LEDGER_FILTER_TABLES),
+        "fragment_seconds": dataversions.fragment_seconds(),
     }
     template = "appeals/_ledger_rows.html" if request.headers.get("HX-Request") else "appeals/ledger.html"
     return render(request, template, context)

@@ -257,3 +257,24 @@ def test_hot_topics_page(cast, make_appeal, client_for):
         make_appeal(when=timezone.now())
     body = client_for(cast.city_admin).get("/appeals/hot/").content.decode()
     assert "水电气热报装 <strong>3</strong> 件" in body and "trend-data" in body
+
+
+def test_ledger_filter_form_is_kept_per_viewer_and_follows_its_tables(cast, client_for):
+    """The filter form is kept (core.dataversions) per viewer and filter values: a county office never sees the
+    city's department list, the selected option is the one asked for, and a new category appears at once."""
+    from yingshang.appeals.models import AppealCategory
+
+    city, county = client_for(cast.city_admin), client_for(cast.gz_admin)
+    linze_market = cast.lz_staff.department
+    for _ in range(2):  # the second time from the kept fragment
+        city_page = city.get("/appeals/ledger/").content.decode()
+        county_page = county.get("/appeals/ledger/").content.decode()
+        assert f'<option value="{linze_market.pk}" ' in city_page
+        assert f'<option value="{linze_market.pk}" ' not in county_page
+    with CaptureQueriesContext(connection) as kept:
+        city.get("/appeals/ledger/")
+    assert [q["sql"] for q in kept.captured_queries if 'FROM "core_department"' in q["sql"]] == []
+    chosen = city.get("/appeals/ledger/", {"department": linze_market.pk}).content.decode()
+    assert f'<option value="{linze_market.pk}" selected>' in chosen
+    AppealCategory.objects.create(code="999", name="新设的诉求类别")
+    assert '<option value="999" >新设的诉求类别</option>' in city.get("/appeals/ledger/").content.decode()
