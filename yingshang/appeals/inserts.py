@@ -40,7 +40,7 @@ class _Plan:
     auto_now: list[models.Field]
     table: str
     returning: str
-    statements: dict[tuple[bool, ...], str] = field(default_factory=dict)
+    statements: dict[tuple[tuple[bool, ...], bool], str] = field(default_factory=dict)
 
 
 _PLANS: dict[tuple[type[models.Model], str], _Plan] = {}
@@ -62,20 +62,27 @@ def _plan(model: type[models.Model], connection) -> _Plan:
     return plan
 
 
-def _statement(plan: _Plan, nulls: tuple[bool, ...], connection) -> str:
-    sql = plan.statements.get(nulls)
+def _statement(plan: _Plan, nulls: tuple[bool, ...], skip_conflicts: bool, connection) -> str:
+    sql = plan.statements.get((nulls, skip_conflicts))
     if sql is None:
         quote = connection.ops.quote_name
         columns = [quote(f.column) for (f, _, _), null in zip(plan.fields, nulls, strict=True) if not null]
         sql = f"INSERT INTO {plan.table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
+        if skip_conflicts:
+            sql += " ON CONFLICT DO NOTHING"
         if connection.features.can_return_columns_from_insert:
             sql += f" RETURNING {plan.returning}"
-        plan.statements[nulls] = sql
+        plan.statements[(nulls, skip_conflicts)] = sql
     return sql
 
 
-def insert[M: models.Model](instance: M) -> M:
-    """INSERT a new instance (its primary key left to the database) and return it, saved."""
+def insert[M: models.Model](instance: M, *, skip_conflicts: bool = False) -> M | None:
+    """INSERT a new instance (its primary key left to the database) and return it, saved.
+
+    With `skip_conflicts`, a row that would break a unique constraint is not inserted and None is returned
+    (ON CONFLICT DO NOTHING): the transaction stays usable, so the caller can find out which value was taken —
+    after waiting for a concurrent transaction that inserted the same value to commit — and decide. Without it a
+    conflict raises IntegrityError, which on PostgreSQL leaves the transaction unusable."""
     model = type(instance)
     if not instance._state.adding or instance.pk is not None:
         raise ValueError(f"{model.__name__} 已保存过，不能再次插入。")
@@ -96,11 +103,16 @@ def insert[M: models.Model](instance: M) -> M:
         nulls.append(False)
         values.append(value if plain is not None and type(value) is plain
                       else model_field.get_db_prep_save(value, connection))
-    sql = _statement(plan, tuple(nulls), connection)
+    sql = _statement(plan, tuple(nulls), skip_conflicts, connection)
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
         if connection.features.can_return_columns_from_insert:
-            pk = cursor.fetchone()[0]
+            row = cursor.fetchone()
+            if row is None:
+                return None
+            pk = row[0]
+        elif skip_conflicts and cursor.rowcount == 0:
+            return None
         else:
             pk = connection.ops.last_insert_id(cursor, model._meta.db_table, str(model._meta.pk.column))
     instance.pk = pk

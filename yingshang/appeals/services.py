@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from yingshang.accounts.roles import Role
@@ -316,7 +316,11 @@ def _notify_later(appeal_id: int, event: str) -> None:
 # -- intake (受理) ---------------------------------------------------------------------------------------
 
 
+TRACKING_NUMBER_ATTEMPTS = 5
+
+
 def new_tracking_number(now: dt.datetime) -> str:
+    """诉求编号: SQ, the filing date and 8 random digits (not guessable from a neighbour's number)."""
     return f"SQ{timezone.localtime(now):%Y%m%d}{secrets.randbelow(10**8):08d}"
 
 
@@ -519,16 +523,26 @@ def file_appeal(
         month=timezone.localtime(now).date().replace(day=1),
     )
     _suggest(appeal)
-    try:
-        inserts.insert(appeal)  # no savepoint: a failure here aborts the whole filing, which is what we want
-    except IntegrityError as exc:
-        if external_id and Appeal.objects.filter(channel=channel, external_id=external_id).exists():
+    # A unique value already taken does not abort the filing's transaction (ON CONFLICT DO NOTHING): find out which.
+    for _attempt in range(TRACKING_NUMBER_ATTEMPTS):
+        if inserts.insert(appeal, skip_conflicts=True) is not None:
+            break
+        if client_key:  # the same form sent twice at once (a double tap): the first one's appeal
+            existing = Appeal.objects.filter(channel=channel, client_key=appeal.client_key).first()
+            if existing is not None:
+                existing.repeated_submission = True
+                return existing
+        if external_id and Appeal.objects.filter(channel=channel, external_id=appeal.external_id).exists():
             raise ConflictError(
                 f"工单号 {external_id} 已导入过，不再重复受理。",
                 code="duplicate_external_id",
                 field="external_id",
-            ) from exc
-        raise
+            )
+        # The tracking number was taken (8 random digits a day: with 10,000 filings in a day two of them share one
+        # about every other day): draw another.
+        appeal.tracking_number = new_tracking_number(now)
+    else:
+        raise ConflictError("诉求编号生成重复，请稍后重新提交。", code="tracking_number_taken")
     _save_attachments(appeal, checked, by=by)
     if appeal.submitted_by_id:  # queued before the audited event: the audit append is the last statement
         _notify_later(appeal.pk, "received")
