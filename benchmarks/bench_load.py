@@ -94,7 +94,7 @@ def prepare() -> list[tuple[str, str, int]]:
     work.append(("/dashboard/", cookies["lingdao"], 2))
     work.append(("/workbench/", cookies["bumen"], 2))
     # Capability pages, included only when they answer 200 for that role now.
-    candidates = [("/policies/", "qiye"), ("/policies/", "shiji"), ("/policies/matches/", "qiye"),
+    candidates = [("/policies/", "qiye"), ("/policies/", "shiji"),
                   ("/appeals/", "qiye"), ("/appeals/", "bumen"), ("/appeals/ledger/", "shiji"),
                   ("/plans/", "shiji"), ("/monitoring/", "shiji"), ("/monitoring/", "lingdao"),
                   ("/api/v1/policies", "qiye"), ("/api/v1/appeals", "bumen"), ("/api/v1/monitoring/indicators", "shiji")]
