@@ -273,3 +273,13 @@ def test_one_transaction_keeps_to_one_lane(db, settings):
     _in_own_connection(write)
     assert [len(set(transaction_lanes)) for transaction_lanes in lanes] == [1, 1, 1]
     assert [len(transaction_lanes) for transaction_lanes in lanes] == [6, 6, 6]
+
+
+def test_each_lane_is_walked_by_its_own_index(db):
+    """Migration core.0005 builds (lane, id) itself (CONCURRENTLY on PostgreSQL): the index verify_chain seeks on."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "core_auditevent")
+    assert constraints["audit_lane_idx"]["columns"] == ["lane", "id"]
+    assert constraints["audit_lane_idx"]["index"]
