@@ -44,6 +44,34 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_registry_reference()
 
 
+@pytest.fixture
+def reference_after_flush(django_db_setup, django_db_blocker):
+    """After a transactional test: put the reference data back (regions, departments, the industry catalogue)."""
+    yield
+    from yingshang.core.reference import load_city_reference
+    from yingshang.enterprises.services import load_registry_reference
+
+    with django_db_blocker.unblock():
+        load_city_reference(settings.YINGSHANG_CITY_DATA)
+        load_registry_reference()
+
+
+@pytest.fixture
+def transactional_db(reference_after_flush, transactional_db):
+    """pytest-django's `transactional_db`, then the reference data put back: its flush at the end empties every
+    table, and the tests after it in the same worker expect the reference data loaded once per run."""
+    return transactional_db
+
+
+def pytest_collection_modifyitems(items):
+    """`django_db(transaction=True)` flushes without putting the reference data back: ask for the fixture instead."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+            raise pytest.UsageError(f"{item.nodeid}: use the transactional_db fixture instead of "
+                                    "django_db(transaction=True); it puts the reference data back after its flush.")
+
+
 @pytest.fixture(autouse=True)
 def _media_root(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -7,7 +7,6 @@ import io
 import json
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -21,19 +20,7 @@ from yingshang.enterprises.services import import_enterprises
 
 
 @pytest.fixture
-def reference_after_flush(django_db_setup, django_db_blocker):
-    """Transactional tests flush every table at the end; put the reference data back for the tests after us."""
-    yield
-    from yingshang.core.reference import load_city_reference
-    from yingshang.enterprises.services import load_registry_reference
-
-    with django_db_blocker.unblock():
-        load_city_reference(settings.YINGSHANG_CITY_DATA)
-        load_registry_reference()
-
-
-@pytest.fixture
-def demo_database(reference_after_flush, transactional_db, cast):
+def demo_database(transactional_db, cast):
     """The cast, 120 demo enterprises imported the real way (with their audit events), one edit."""
     import datetime as dt
 
