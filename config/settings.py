@@ -164,6 +164,9 @@ STORAGES = {
 # core migration 0003); development and tests use per-process memory. "local" is per-process memory for reference data
 # that may be a few minutes stale (the city's name, filter options) and must not cost a round trip per page.
 CACHE_URL = os.environ.get("CACHE_URL", "").strip()
+# With a Redis cache the costliest page bodies are kept until a table they read is written (core.dataversions).
+# YINGSHANG_KEEP_PAGES=0 renders every page every time (to rule the kept pages out, or to measure without them).
+KEEP_PAGES = os.environ.get("YINGSHANG_KEEP_PAGES", "1").strip() != "0"
 _LOCAL_CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "yingshang-local"}
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {"default": {"BACKEND": "yingshang.core.cache.SharedRedisCache", "LOCATION": CACHE_URL,

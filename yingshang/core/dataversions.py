@@ -46,11 +46,13 @@ def enabled() -> bool:
     That is a Redis shared cache (production, the load benchmarks) or the one process of a test run. A per-process
     memory cache (`make demo` runs the site and its task worker as two processes) would miss the worker's writes,
     and the database cache would write through the very connection being watched: there, pages are rendered every
-    time.
+    time. `KEEP_PAGES = False` (YINGSHANG_KEEP_PAGES=0) turns keeping off everywhere.
     """
     from django.core.cache.backends.locmem import LocMemCache
     from django.core.cache.backends.redis import RedisCache
 
+    if not getattr(settings, "KEEP_PAGES", True):
+        return False
     cache = caches["default"]
     return isinstance(cache, RedisCache) or (settings.TESTING and isinstance(cache, LocMemCache))
 

@@ -109,6 +109,17 @@ def test_a_per_process_memory_cache_outside_tests_keeps_nothing(settings):
     assert len(calls) == 2
 
 
+def test_keep_pages_off_renders_every_time(settings):
+    settings.KEEP_PAGES = False  # YINGSHANG_KEEP_PAGES=0
+    calls = []
+    assert not dataversions.enabled() and dataversions.fragment_seconds() == 0
+    for _ in range(2):
+        dataversions.cached_fragment("page", dataversions.data_key("enterprises_enterprise"), lambda: calls.append(1))
+    assert len(calls) == 2
+    settings.KEEP_PAGES = True
+    assert dataversions.enabled()  # the test run's memory cache keeps pages
+
+
 @pytest.mark.django_db
 def test_a_write_inside_a_common_table_expression_renews_its_table(cast):
     before = dataversions.token_for(ENTERPRISES)
