@@ -319,6 +319,24 @@ def _notify_later(appeal_id: int, event: str) -> None:
 TRACKING_NUMBER_ATTEMPTS = 5
 
 
+def _earlier_filing(*, channel: str, client_key: str, external_id: str) -> Appeal | None:
+    """The appeal this filing repeats (same channel and client key: returned, marked as a repeat), a 409 for a
+    work order already imported (same channel and 工单号), else None. Asked before the INSERT and again when the
+    INSERT found its unique values taken by a filing that committed meanwhile."""
+    if client_key:
+        existing = Appeal.objects.filter(channel=channel, client_key=client_key[:64]).first()
+        if existing is not None:
+            existing.repeated_submission = True
+            return existing
+    if external_id and Appeal.objects.filter(channel=channel, external_id=external_id[:40]).exists():
+        raise ConflictError(
+            f"工单号 {external_id} 已导入过，不再重复受理。",
+            code="duplicate_external_id",
+            field="external_id",
+        )
+    return None
+
+
 def new_tracking_number(now: dt.datetime) -> str:
     """诉求编号: SQ, the filing date and 8 random digits (not guessable from a neighbour's number)."""
     return f"SQ{timezone.localtime(now):%Y%m%d}{secrets.randbelow(10**8):08d}"
@@ -426,17 +444,9 @@ def file_appeal(
     media_url: str = "",
 ) -> Appeal:
     """Receive an appeal (受理) from any channel; returns the existing one for a repeated client_key."""
-    if client_key:
-        existing = Appeal.objects.filter(channel=channel, client_key=client_key[:64]).first()
-        if existing is not None:
-            existing.repeated_submission = True
-            return existing
-    if external_id and Appeal.objects.filter(channel=channel, external_id=external_id[:40]).exists():
-        raise ConflictError(
-            f"工单号 {external_id} 已导入过，不再重复受理。",
-            code="duplicate_external_id",
-            field="external_id",
-        )
+    earlier = _earlier_filing(channel=channel, client_key=client_key, external_id=external_id)
+    if earlier is not None:
+        return earlier
     if category is None or not category.is_active:
         raise BusinessRuleError("诉求类别不存在或已停用。", code="unknown_category", field="category")
     for field, value in (
@@ -527,17 +537,10 @@ def file_appeal(
     for _attempt in range(TRACKING_NUMBER_ATTEMPTS):
         if inserts.insert(appeal, skip_conflicts=True) is not None:
             break
-        if client_key:  # the same form sent twice at once (a double tap): the first one's appeal
-            existing = Appeal.objects.filter(channel=channel, client_key=appeal.client_key).first()
-            if existing is not None:
-                existing.repeated_submission = True
-                return existing
-        if external_id and Appeal.objects.filter(channel=channel, external_id=appeal.external_id).exists():
-            raise ConflictError(
-                f"工单号 {external_id} 已导入过，不再重复受理。",
-                code="duplicate_external_id",
-                field="external_id",
-            )
+        # Filed meanwhile by a concurrent request (a double tap, a work order imported twice at once)?
+        earlier = _earlier_filing(channel=channel, client_key=client_key, external_id=external_id)
+        if earlier is not None:
+            return earlier
         # The tracking number was taken (8 random digits a day: with 10,000 filings in a day two of them share one
         # about every other day): draw another.
         appeal.tracking_number = new_tracking_number(now)

@@ -144,6 +144,13 @@ _TAKE_FREE_LANE = (
 )
 
 
+def _free_lane_parameters(connection) -> tuple[list[int], int]:
+    """`_TAKE_FREE_LANE`'s parameters (lane count, the lane held, a random start, lane count) and the start."""
+    lanes = lane_count()
+    start = random.randrange(lanes)  # noqa: S311 (spreads writers; not a secret)
+    return [lanes, _held_lane(connection), start, lanes], start
+
+
 def _lock_lane(connection) -> tuple[int, str]:
     """Lock a lane's head until COMMIT and return (lane, newest hash).
 
@@ -156,17 +163,17 @@ def _lock_lane(connection) -> tuple[int, str]:
         return 1, head.hash
     quote = connection.ops.quote_name
     names = {"head": quote(AuditChainHead._meta.db_table), "key": quote("id"), "column": quote("hash")}
-    lanes, start = lane_count(), random.randrange(lane_count())  # noqa: S311 (spreads writers; not a secret)
+    parameters, start = _free_lane_parameters(connection)
     with connection.cursor() as cursor:
         # 1. A free lane; 2. if none, create missing heads (a new database, a restore, more lanes configured) and
         #    look again; 3. every lane is held by another transaction (and this one holds none): wait for one.
         for attempt in range(2):
-            cursor.execute(_TAKE_FREE_LANE.format(**names), [lanes, _held_lane(connection), start, lanes])
+            cursor.execute(_TAKE_FREE_LANE.format(**names), parameters)
             row = cursor.fetchone()
             if row is not None:
                 break
             if attempt == 0:
-                ensure_lane_heads(lanes)
+                ensure_lane_heads(parameters[0])
         else:
             wait = "SELECT {key}, {column} FROM {head} WHERE {key} = %s FOR UPDATE"  # noqa: S608 (quoted names)
             cursor.execute(wait.format(**names), [start + 1])
@@ -230,10 +237,9 @@ def _append_one(row: dict[str, Any], canonical: str, connection) -> bool:
     sql, columns = _append_one_statement(connection)
     values = [row[name] if field is None or row[name] is None else field.get_db_prep_save(row[name], connection)
               for name, field in columns]
-    lanes = lane_count()
-    start = random.randrange(lanes)  # noqa: S311 (spreads writers; not a secret)
+    parameters, _start = _free_lane_parameters(connection)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [canonical, lanes, _held_lane(connection), start, lanes, *values])
+        cursor.execute(sql, [canonical, *parameters, *values])
         appended = cursor.fetchone()
     if appended is None:
         return False

@@ -374,6 +374,18 @@ def _target_values(
 
 
 @transaction.atomic
+def plan_task_by_number(plan: Plan, number: str) -> PlanTask | None:
+    """A target's 所属任务 given by its task number: blank is the plan's overall goal (总体目标); a number the plan
+    does not have is refused."""
+    number = (number or "").strip()
+    if not number:
+        return None
+    task = plan.tasks.filter(number=number).first()
+    if task is None:
+        raise BusinessRuleError(f"所属任务编号“{number[:20]}”不在本方案中（留空表示总体目标）。", field="task_number")
+    return task
+
+
 def update_plan_target(
     *,
     target: PlanTarget,

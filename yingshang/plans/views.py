@@ -262,16 +262,10 @@ def target_edit(request, plan_id: int, target_id: int):
 
 
 def _target_task(plan: Plan, post) -> PlanTask | None:
-    """A target's 所属任务: by task number (the review page's field, one shared list of the plan's numbers instead of
-    a dropdown of every task under every target) or by id; blank is the plan's overall goal (总体目标)."""
+    """所属任务 from the review page's task-number field (one shared list of the plan's numbers instead of a
+    dropdown of every task under every target), or by id from other clients."""
     if "task_number" in post:
-        number = post["task_number"].strip()
-        if not number:
-            return None
-        task = plan.tasks.filter(number=number).first()
-        if task is None:
-            raise BusinessRuleError(f"所属任务编号“{number[:20]}”不在本方案中（留空表示总体目标）。", field="task_number")
-        return task
+        return services.plan_task_by_number(plan, post["task_number"])
     return plan.tasks.filter(pk=post.get("task") or 0).first()
 
 
