@@ -41,22 +41,17 @@ BASELINE_DURATION = min(DURATION, int(os.environ.get("LOAD_BASELINE_SECONDS", "1
 WORKERS = int(os.environ.get("LOAD_WORKERS", "4"))
 CONNECTIONS = int(os.environ.get("LOAD_CONNECTIONS", "16"))
 SAMPLE_EVERY = 5 if QUICK else 30
+# "wide" (default): thousands of users, each reading its own scope (benchmarks/load/wide_mix.py); "narrow": the 84
+# fixed URLs of five demo users that sessions 4 and 5 measured, kept to compare with those figures.
+MIX = os.environ.get("LOAD_MIX", "wide")
+LINES = int(os.environ.get("LOAD_LINES", "20000" if QUICK else "100000"))
 
 
 # -- data and the workload ------------------------------------------------------------------------
 
-def prepare() -> list[tuple[str, str, int]]:
-    """Demo data in a fresh database; returns the workload as (path, request header or "", weight).
-
-    The header is a session cookie ("sessionid=…", sent as Cookie) or "Bearer …" (sent as Authorization). A path
-    starting with "POST " is sent as a JSON POST with the body after the tab in the path; "{n}" in the body is
-    replaced by a number unique to the request (appeals need distinct client keys).
-    """
+def load_demo_data() -> None:
+    """The demo data (ENTERPRISES enterprises) and demo accounts, in the configured database."""
     from django.core.management import call_command
-    from django.test import Client
-
-    from yingshang.accounts.models import User
-    from yingshang.enterprises.models import Enterprise
 
     with open(os.devnull, "w") as sink:
         try:
@@ -66,6 +61,21 @@ def prepare() -> list[tuple[str, str, int]]:
             from yingshang.core.demo_accounts import ensure_demo_accounts
 
             ensure_demo_accounts()
+
+
+def prepare() -> list[tuple[str, str, int]]:
+    """The narrow mix, on the demo data: returns the workload as (path, request header or "", weight).
+
+    The header is a session cookie ("sessionid=…", sent as Cookie) or "Bearer …" (sent as Authorization). A path
+    starting with "POST " is sent as a JSON POST with the body after the tab in the path; "{n}" in the body is
+    replaced by a number unique to the request (appeals need distinct client keys).
+    """
+    from django.test import Client
+
+    from yingshang.accounts.models import User
+    from yingshang.enterprises.models import Enterprise
+
+    load_demo_data()
 
     def session(username: str) -> str:
         client = Client()
@@ -382,12 +392,30 @@ def describe(label: str, r: dict) -> None:
           flush=True)
 
 
+def workload() -> tuple[list[tuple[str, str]], str]:
+    """The request lines of the chosen mix (LOAD_MIX) and a one-line description for the report's scale."""
+    if MIX == "narrow":
+        work = prepare()
+        entries = expand(work)
+        print(f"  工作负载（窄）：{len(work)} 种请求（加权 {len(entries)}），5 个用户，{ENTERPRISES} 个主体", flush=True)
+        return entries, f"narrow mix, {len(work)} URLs"
+    from benchmarks.load import wide_mix
+
+    load_demo_data()
+    entries, mix = wide_mix.lines(LINES)
+    print(f"  工作负载（宽）：{mix['lines']} 行请求，{mix['kinds']} 类，{mix['viewers']} 个会话/令牌"
+          f"（企业用户 {mix['enterprise_users']}，部门 {mix['staff']}，县市管理员 {mix['admins']}，"
+          f"领导与话务员 {mix['leaders']}）；不同（用户, 地址）组合 {mix['distinct_pairs']}，"
+          f"不同地址 {mix['distinct_paths']}", flush=True)
+    if mix["dropped"]:
+        print(f"  未纳入（探测未得 200/201）：{mix['dropped']}", flush=True)
+    return entries, f"wide mix, {mix['viewers']} users, {mix['distinct_pairs']} distinct user×URL pairs"
+
+
 def main() -> None:
     setup_django("load")
-    work = prepare()
-    entries = expand(work)
-    print(f"  工作负载：{len(work)} 种请求（加权 {len(entries)}），{ENTERPRISES} 个主体；"
-          f"负载 {DURATION}s，基线 {BASELINE_DURATION}s，{CONNECTIONS} 个并发连接", flush=True)
+    entries, mix = workload()
+    print(f"  {ENTERPRISES} 个主体；负载 {DURATION}s，基线 {BASELINE_DURATION}s，{CONNECTIONS} 个并发连接", flush=True)
     from django.db import connections
 
     connections.close_all()
@@ -402,7 +430,7 @@ def main() -> None:
                                   "rss_max_mb", "rss_samples_mb", "rss_second_half_growth_mb", "requests", "seconds",
                                   "workers", "generator")}
     extra["baseline"] = {k: baseline[k] for k in ("rps", "p50", "p95", "p99", "error_rate", "workers")}
-    scale = f"{ENTERPRISES} enterprises, {len(work)} URLs, {CONNECTIONS} connections, {DURATION}s"
+    scale = f"{ENTERPRISES} enterprises, {mix}, {CONNECTIONS} connections, {DURATION}s"
     # Time per request (1/throughput) so that the printed speedup = baseline ÷ ours reads "higher is better".
     if not ours["rps"] or not baseline["rps"]:
         raise SystemExit("没有完成的请求：服务器未响应")

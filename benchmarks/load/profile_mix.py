@@ -4,6 +4,7 @@ Not a benchmark (no baseline): it tells where the load benchmark's CPU goes. Run
 
     .venv/bin/python benchmarks/load/profile_mix.py          # SQLite file under var/bench/
     DATABASE_URL=postgres://…/ys_profile .venv/bin/python benchmarks/load/profile_mix.py
+    LOAD_MIX=narrow …                                         # the 84-URL mix of sessions 4 and 5
 
 Prints the weighted mean process CPU per request over the mix and, per request kind, its mean CPU, share of the
 mix's CPU, query count, status and response size.
@@ -39,15 +40,14 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    work = prepare()
-    clients: dict[str, Client] = {}
+    # One client (one handler, as in a server worker: a new test client would load the middleware again, which
+    # re-scans the static files); the request's session cookie is set on it for each request.
+    client = Client()
 
     def hit(path: str, header: str):
-        client = clients.get(header)
-        if client is None:
-            client = clients[header] = Client()
-            if header.startswith("sessionid="):
-                client.cookies["sessionid"] = header.split("=", 1)[1]
+        client.cookies.clear()
+        if header.startswith("sessionid="):
+            client.cookies["sessionid"] = header.split("=", 1)[1]
         extra = {"headers": {"Authorization": header}} if header.startswith("Bearer") else {}
         if path.startswith("POST "):
             url, body = path[5:].split("\t", 1)
@@ -55,6 +55,9 @@ def main() -> None:
                                **extra)
         return client.get(path, **extra)
 
+    if os.environ.get("LOAD_MIX", "wide") == "wide":
+        return profile_wide(hit, connection, CaptureQueriesContext)
+    work = prepare()
     for path, header, _ in work:  # warm-up: templates compiled, caches filled
         hit(path, header)
     cpu: dict[str, list[float]] = collections.defaultdict(list)
@@ -78,6 +81,41 @@ def main() -> None:
         queries, status, size = shape[kind]
         print(f"{mean * 1000:7.2f} ms  {weight[kind] * mean / total:6.1%}  {queries:3d} queries  {status}  "
               f"{size:7d} B  {kind}")
+
+
+def kind_of(path: str) -> str:
+    return re.sub(r"/\d+", "/N", path.split("?")[0].split("\t")[0])
+
+
+def profile_wide(hit, connection, capture) -> None:
+    """The wide mix as the load benchmark sends it: PROFILE_LINES lines in their drawn order, the first third as
+    warm-up; each kind's mean CPU over the rest, with what is kept found as often as in the mix itself."""
+    from benchmarks.bench_load import load_demo_data
+    from benchmarks.load import wide_mix
+
+    load_demo_data()
+    entries, mix = wide_mix.lines(int(os.environ.get("PROFILE_LINES", "3000")))
+    warm = len(entries) // 3
+    for path, header in entries[:warm]:
+        hit(path, header)
+    cpu: dict[str, list[float]] = collections.defaultdict(list)
+    shape: dict[str, tuple[int, int, int]] = {}
+    for path, header in entries[warm:]:
+        start = time.process_time()
+        connection.queries_log.clear()  # the log keeps 9,000 queries; a full log would count none
+        with capture(connection) as queries:
+            response = hit(path, header)
+        cpu[kind_of(path)].append(time.process_time() - start)
+        shape[kind_of(path)] = (len(queries), response.status_code, len(response.content))
+    total = sum(sum(v) for v in cpu.values())
+    count = sum(len(v) for v in cpu.values())
+    print(f"wide mix: mean CPU per request {total / count * 1000:.2f} ms over {count} requests "
+          f"({mix['viewers']} users, {mix['distinct_pairs']} distinct user×URL pairs in {mix['lines']} lines, "
+          f"{connection.vendor})")
+    for kind, values in sorted(cpu.items(), key=lambda kv: -sum(kv[1])):
+        queries, status, size = shape[kind]
+        print(f"{sum(values) / len(values) * 1000:7.2f} ms  {sum(values) / total:6.1%}  n={len(values):5d}  "
+              f"{queries:3d} queries  {status}  {size:7d} B  {kind}")
 
 
 if __name__ == "__main__":

@@ -28,8 +28,25 @@ def cjk_font_url() -> str | None:
     return None
 
 
+QR_SECONDS = 7 * 24 * 3600
+
+
 def qr_svg(url: str) -> str:
-    """An inline SVG QR code for `url`."""
+    """An inline SVG QR code for `url`, kept in the shared cache: the same URL always gives the same code, and
+    drawing one costs ~11 ms (qrcode is pure Python), more than the rest of a policy or clause page."""
+    import hashlib
+
+    from django.core.cache import caches
+
+    key = "qr-svg:" + hashlib.sha256(url.encode()).hexdigest()
+    svg = caches["default"].get(key)
+    if svg is None:
+        svg = draw_qr_svg(url)
+        caches["default"].set(key, svg, QR_SECONDS)
+    return svg
+
+
+def draw_qr_svg(url: str) -> str:
     import qrcode
     import qrcode.image.svg
 
