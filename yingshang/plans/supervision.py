@@ -21,6 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from yingshang.core.workcalendar import UnknownCalendarYear
+
 HUNDRED = Decimal(100)
 DEFAULT_TOLERANCE = Decimal(10)  # δ, percentage points
 DEFAULT_WARNING_DAYS = 10  # N, working days
@@ -145,11 +147,18 @@ class CachedCalendar:
 
     The core calendar checks day by day (about 0.1 s for a year); the ledger asks twice per task, so each
     year's days are checked once here and every later count is a subtraction.
+
+    A year whose holiday schedule nobody has entered yet (the core calendar raises `UnknownCalendarYear`) is
+    counted Monday to Friday, apart from any day an administrator has already entered, and named in
+    `estimated_years`: a supervision ledger's expected progress and 即将到期 light may rest on an estimate (the page
+    says so), whereas the ledger failing for every task that runs into next year helps nobody. Legal deadlines
+    (诉求 time limits) use the core calendar, which still refuses to guess.
     """
 
     def __init__(self, calendar) -> None:
         self.calendar = calendar
         self._prefix: dict[int, list[int]] = {}
+        self.estimated_years: set[int] = set()
 
     def __getattr__(self, name):
         return getattr(self.calendar, name)
@@ -158,10 +167,26 @@ class CachedCalendar:
         if year not in self._prefix:
             day, counts = dt.date(year, 1, 1), [0]
             while day.year == year:
-                counts.append(counts[-1] + bool(self.calendar.is_workday(day)))
+                try:
+                    workday = bool(self.calendar.is_workday(day))
+                except UnknownCalendarYear:
+                    workday = day.weekday() < 5
+                    self.estimated_years.add(year)
+                counts.append(counts[-1] + workday)
                 day += dt.timedelta(days=1)
             self._prefix[year] = counts
         return self._prefix[year]
+
+    def is_workday(self, day: dt.date) -> bool:
+        counts = self._year(day.year)
+        index = day.timetuple().tm_yday
+        return counts[index] > counts[index - 1]
+
+    def next_workday(self, day: dt.date) -> dt.date:
+        day += dt.timedelta(days=1)
+        while not self.is_workday(day):
+            day += dt.timedelta(days=1)
+        return day
 
     def _before(self, day: dt.date, base_year: int) -> int:
         """Working days from 1 January of `base_year` up to (not including) `day`."""
