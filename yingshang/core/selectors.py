@@ -27,6 +27,20 @@ def calendar_warning(today: dt.date) -> str:
             "请在“工作日历调整”中录入节假日与调休上班日并确认该年度，否则期限计算将失败。")
 
 
+def service_area_names() -> list[str]:
+    """The counties and zones the portal lists; reference data, read at most every five minutes per process."""
+    from django.core.cache import caches
+
+    from yingshang.core.models import Region
+
+    cache = caches["local"]
+    names = cache.get("portal_service_areas")
+    if names is None:
+        names = list(Region.objects.filter(kind__in=["county", "zone"]).values_list("name", flat=True))
+        cache.set("portal_service_areas", names, 300)
+    return names
+
+
 def unread_notification_count(user_id: int) -> int:
     """How many unread messages the user has (the badge on every page), by the partial index `notification_unread`.
 

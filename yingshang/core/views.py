@@ -12,14 +12,13 @@ from django.views.decorators.http import require_POST
 
 from yingshang.accounts.roles import Role
 from yingshang.core import selectors
-from yingshang.core.models import AuditEvent, Department, Region
+from yingshang.core.models import AuditEvent, Department
 from yingshang.core.permissions import permission_required
 
 
 def portal(request):
     """Public home of the platform (门户首页)."""
-    counties = Region.objects.filter(kind__in=["county", "zone"])
-    return render(request, "core/portal.html", {"counties": counties})
+    return render(request, "core/portal.html", {"counties": selectors.service_area_names()})
 
 
 @login_required
