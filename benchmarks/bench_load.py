@@ -6,10 +6,13 @@ DATABASE_URL is set, else SQLite (WAL); the shared cache (and the session cache)
 worker pool buys on this machine. The load generator is wrk (C, with a Lua script choosing URLs and session cookies)
 when installed, else a Python threaded keep-alive client; it runs in its own process.
 
-Workload (weights): portal; enterprise list pages, filters, details and the JSON API as the city and county
-administrators; the enterprise user's workspace and own enterprise; the dashboard; the enterprise's matched
-policies (page and API); enterprises filing appeals through the API (JSON POST with a bearer token); and the policy
-/ appeal / plan / monitoring pages that answer 200 for their role when the benchmark starts.
+Workload, LOAD_MIX=wide (default; benchmarks/load/wide_mix.py): a user per enterprise (2,000), per department, per
+county, plus city administrators, leaders and 12345 operators, each signed in; LOAD_LINES request lines (100,000) each
+drawn as a role by weight, a user of that role and a page from what that user may see — visitors on the portal and
+policy pages, enterprises on their workspace, matched policies (page and API), own enterprise and appeals, filing
+appeals through the API (JSON POST, bearer token), staff on their workbench, inbox and the enterprises of their
+scope, administrators on registry lists, filters and the ledger, leaders on the dashboards. LOAD_MIX=narrow: the 84
+fixed URLs of five demo users that sessions 4 and 5 measured (nearly every kept page found kept: an upper bound).
 
 Reports throughput, p50/p95/p99 latency, error rate (non-2xx/3xx and socket errors) and the server's total RSS at
 start and end (sampled during the soak). QUICK=1: ~10 s per server. Full: a 10-minute soak of ours (and 60 s for
