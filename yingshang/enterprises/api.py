@@ -8,7 +8,7 @@ from yingshang.core import dataversions
 from yingshang.core.api_support import ErrorOut, paginate
 from yingshang.core.permissions import require
 from yingshang.enterprises import access, selectors, services
-from yingshang.enterprises.models import Enterprise, EnterpriseImport
+from yingshang.enterprises.models import Enterprise, EnterpriseImport, registry_scope_key
 from yingshang.enterprises.schemas import EnterpriseDetailOut, EnterprisePage, ImportOut
 
 router = Router(tags=["经营主体"])
@@ -42,35 +42,46 @@ def _out(e: Enterprise) -> dict:
 def list_enterprises(request, query: Query[ListQuery]):
     require(request.user, "enterprise.view")
 
-    def page() -> dict:
+    def page() -> EnterprisePage:
         filters = selectors.EnterpriseFilters.from_mapping(query.dict())
         items, meta = paginate(selectors.enterprise_list(request.user, filters), page=query.page,
                                page_size=query.page_size)
-        return {**meta, "results": [_out(e) for e in items]}
+        return EnterprisePage.model_validate({**meta, "results": [_out(e) for e in items]})
 
-    # Kept per viewer and query until a registry table is written (as the registry pages are).
-    return dataversions.cached_fragment(f"api-enterprises:{sorted(query.dict().items())}", _data_key(request.user),
-                                        page)
+    # Kept, validated, for every viewer with the same data scope and query until a registry table is written (as
+    # the registry pages are); ninja then only serialises it.
+    return dataversions.cached_fragment(f"api-enterprises:{sorted(query.dict().items())}",
+                                        f"{_data_key()}:{registry_scope_key(request.user)}", page)
 
 
 @router.get("/{int:enterprise_id}", response={200: EnterpriseDetailOut, **ERRORS}, summary="经营主体详情")
 def get_enterprise(request, enterprise_id: int):
+    government = request.user.is_government
+    rendered = []
+
     def detail() -> dict:
-        enterprise = access.get_enterprise_for_user(request.user, enterprise_id)
-        return {**_out(enterprise), "address": enterprise.address,
-                "legal_representative": enterprise.legal_representative,
-                "total_assets_10k": enterprise.total_assets_10k,
-                "registered_capital_10k": enterprise.registered_capital_10k, "credit_class": enterprise.credit_class,
-                "qualifications": [q.qualification.name
-                                   for q in enterprise.qualifications.select_related("qualification")],
-                "provenance": enterprise.provenance if request.user.is_government else {}}
+        enterprise = access.get_enterprise_for_user(request.user, enterprise_id)  # the scope check of a fresh read
+        rendered.append(True)
+        out = EnterpriseDetailOut.model_validate({
+            **_out(enterprise), "address": enterprise.address,
+            "legal_representative": enterprise.legal_representative,
+            "total_assets_10k": enterprise.total_assets_10k,
+            "registered_capital_10k": enterprise.registered_capital_10k, "credit_class": enterprise.credit_class,
+            "qualifications": [q.qualification.name for q in enterprise.qualifications.select_related("qualification")],
+            "provenance": enterprise.provenance if government else {}})
+        return {"out": out, "region_id": enterprise.region_id, "zone_id": enterprise.zone_id}
 
-    # With the scope check that allowed it: a 404 is raised inside and never kept.
-    return dataversions.cached_fragment(f"api-enterprise:{enterprise_id}", _data_key(request.user), detail)
+    # Kept per enterprise for government staff (who see provenance) and for everyone else; the viewer's scope is
+    # checked on every request, never kept.
+    kept = dataversions.cached_fragment(f"api-enterprise-out:{enterprise_id}:{int(government)}", _data_key(), detail)
+    if not rendered:
+        access.check_enterprise_visible(request.user, enterprise_id, region_id=kept["region_id"],
+                                        zone_id=kept["zone_id"])
+    return kept["out"]
 
 
-def _data_key(user) -> str:
-    return dataversions.fragment_key(user, *selectors.registry_tables())
+def _data_key() -> str:
+    return dataversions.data_key(*selectors.registry_tables())
 
 
 def _import_out(batch: EnterpriseImport) -> dict:

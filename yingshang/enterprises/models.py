@@ -53,21 +53,51 @@ class QualificationType(models.Model):
         return self.name
 
 
+def registry_scope(user) -> tuple[str, Region | None]:
+    """Which enterprises `user` may see: ("all", None), ("region", its region: enterprises registered or zoned
+    there), ("member", None: the user's verified memberships) or ("none", None). The one rule behind `visible_to`."""
+    if not user.is_authenticated or not user.is_active:
+        return "none", None
+    if user.is_superuser:
+        return "all", None
+    if user.role == Role.ENTERPRISE:
+        return "member", None
+    if user.data_scope == DataScope.SELF or not user.can("enterprise.view"):
+        return "none", None
+    region = user.scope_region
+    return ("all", None) if region is None else ("region", region)
+
+
+def registry_scope_key(user) -> str:
+    """Equal for two viewers only if `visible_to` gives them the same enterprises (for page parts they share)."""
+    kind, region = registry_scope(user)
+    if kind == "region":
+        return f"region:{region.pk}"
+    return f"member:{user.pk}" if kind == "member" else kind
+
+
+def registry_scope_admits(user, *, region_id: int | None, zone_id: int | None) -> bool | None:
+    """Whether `visible_to(user)` includes an enterprise registered in `region_id` and zoned in `zone_id`; None when
+    that depends on other rows (an enterprise user's verified memberships)."""
+    kind, region = registry_scope(user)
+    if kind == "member":
+        return None
+    if kind == "region":
+        return region.pk in (region_id, zone_id)
+    return kind == "all"
+
+
 class EnterpriseQuerySet(models.QuerySet):
     def visible_to(self, user) -> EnterpriseQuerySet:
         """Enterprises `user` may see: city-wide roles all, county staff their county, enterprises their own."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
+        kind, region = registry_scope(user)
+        if kind == "all":
             return self
-        if user.role == Role.ENTERPRISE:
+        if kind == "member":
             return self.filter(memberships__user=user, memberships__status=MembershipStatus.VERIFIED)
-        if user.data_scope == DataScope.SELF or not user.can("enterprise.view"):
-            return self.none()
-        region = user.scope_region
-        if region is None:
-            return self
-        return self.filter(Q(region=region) | Q(zone=region))
+        if kind == "region":
+            return self.filter(Q(region=region) | Q(zone=region))
+        return self.none()
 
     def active(self) -> EnterpriseQuerySet:
         return self.filter(status=EnterpriseStatus.ACTIVE)

@@ -5,12 +5,16 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.core.exceptions import FieldDoesNotExist
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Q, QuerySet
+from django.urls import reverse
 
 from yingshang.core import dataversions
 from yingshang.core.models import AuditEvent, Region
+from yingshang.enterprises import importing
 from yingshang.enterprises.choices import EnterpriseSize, EnterpriseStatus
-from yingshang.enterprises.models import Enterprise
+from yingshang.enterprises.models import Enterprise, EnterpriseQualification
 
 
 @functools.cache
@@ -59,6 +63,20 @@ def enterprise_list(user, filters: EnterpriseFilters) -> QuerySet[Enterprise]:
     return qs.select_related("industry", "region", "zone").defer("provenance").order_by("-id")
 
 
+def enterprise_list_page(user, filters: EnterpriseFilters, number) -> Page:
+    """One page (20) of `enterprise_list` as plain rows for the registry table: no model instances, labels and
+    links computed here rather than per row in the template."""
+    rows = enterprise_list(user, filters).values(
+        "pk", "name", "credit_code", "size", "status", "zone_id", region_name=F("region__name"),
+        zone_name=F("zone__name"), industry_name=F("industry__name"))
+    page = Paginator(rows, 20, allow_empty_first_page=True).get_page(number)
+    sizes, statuses = dict(EnterpriseSize.choices), dict(EnterpriseStatus.choices)
+    detail = reverse("enterprises:detail", args=[0]).removesuffix("0/")  # every detail URL is this prefix + "<id>/"
+    page.object_list = [{**row, "url": f"{detail}{row['pk']}/", "size_label": sizes.get(row["size"], row["size"]),
+                         "status_label": statuses.get(row["status"], row["status"])} for row in page.object_list]
+    return page
+
+
 def _json_contains_supported() -> bool:
     from django.db import connection
 
@@ -83,3 +101,25 @@ def enterprise_timeline(enterprise: Enterprise, limit: int = 50) -> QuerySet[Aud
     """Audit events about the enterprise, newest first."""
     return AuditEvent.objects.filter(object_type="enterprises.enterprise",
                                      object_id__in=[str(enterprise.pk), enterprise.credit_code]).order_by("-id")[:limit]
+
+
+def enterprise_page_parts(enterprise: Enterprise, *, government: bool) -> dict:
+    """What the enterprise page shows besides the record: its qualifications and, to government staff, the source of
+    each field (数据来源) and the audit timeline. Plain rows, read once."""
+    qualifications = list(EnterpriseQualification.objects.filter(enterprise=enterprise)
+                          .values("obtained_on", "expires_on", "source", name=F("qualification__name")))
+    if not government:
+        return {"qualifications": qualifications, "provenance": [], "timeline": []}
+    timeline = list(enterprise_timeline(enterprise).values("at", "actor_label", "action", "reason", "after"))
+    provenance = [(field_label(name), stamp) for name, stamp in sorted(enterprise.provenance.items())]
+    return {"qualifications": qualifications, "provenance": provenance, "timeline": timeline}
+
+
+def field_label(name: str) -> str:
+    """The import template's header for a field, else the model's verbose name (e.g. 信用等级)."""
+    if name in importing.FIELD_LABELS:
+        return importing.FIELD_LABELS[name]
+    try:
+        return str(Enterprise._meta.get_field(name.removesuffix("_id")).verbose_name)
+    except FieldDoesNotExist:
+        return name

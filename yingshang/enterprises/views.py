@@ -7,12 +7,11 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import caches
-from django.core.exceptions import FieldDoesNotExist
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.functional import SimpleLazyObject
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
@@ -24,11 +23,11 @@ from yingshang.enterprises import access, importing, selectors, services
 from yingshang.enterprises.choices import EnterpriseSize, EnterpriseStatus, MembershipStatus
 from yingshang.enterprises.forms import EnterpriseEditForm, ImportForm
 from yingshang.enterprises.models import (
-    Enterprise,
     EnterpriseImport,
     EnterpriseMembership,
     Industry,
     QualificationType,
+    registry_scope_key,
 )
 from yingshang.enterprises.spreadsheets import write_xlsx
 
@@ -47,64 +46,73 @@ def _quote(name: str) -> str:
     return quote(name)
 
 
-def _filter_options() -> dict:
-    """Reference lists for the filter form; cached for a few minutes (they change only with reference data)."""
-    options = caches["local"].get("enterprise_filter_options")
-    if options is None:
-        options = {"regions": list(Region.objects.exclude(kind="city").values("code", "name")),
-                   "sections": list(Industry.objects.filter(level="section").values("code", "name")),
-                   "qualifications": list(QualificationType.objects.values("code", "name"))}
-        caches["local"].set("enterprise_filter_options", options, 300)
-    return options
+def _filter_choices() -> dict[str, list[tuple[str, str, str]]]:
+    """Each filter select's (value, escaped value, escaped label); cached for a few minutes (they change only with
+    reference data)."""
+    choices = caches["local"].get("enterprise_filter_choices")
+    if choices is None:
+        pairs = {"region": Region.objects.exclude(kind="city").values_list("code", "name"),
+                 "section": [(code, f"{code} {name}") for code, name in
+                             Industry.objects.filter(level="section").values_list("code", "name")],
+                 "size": EnterpriseSize.choices,
+                 "qualification": QualificationType.objects.values_list("code", "name"),
+                 "status": EnterpriseStatus.choices}
+        choices = {name: [(str(value), escape(str(value)), escape(str(label))) for value, label in options]
+                   for name, options in pairs.items()}
+        caches["local"].set("enterprise_filter_choices", choices, 300)
+    return choices
+
+
+def _options(choices: list[tuple[str, str, str]], selected: str) -> str:
+    """A select's <option>s with the chosen one marked (escaped once in _filter_choices, not per request)."""
+    return mark_safe("".join(f'<option value="{value}" {"selected" if raw == selected else ""}>{label}</option>'  # noqa: S308 - escaped
+                             for raw, value, label in choices))
 
 
 @permission_required("enterprise.view")
 def enterprise_list(request):
-    """经营主体库: searchable, filterable list; htmx swaps only the results."""
+    """经营主体库: searchable, filterable list; htmx swaps only the results. The results are kept for every viewer
+    with the same data scope (they show the same rows); the filter form is the same for everyone."""
     filters = selectors.EnterpriseFilters.from_mapping(request.GET)
-    # Counted and fetched only when the results fragment is not cached (see _results.html).
-    page = SimpleLazyObject(lambda: Paginator(selectors.enterprise_list(request.user, filters), 20,
-                                              allow_empty_first_page=True).get_page(request.GET.get("page")))
-    context = {"page": page, "filters": filters, "sizes": EnterpriseSize.choices,
-               "fragment": dataversions.fragment_key(request.user, *selectors.registry_tables()),
-               "fragment_seconds": dataversions.fragment_seconds(),
-               "statuses": EnterpriseStatus.choices, **_filter_options(),
-               "can_export": request.user.can("enterprise.export")}
-    template = "enterprises/_results.html" if request.headers.get("HX-Request") else "enterprises/list.html"
-    return render(request, template, context)
+    # Counted and fetched only when the results fragment is not kept (see _results.html).
+    page = SimpleLazyObject(lambda: selectors.enterprise_list_page(request.user, filters, request.GET.get("page")))
+    fragment = dataversions.data_key(*selectors.registry_tables())
+    context = {"page": page, "filters": filters, "fragment_seconds": dataversions.fragment_seconds(),
+               "fragment": f"{fragment}:{registry_scope_key(request.user)}" if fragment else ""}
+    if request.headers.get("HX-Request"):
+        return render(request, "enterprises/_results.html", context)
+    choices = _filter_choices()
+    context.update({
+        **{f"{name}_options": _options(choices[name], getattr(filters, name)) for name in choices},
+        "can_export": request.user.can("enterprise.export"),
+    })
+    return render(request, "enterprises/list.html", context)
 
 
 @login_required
 def enterprise_detail(request, enterprise_id: int):
-    """One enterprise. The page body is kept per viewer until a registry table is written (the timeline's audit
-    events are written with the enterprise rows they describe), together with the scope check that allowed it."""
+    """One enterprise. The body is kept per enterprise and view class (government staff see provenance and the
+    timeline, editors the edit link) until a registry table is written (the timeline's audit events are written with
+    the enterprise rows they describe); the viewer's scope is checked on every request, never kept."""
     user = request.user
+    government, can_edit = user.is_government, user.can("enterprise.edit")
+    rendered = []
 
     def page() -> dict:
-        enterprise = access.get_enterprise_for_user(user, enterprise_id)
+        enterprise = access.get_enterprise_for_user(user, enterprise_id)  # the scope check of a fresh render
+        rendered.append(True)
         body = render_to_string("enterprises/_detail_body.html", {
-            "user": user,
-            "enterprise": enterprise,
-            "qualifications": enterprise.qualifications.select_related("qualification"),
-            "timeline": selectors.enterprise_timeline(enterprise) if user.is_government else [],
-            "provenance": [(_field_label(name), stamp) for name, stamp in sorted(enterprise.provenance.items())],
-            "can_edit": user.can("enterprise.edit"),
+            "enterprise": enterprise, "government": government, "can_edit": can_edit,
+            **selectors.enterprise_page_parts(enterprise, government=government),
         })
-        return {"title": enterprise.name, "body": body}
+        return {"title": enterprise.name, "body": body, "region_id": enterprise.region_id,
+                "zone_id": enterprise.zone_id}
 
-    cached = dataversions.cached_fragment(f"enterprise:{enterprise_id}",
-                                          dataversions.fragment_key(user, *selectors.registry_tables()), page)
+    cached = dataversions.cached_fragment(f"enterprise-body:{enterprise_id}:{int(government)}{int(can_edit)}",
+                                          dataversions.data_key(*selectors.registry_tables()), page)
+    if not rendered:
+        access.check_enterprise_visible(user, enterprise_id, region_id=cached["region_id"], zone_id=cached["zone_id"])
     return render(request, "enterprises/detail.html", {"title": cached["title"], "body": mark_safe(cached["body"])})  # noqa: S308 - our own template's output
-
-
-def _field_label(name: str) -> str:
-    """The import template's header for a field, else the model's verbose name (e.g. 信用等级)."""
-    if name in importing.FIELD_LABELS:
-        return importing.FIELD_LABELS[name]
-    try:
-        return str(Enterprise._meta.get_field(name.removesuffix("_id")).verbose_name)
-    except FieldDoesNotExist:
-        return name
 
 
 @permission_required("enterprise.edit")
