@@ -5,15 +5,17 @@ from __future__ import annotations
 import functools
 
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Router
+from ninja.renderers import JSONRenderer
 
 from yingshang.core import dataversions
 from yingshang.core.api_support import ErrorOut
 from yingshang.core.errors import BusinessRuleError
 from yingshang.core.models import Region
 from yingshang.monitoring import selectors
-from yingshang.monitoring.models import Dimension, IndexSnapshot, Indicator
+from yingshang.monitoring.models import Dimension, IndexSnapshot, Indicator, IndicatorTarget, Topic
 from yingshang.monitoring.periods import label, parse_period
 from yingshang.monitoring.schemas import IndexOut, IndicatorOut
 
@@ -45,56 +47,36 @@ def list_indicators(request, year: str = ""):
         raise BusinessRuleError(
             f"年度“{year}”格式不正确，应为 2000–2100 之间的四位数字（如 2026）。", field="year"
         )
-    # The catalogue is the same for every viewer allowed to see it: kept per year until a monitoring or plans table
-    # is written.
+    # The catalogue is the same for every viewer allowed to see it: its JSON is kept per year until a table it reads
+    # is written, and sent as is (the rows are plain dicts in the schema's shape, so nothing is validated per request;
+    # the response schema above still documents it).
     key = f"{year}:{dataversions.data_key(*_catalogue_tables())}"
-    return dataversions.cached_fragment("api-monitoring-indicators", key, lambda: _indicator_catalogue(year))
+    body = dataversions.cached_fragment(
+        "api-monitoring-indicators-json",
+        key,
+        lambda: _RENDERER.render(request, _indicator_catalogue(year), response_status=200),
+    )
+    return HttpResponse(body, content_type=f"{_RENDERER.media_type}; charset={_RENDERER.charset}")
+
+
+_RENDERER = JSONRenderer()  # the API's renderer (config.api uses django-ninja's default)
 
 
 @functools.cache
 def _catalogue_tables() -> tuple[str, ...]:
-    return dataversions.app_tables("monitoring", "plans")
+    """The tables the catalogue reads: indicators, their topics and dimensions, linked plan targets, snapshots."""
+    from yingshang.plans.models import Plan, PlanTarget, PlanTask
+
+    return dataversions.model_tables(
+        Indicator, Topic, Dimension, IndicatorTarget, IndexSnapshot, Plan, PlanTarget, PlanTask, Region
+    )
 
 
 def _indicator_catalogue(year: str) -> list[dict]:
     plan_year = (
         int(year) if year else (selectors.period_year(p) if (p := _latest()) else timezone.localdate().year)
     )
-    targets = selectors.targets_by_indicator(plan_year)
-    return [
-        {
-            "code": i.code,
-            "name": i.name,
-            "dimension": i.topic.dimension.name,
-            "topic": i.topic.name,
-            "definition": i.definition,
-            "formula": i.formula,
-            "unit": i.unit,
-            "direction": i.direction,
-            "frequency": i.frequency,
-            "aggregation": i.aggregation,
-            "source": i.source,
-            "responsible_function": i.function_key,
-            "in_index": i.in_index,
-            "targets": [
-                {
-                    "comparator": t.comparator,
-                    "value": t.value,
-                    "low": t.low,
-                    "high": t.high,
-                    "unit": t.unit,
-                    "soft": t.soft,
-                    "growth": t.growth,
-                    "text": t.text,
-                    "plan": t.plan_title,
-                    "plan_year": t.plan_year,
-                    "task_number": t.task_number,
-                }
-                for t in targets.get(i.pk, [])
-            ],
-        }
-        for i in Indicator.objects.select_related("topic__dimension").order_by("sort_order")
-    ]
+    return selectors.indicator_catalogue(plan_year)
 
 
 def _latest() -> str | None:

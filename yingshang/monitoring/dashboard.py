@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from yingshang.core.errors import BusinessRuleError
 from yingshang.core.models import Region
 from yingshang.monitoring import scoring, selectors
 from yingshang.monitoring.choices import TrackStatus
@@ -49,10 +50,11 @@ class TargetRow:
         return TrackStatus(self.status).label
 
 
-def target_rows(*, period: str, region: Region) -> list[TargetRow]:
+def target_rows(*, period: str, region: Region, latest_scores: dict | None = None) -> list[TargetRow]:
     """Every indicator with a plan target, its current value, forecast and 达标/风险 status for a region.
 
     Reads: the targets (via plans), the year's published values up to `period`, and the index snapshots.
+    `latest_scores`: the indicator scores of the region's snapshot for `period`, when the caller has it already.
     """
     year, month = parse_period(period)
     targets = selectors.targets_by_indicator(year)
@@ -77,10 +79,18 @@ def target_rows(*, period: str, region: Region) -> list[TargetRow]:
     snapshots = list(
         IndexSnapshot.objects.filter(region=region, period__gte=f"{year}-01", period__lte=period)
         .order_by("period")
-        .values_list("period", "index_score", "indicator_scores")
+        .values_list("period", "index_score")
     )
-    index_points = [(int(p[5:]), s) for p, s, _ in snapshots if s is not None]
-    latest_scores = snapshots[-1][2] if snapshots and snapshots[-1][0] == period else {}
+    index_points = [(int(p[5:]), s) for p, s in snapshots if s is not None]
+    if latest_scores is None:
+        # Only the month shown needs its indicator scores (a large JSON document per snapshot).
+        latest_scores = (
+            IndexSnapshot.objects.filter(region=region, period=period)
+            .values_list("indicator_scores", flat=True)
+            .first()
+            if snapshots and snapshots[-1][0] == period
+            else None
+        ) or {}
     rows = []
     for indicator_id, indicator_targets in targets.items():
         indicator = indicators[indicator_id]
@@ -144,6 +154,18 @@ class Overview:
         return next((row for row in self.targets if row.code == INDEX_CODE), None)
 
 
+def dashboard_overview(*, requested: str, user) -> Overview | None:
+    """The overview of the month asked for (a valid YYYY-MM), else of the latest month; None before any index."""
+    period = requested or latest_period()
+    if not period:
+        return None
+    try:
+        parse_period(period)
+    except BusinessRuleError:
+        return None
+    return overview(period=period, user=user)
+
+
 def overview(*, period: str, user) -> Overview:
     """Everything the city overview shows for a month, in a fixed number of queries."""
     snapshots = list(
@@ -161,7 +183,7 @@ def overview(*, period: str, user) -> Overview:
         .order_by("period")
         .values_list("period", "index_score")
     )
-    targets = target_rows(period=period, region=city.region) if city else []
+    targets = target_rows(period=period, region=city.region, latest_scores=city.indicator_scores) if city else []
     counts = {status: 0 for status in TrackStatus.values}
     for row in targets:
         counts[row.status] += 1

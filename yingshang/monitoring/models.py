@@ -22,26 +22,45 @@ from yingshang.monitoring.choices import (
 )
 
 
-def _scope_filter(user, *, region_field: str, department_field: str) -> Q | None:
-    """The Q bounding a user's monitoring data (None: nothing visible). City-wide roles see everything."""
+def monitoring_scope(user) -> tuple | None:
+    """What bounds a user's monitoring data, as plain values (None: nothing visible).
+
+    ("all",), ("region", region id), ("tree", department path) or ("department", department id). Two users with the
+    same scope see the same monitoring rows, so pages may be kept per scope rather than per user.
+    """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
     if user.is_superuser:
-        return Q()
+        return ("all",)
     if not (user.can("monitoring.view") or user.can("monitoring.submit")):
         return None
     scope = user.data_scope
     if scope == DataScope.ALL:
-        return Q()
+        return ("all",)
     if scope == DataScope.REGION and user.scope_region is not None:
-        return Q(**{region_field: user.scope_region})
+        return ("region", user.scope_region.pk)
     if user.department_id is None:
         return None
     if scope == DataScope.DEPARTMENT_TREE:
-        return Q(**{f"{department_field}__path__startswith": user.department.path})
+        return ("tree", user.department.path)
     if scope == DataScope.DEPARTMENT:
-        return Q(**{department_field: user.department_id})
+        return ("department", user.department_id)
     return None
+
+
+def _scope_filter(user, *, region_field: str, department_field: str) -> Q | None:
+    """The Q bounding a user's monitoring data (None: nothing visible). City-wide roles see everything."""
+    scope = monitoring_scope(user)
+    if scope is None:
+        return None
+    kind = scope[0]
+    if kind == "all":
+        return Q()
+    if kind == "region":
+        return Q(**{region_field: scope[1]})
+    if kind == "tree":
+        return Q(**{f"{department_field}__path__startswith": scope[1]})
+    return Q(**{department_field: scope[1]})
 
 
 class Dimension(models.Model):

@@ -133,6 +133,7 @@ def targets_by_indicator(year: int) -> dict[int, list[CurrentTarget]]:
 
     Targets come only from `plans.PlanTarget` (through `IndicatorTarget`); none are typed here.
     """
+    # Plain values, not model instances: a plan row carries its whole source text (原文), which is not needed here.
     links = (
         IndicatorTarget.objects.filter(
             plan_target__plan__status="official",
@@ -140,31 +141,46 @@ def targets_by_indicator(year: int) -> dict[int, list[CurrentTarget]]:
             plan_target__plan__year__lte=year,
         )
         .filter(Q(plan_target__plan__region__isnull=True) | Q(plan_target__plan__region__kind="city"))
-        .select_related("plan_target__plan", "plan_target__task")
         .order_by("-plan_target__plan__year", "plan_target__order", "plan_target_id")
+        .values_list(
+            "indicator_id",
+            "plan_target_id",
+            "plan_target__comparator",
+            "plan_target__value",
+            "plan_target__low",
+            "plan_target__high",
+            "plan_target__unit",
+            "plan_target__soft",
+            "plan_target__growth",
+            "plan_target__text",
+            "plan_target__plan__title",
+            "plan_target__plan__year",
+            "plan_target__task__number",
+        )
     )
     newest_year: dict[int, int] = {}
     result: dict[int, list[CurrentTarget]] = defaultdict(list)
-    for link in links:
-        target = link.plan_target
-        plan_year = target.plan.year
-        if newest_year.setdefault(link.indicator_id, plan_year) != plan_year:
+    for (
+        indicator_id, target_id, comparator, value, low, high, unit, soft, growth, text, plan_title, plan_year,
+        task_number,
+    ) in links:
+        if newest_year.setdefault(indicator_id, plan_year) != plan_year:
             continue
-        result[link.indicator_id].append(
+        result[indicator_id].append(
             CurrentTarget(
-                id=target.pk,
-                indicator_id=link.indicator_id,
-                comparator=target.comparator,
-                value=target.value,
-                low=target.low,
-                high=target.high,
-                unit=target.unit,
-                soft=target.soft,
-                growth=target.growth,
-                text=target.text,
-                plan_title=target.plan.title,
+                id=target_id,
+                indicator_id=indicator_id,
+                comparator=comparator,
+                value=value,
+                low=low,
+                high=high,
+                unit=unit,
+                soft=soft,
+                growth=growth,
+                text=text,
+                plan_title=plan_title,
                 plan_year=plan_year,
-                task_number=target.task.number if target.task_id else "",
+                task_number=task_number or "",
             )
         )
     return dict(result)
@@ -215,4 +231,53 @@ def parameter_rows(plan_year: int) -> list[ParameterRow]:
             inherited=newest.get(i.pk) is not None and newest[i.pk].plan_year != plan_year,
         )
         for i in Indicator.objects.filter(in_index=True).select_related("topic").order_by("sort_order")
+    ]
+
+
+def indicator_catalogue(plan_year: int) -> list[dict]:
+    """The indicator catalogue with each indicator's current plan targets, as the API's `IndicatorOut` rows.
+
+    Plain dicts in the schema's field order (the API serialises them without building schema objects).
+    """
+    targets = targets_by_indicator(plan_year)
+    rows = Indicator.objects.order_by("sort_order").values_list(
+        "pk", "code", "name", "topic__dimension__name", "topic__name", "definition", "formula", "unit", "direction",
+        "frequency", "aggregation", "source", "function_key", "in_index",
+    )
+    return [
+        {
+            "code": code,
+            "name": name,
+            "dimension": dimension,
+            "topic": topic,
+            "definition": definition,
+            "formula": formula,
+            "unit": unit,
+            "direction": direction,
+            "frequency": frequency,
+            "aggregation": aggregation,
+            "source": source,
+            "responsible_function": function_key,
+            "in_index": in_index,
+            "targets": [
+                {
+                    "comparator": t.comparator,
+                    "value": t.value,
+                    "low": t.low,
+                    "high": t.high,
+                    "unit": t.unit,
+                    "soft": t.soft,
+                    "growth": t.growth,
+                    "text": t.text,
+                    "plan": t.plan_title,
+                    "plan_year": t.plan_year,
+                    "task_number": t.task_number,
+                }
+                for t in targets.get(pk, [])
+            ],
+        }
+        for (
+            pk, code, name, dimension, topic, definition, formula, unit, direction, frequency, aggregation, source,
+            function_key, in_index,
+        ) in rows
     ]

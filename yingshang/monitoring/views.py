@@ -31,11 +31,16 @@ from yingshang.monitoring import (
 )
 from yingshang.monitoring.choices import SubmissionStatus
 from yingshang.monitoring.models import (
+    Alert,
     Dimension,
     IndexSnapshot,
     Indicator,
+    IndicatorTarget,
     IndicatorValue,
+    ScoringParameter,
     Submission,
+    Topic,
+    monitoring_scope,
 )
 from yingshang.monitoring.periods import label, parse_period
 
@@ -67,36 +72,51 @@ def _periods() -> list[str]:
 @permission_required("monitoring.view")
 def dashboard_view(request):
     """驾驶舱: the city's index and trend, targets, worst indicators, county comparison."""
-    period = _period(request)
-    if period is None:
-        return render(
-            request,
-            "monitoring/pages/dashboard.html",
-            {"empty": True, "periods": []},
-            status=400 if request.GET.get("period") else 200,
-        )
-    # The page body is cached per viewer until a monitoring, plans or region table is written; the figures below are
-    # computed only when it is not (lazy objects, evaluated by the template inside {% cache %}).
-    view = SimpleLazyObject(lambda: dashboard.overview(period=period, user=request.user))
+    requested = request.GET.get("period", "")
+    if requested:
+        try:
+            parse_period(requested)
+        except BusinessRuleError:
+            return render(request, "monitoring/pages/dashboard.html", {"empty": True}, status=400)
+    # The page body is kept until a monitoring, plans or region table is written, and shared by every viewer with
+    # the same monitoring scope: the body differs between viewers only by the alerts they may see, which the scope
+    # decides (see models.monitoring_scope). The figures, and the latest month when none is asked for, are computed
+    # only when the body is not kept (lazy objects, evaluated by the template inside {% cache %}).
+    view = SimpleLazyObject(lambda: dashboard.dashboard_overview(requested=requested, user=request.user))
     return render(
         request,
         "monitoring/pages/dashboard.html",
         {
-            "fragment": dataversions.fragment_key(request.user, *_dashboard_tables()),
+            "requested_period": requested,
+            "fragment": dashboard_fragment_key(request.user),
             "fragment_seconds": dataversions.fragment_seconds(),
             "view": view,
             "charts": SimpleLazyObject(lambda: dashboard.charts(view)),
             "heat": SimpleLazyObject(lambda: dashboard.heat_rows(view)),
             "periods": SimpleLazyObject(_periods),
-            "period": period,
             "index_code": dashboard.INDEX_CODE,
         },
     )
 
 
+def dashboard_fragment_key(user) -> str:
+    """The vary-on value of the kept 驾驶舱 body: the viewer's monitoring scope, the day and the data versions."""
+    if not dataversions.enabled():
+        return ""
+    scope = monitoring_scope(user)
+    scope_key = "none" if scope is None else ".".join(str(part) for part in scope)
+    return f"{scope_key}:{dataversions.data_key(*_dashboard_tables())}"
+
+
 @functools.cache
 def _dashboard_tables() -> tuple[str, ...]:
-    return dataversions.app_tables("monitoring", "plans") + dataversions.model_tables(Region, Department)
+    """The tables the 驾驶舱 body reads (a test checks the list against the queries of a fresh render)."""
+    from yingshang.plans.models import Plan, PlanTarget, PlanTask
+
+    return dataversions.model_tables(
+        Alert, Dimension, IndexSnapshot, Indicator, IndicatorTarget, IndicatorValue, ScoringParameter, Topic,
+        Plan, PlanTarget, PlanTask, Region, Department,
+    )
 
 
 @permission_required("monitoring.view")

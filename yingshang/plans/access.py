@@ -113,6 +113,27 @@ def plan_scope_filter(user) -> Q | None:
     return published & Q(pk__in=PlanTask.objects.filter(tasks).values("plan_id"))
 
 
+def plan_scope_key(user) -> str:
+    """A name for the plans `plan_scope_filter` lets the user see: users with equal keys see the same plans.
+
+    Holders of plan.view or plan.import see by permission and county alone; anyone else (plans through their
+    department's tasks) gets a key of their own.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return "none"
+    if user.is_superuser:
+        return "all"
+    if not is_plan_user(user):
+        return "none"
+    region = user.scope_region
+    where = "city" if region is None else str(region.pk)
+    if user.can("plan.import"):
+        return f"import.{where}"
+    if user.can("plan.view"):
+        return f"view.{where}"
+    return f"user.{user.pk}.{user.role}.{user.department_id}.{user.region_id}"
+
+
 def supervises_task(user, task) -> bool:
     """Whether the user may supervise this (visible) task: plan.supervise, and for a county office its county's."""
     if not user.can("plan.supervise"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal, InvalidOperation
 from urllib.parse import quote
 
@@ -11,10 +12,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from yingshang.core import dataversions
 from yingshang.core.errors import BusinessRuleError
 from yingshang.core.models import Department
 from yingshang.core.permissions import permission_required
@@ -56,12 +59,38 @@ def _plan_user(request) -> None:
 @permission_required("plan.view")
 def plan_list(request):
     """行动方案: official plans first, then staged imports waiting for review."""
-    plans = Plan.objects.visible_to(request.user).select_related("region", "created_by")
+    user = request.user
+    can_import = user.can("plan.import")
+
+    def table() -> str:
+        plans = (
+            Plan.objects.visible_to(user)
+            .select_related("region", "created_by")
+            .only("title", "year", "status", "created_at", "region__name", "created_by__full_name",
+                  "created_by__username")
+        )
+        return render_to_string("plans/_plan_list_table.html", {"plans": plans, "can_import": can_import})
+
+    # The table is kept per plan scope (access.plan_scope_key, which also decides who may import) until a plan, region
+    # or user row is written.
+    key = f"{access.plan_scope_key(user)}:{dataversions.data_key(*_plan_list_tables())}"
     return render(
         request,
         "plans/list.html",
-        {"plans": plans, "can_import": request.user.can("plan.import"), "form": PlanUploadForm()},
+        {
+            "table": dataversions.cached_fragment("plans:list", key, table),
+            "can_import": can_import,
+            "form": PlanUploadForm(),
+        },
     )
+
+
+@functools.cache
+def _plan_list_tables() -> tuple[str, ...]:
+    from yingshang.accounts.models import User
+    from yingshang.core.models import Region
+
+    return dataversions.model_tables(Plan, Region, User)
 
 
 @permission_required("plan.import")
