@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from yingshang.accounts.roles import Role
@@ -48,19 +49,55 @@ def enterprises_for_user(user):
     return Enterprise.objects.filter(memberships__user=user, memberships__status=MembershipStatus.VERIFIED)
 
 
-def get_own_enterprise_for_user(user, enterprise_id: int | None = None) -> Enterprise:
-    """The enterprise an enterprise user acts for (the first one when no id is given)."""
+def own_enterprises_for_user(user) -> list[Enterprise]:
+    """The enterprises an enterprise user acts for, by id, loaded with what 我的政策 and matching read (the
+    registry facts, region and zone codes, the self-declared facts 企业自报); other fields load on access."""
+    return list(
+        enterprises_for_user(user)
+        .select_related("region", "zone", "policy_declaration")
+        .only(*_MATCHED_ENTERPRISE_FIELDS)
+        .order_by("pk")
+    )
+
+
+_MATCHED_ENTERPRISE_FIELDS = (
+    "id", "name", "entity_type", "industry_id", "industry_section", "established_on", "region__code",
+    "zone__code", "employees", "revenue_10k", "above_scale", "tags", "credit_class", "size", "size_reason",
+    "provenance", "policy_declaration__enterprise_id", "policy_declaration__rd_ratio",
+    "policy_declaration__tax_paid_10k", "policy_declaration__declared_at",
+)
+
+
+def get_own_enterprise_for_user(user, enterprise_id: int | None = None, *, own: list[Enterprise] | None = None
+                                ) -> Enterprise:
+    """The enterprise an enterprise user acts for (the first one when no id is given).
+
+    `own` is `own_enterprises_for_user(user)` when the caller has it already (one query for both).
+    """
+    if own is not None:
+        if enterprise_id is None:
+            if not own:
+                _not_bound()
+            return own[0]
+        for enterprise in own:
+            if enterprise.pk == enterprise_id:
+                return enterprise
+        raise Http404("No Enterprise matches the given query.")
     enterprises = enterprises_for_user(user).select_related("region", "zone", "industry").order_by("pk")
     if enterprise_id is None:
         enterprise = enterprises.first()
         if enterprise is None:
-            from yingshang.core.errors import ExplainedNotFound
-
-            raise ExplainedNotFound(
-                "您尚未绑定经营主体，或绑定尚未核验：请在“企业空间”认领企业，县区营商部门核验后即可使用政策服务。"
-            )
+            _not_bound()
         return enterprise
     return get_object_or_404(enterprises, pk=enterprise_id)
+
+
+def _not_bound():
+    from yingshang.core.errors import ExplainedNotFound
+
+    raise ExplainedNotFound(
+        "您尚未绑定经营主体，或绑定尚未核验：请在“企业空间”认领企业，县区营商部门核验后即可使用政策服务。"
+    )
 
 
 def get_enterprise_for_user(user, enterprise_id: int) -> Enterprise:
@@ -70,7 +107,8 @@ def get_enterprise_for_user(user, enterprise_id: int) -> Enterprise:
     matches, which carry the enterprise's self-declared figures (研发占比, 纳税额).
     """
     enterprise = get_object_or_404(
-        Enterprise.objects.visible_to(user).select_related("region", "zone", "industry"), pk=enterprise_id
+        Enterprise.objects.visible_to(user).select_related("region", "zone", "industry", "policy_declaration"),
+        pk=enterprise_id,
     )
     if user.role != Role.ENTERPRISE and not user.can("policy.view_admin"):
         raise PermissionDenied("您没有查看企业政策匹配的权限。")

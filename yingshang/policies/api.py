@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
+from yingshang.core import dataversions
 from yingshang.core.api_support import ErrorOut, paginate
 from yingshang.core.permissions import require
 from yingshang.policies import access, matching, search, selectors, services
@@ -102,7 +103,15 @@ def _application_out(application: PolicyApplication) -> dict:
 
 @router.get("", response={200: SearchOut, **ERRORS}, auth=None, summary="检索政策（中文分词、同义词、分面）")
 def search_policies(request, query: Query[SearchQuery]):
-    result = search.search_policies(search.SearchFilters.from_mapping(query.dict()))
+    filters = search.SearchFilters.from_mapping(query.dict())
+    # The same for every caller (published policies only): kept per query until a policies table is written.
+    return dataversions.cached_fragment(
+        f"policy-search-api:{filters!r}", dataversions.data_key(*selectors.policy_tables()), lambda: _search_out(filters)
+    )
+
+
+def _search_out(filters: search.SearchFilters) -> dict:
+    result = search.search_policies(filters)
     return {
         "total": result.total,
         "hits": [

@@ -239,6 +239,13 @@ class SearchResult:
     terms: list[list[str]] = field(default_factory=list)
 
 
+# What a hit shows (the results list and the API); clause rules, extraction and full texts are not read.
+_HIT_FIELDS = (
+    "id", "title", "body", "topic", "document_id", "clause_id",
+    "document__id", "document__title", "document__is_example", "clause__id", "clause__delivery_mode",
+)
+
+
 def search_policies(filters: SearchFilters, *, limit: int = 50) -> SearchResult:
     """Published documents and clauses matching the words and facets, ranked, with facet counts and snippets."""
     entries = SearchEntry.objects.filter(document__status="published")
@@ -284,7 +291,9 @@ def search_policies(filters: SearchFilters, *, limit: int = 50) -> SearchResult:
         for name, counter in facet_counts.items()
     }
     page_ids = ids[:limit]
-    loaded = SearchEntry.objects.select_related("document", "clause").in_bulk(page_ids)
+    loaded = (
+        SearchEntry.objects.select_related("document", "clause").only(*_HIT_FIELDS).in_bulk(page_ids)
+    )
     words = [word for group in groups for word in group]
     hits = [
         SearchHit(

@@ -63,9 +63,17 @@ def benefited_clause_ids(enterprise_ids: Iterable[int]) -> dict[int, set[int]]:
     return result
 
 
-def enterprise_facts(enterprise: Enterprise) -> matching.EnterpriseFacts:
-    """Everything the engine may use about one enterprise, with where each fact came from."""
-    declaration = EnterpriseDeclaration.objects.filter(enterprise=enterprise).first()
+def enterprise_facts(enterprise: Enterprise, *, benefited: Iterable[int] | None = None) -> matching.EnterpriseFacts:
+    """Everything the engine may use about one enterprise, with where each fact came from.
+
+    The self-declared facts come from the declaration loaded with the enterprise when there is one
+    (`select_related("policy_declaration")`), else from a query; `benefited` (the clauses it has been approved
+    for) from the caller when it has read them already.
+    """
+    if Enterprise.policy_declaration.is_cached(enterprise):  # loaded with the enterprise (select_related)
+        declaration = getattr(enterprise, "policy_declaration", None)
+    else:
+        declaration = EnterpriseDeclaration.objects.filter(enterprise=enterprise).first()
     qualifications = _current(EnterpriseQualification.objects.filter(enterprise=enterprise)).values_list(
         "qualification_id", "source"
     )
@@ -113,7 +121,9 @@ def enterprise_facts(enterprise: Enterprise) -> matching.EnterpriseFacts:
         qualifications=frozenset(held),
         tags=frozenset(enterprise.tags or []),
         credit_class=enterprise.credit_class or "",
-        benefited_clause_ids=frozenset(benefited_clause_ids([enterprise.pk]).get(enterprise.pk, set())),
+        benefited_clause_ids=frozenset(
+            benefited_clause_ids([enterprise.pk]).get(enterprise.pk, set()) if benefited is None else benefited
+        ),
         sources=sources,
     )
 
@@ -273,26 +283,81 @@ def live_matches(
     return results
 
 
-def kept_matches(enterprise: Enterprise, *, today: dt.date) -> list[LiveMatch]:
+def kept_matches(
+    enterprise: Enterprise, *, today: dt.date, benefited: Iterable[int] | None = None
+) -> list[LiveMatch]:
     """The enterprise's met and unknown clauses (`live_matches`), kept until a policies, registry or region
-    table is written: 我的政策 and the matches API read them on every visit, the engine runs once per change."""
+    table is written: 我的政策 and the matches API read them on every visit, the engine runs once per change.
+
+    Only (clause id, result) pairs are kept per enterprise; the clauses come from `match_catalogue()`, the same
+    for every enterprise and read under the same data versions. `benefited`: see `enterprise_facts`.
+    """
     from yingshang.core import dataversions
 
-    def compute() -> list[LiveMatch]:
-        live = live_matches(enterprise_facts(enterprise), today=today)
-        return [m for m in live if m.result.status != matching.NOT_MET]
+    key = dataversions.data_key(*_match_tables())
+    clauses, names = match_catalogue(key)
 
-    return dataversions.cached_fragment(f"policy-matches:{enterprise.pk}:{today.isoformat()}",
-                                        dataversions.data_key(*_match_tables()), compute)
+    def compute() -> list[tuple[int, matching.MatchResult]]:
+        facts = enterprise_facts(enterprise, benefited=benefited)
+        live = live_matches(facts, today=today, clauses=clauses, names=names)
+        return [(m.clause.pk, m.result) for m in live if m.result.status != matching.NOT_MET]
+
+    kept = dataversions.cached_fragment(f"policy-matches:{enterprise.pk}:{today.isoformat()}", key, compute)
+    by_id = {clause.pk: clause for clause in clauses}
+    return [LiveMatch(by_id[clause_id], result) for clause_id, result in kept if clause_id in by_id]
+
+
+@functools.cache
+def policy_tables() -> tuple[str, ...]:
+    """The tables of the policy supermarket (what its search results read)."""
+    from yingshang.core import dataversions
+
+    return dataversions.app_tables("policies")
 
 
 @functools.cache
 def _match_tables() -> tuple[str, ...]:
-    """The tables an enterprise's matches read (policies, the registry, regions and departments)."""
+    """The tables an enterprise's matches read (policies, the registry, regions and departments); they include
+    every table `match_catalogue()` reads (clauses, benefits, documents, industries, qualification types, regions)."""
     from yingshang.core import dataversions
     from yingshang.core.models import Department
 
     return dataversions.app_tables("policies", "enterprises") + dataversions.model_tables(Region, Department)
+
+
+_catalogue: dict[str, tuple[str, tuple[list[Clause], dict]]] = {}
+
+
+def match_catalogue(key: str) -> tuple[list[Clause], dict[str, dict[str, str]]]:
+    """The active clauses (what the matches pages show of them) and the rule names: the same for every enterprise.
+
+    `key` is `dataversions.data_key(...)` of tables that include every table read here (`_match_tables()`). The
+    catalogue is kept in this process while that key stands: one dictionary entry, replaced when a token or the
+    day changes, so nothing is pickled or fetched per request. Read afresh when pages are not kept (empty key).
+    """
+    kept = _catalogue.get("catalogue")
+    if key and kept is not None and kept[0] == key:
+        return kept[1]
+    clauses = list(
+        Clause.objects.active()
+        .select_related("document")
+        .only(*_CATALOGUE_FIELDS)
+        .prefetch_related(Prefetch("benefits", queryset=Benefit.objects.order_by("id")))
+    )
+    for clause in clauses:
+        benefit_dicts(clause)
+    value = (clauses, rule_names())
+    if key:
+        _catalogue["catalogue"] = (key, value)
+    return value
+
+
+# What the matches pages and API read of a clause and its document (the rest, such as the full text and the
+# extraction, is never shown there).
+_CATALOGUE_FIELDS = (
+    "id", "document_id", "title", "rules", "delivery_mode", "review_status",
+    "document__id", "document__title", "document__is_example", "document__status",
+)
 
 
 def benefit_dicts(clause: Clause) -> list[dict]:

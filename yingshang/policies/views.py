@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -80,7 +79,7 @@ def home(request):
         # The results are the same for every visitor: kept per query until a policies table is written, searched
         # only when not kept (lazy, evaluated inside {% cache %}).
         "result": SimpleLazyObject(lambda: search.search_policies(filters)),
-        "fragment": f"{filters!r}:{dataversions.data_key(*_policy_tables())}",
+        "fragment": f"{filters!r}:{dataversions.data_key(*selectors.policy_tables())}",
         "fragment_seconds": dataversions.fragment_seconds(),
         "levels": PolicyLevel.choices,
         "modes": DeliveryMode.choices,
@@ -89,11 +88,6 @@ def home(request):
     }
     template = "policies/_search_results.html" if request.headers.get("HX-Request") else "policies/home.html"
     return render(request, template, context)
-
-
-@functools.cache
-def _policy_tables() -> tuple[str, ...]:
-    return dataversions.app_tables("policies")
 
 
 def _clause_facts(clause: Clause, names) -> interpretation.ClauseFacts:
@@ -251,15 +245,14 @@ def calculator(request):
 @login_required
 def my_policies(request):
     """我的政策: every active clause this enterprise meets or may meet, with reasons and amounts."""
-    enterprise = access.get_own_enterprise_for_user(request.user, _int(request.GET.get("enterprise")))
+    own = access.own_enterprises_for_user(request.user)
+    enterprise = access.get_own_enterprise_for_user(request.user, _int(request.GET.get("enterprise")), own=own)
     declaration = getattr(enterprise, "policy_declaration", None)
-    form = forms.DeclarationForm(
-        request.POST or None,
-        initial={
-            "rd_ratio": declaration.rd_ratio if declaration else None,
-            "tax_paid_10k": declaration.tax_paid_10k if declaration else None,
-        },
-    )
+    initial = {
+        "rd_ratio": declaration.rd_ratio if declaration else None,
+        "tax_paid_10k": declaration.tax_paid_10k if declaration else None,
+    }
+    form = forms.DeclarationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.declare_enterprise_facts(
@@ -273,18 +266,26 @@ def my_policies(request):
         else:
             messages.success(request, "已保存，匹配结果已更新。")
             return redirect(reverse("policies:mine") + f"?enterprise={enterprise.pk}")
-    live = selectors.kept_matches(enterprise, today=timezone.localdate())
-    met = [m for m in live if m.result.status == matching.MET]
-    unknown = [m for m in live if m.result.status == matching.UNKNOWN]
-    hints = list(dict.fromkeys(h for m in unknown for h in m.result.hints))
-    applied = dict(
+    applications = list(
         PolicyApplication.objects.filter(enterprise=enterprise)
         .exclude(status__in=[ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN])
-        .values_list("clause_id", "pk")
+        .values_list("clause_id", "pk", "status")
     )
+    applied = {clause_id: pk for clause_id, pk, _ in applications}
+    live = selectors.kept_matches(
+        enterprise,
+        today=timezone.localdate(),
+        benefited=[clause_id for clause_id, _, status in applications if status == ApplicationStatus.APPROVED],
+    )
+    met = [
+        {"clause": m.clause, "result": m.result, "application_id": applied.get(m.clause.pk)}
+        for m in live
+        if m.result.status == matching.MET
+    ]
+    unknown = [m for m in live if m.result.status == matching.UNKNOWN]
     guide = (
         GuideAssignment.objects.filter(enterprise=enterprise, ended_at__isnull=True)
-        .select_related("guide")
+        .values_list("guide__full_name", "guide__username", "guide__department__name")
         .first()
     )
     return render(
@@ -292,17 +293,31 @@ def my_policies(request):
         "policies/mine.html",
         {
             "enterprise": enterprise,
-            "enterprises": access.enterprises_for_user(request.user),
+            "enterprises": own[::-1],  # the registry's order (newest first)
             "met": met,
             "unknown": unknown,
-            "hints": hints,
-            "form": form,
-            "applied": applied,
-            "guide": guide,
-            "total_yuan": sum(m.result.estimated_max_yuan or 0 for m in met),
+            "hints": list(dict.fromkeys(h for m in unknown for h in m.result.hints)),
+            # An unbound form reads the same for every enterprise with the same figures: rendered once per process.
+            "form_html": form.as_div() if form.is_bound else _declaration_form_html(initial),
+            "guide": guide and {"name": guide[0] or guide[1], "department": guide[2] or ""},
+            "total_yuan": sum(m["result"].estimated_max_yuan or 0 for m in met),
         },
         status=400 if form.errors else 200,
     )
+
+
+_declaration_forms: dict[tuple[str, ...], str] = {}
+
+
+def _declaration_form_html(initial: dict) -> str:
+    """The unbound 企业自报 form's HTML, rendered once per process for each pair of figures."""
+    key = tuple(repr(value) for value in initial.values())  # Decimal("4.00") == Decimal("4") but reads otherwise
+    html = _declaration_forms.get(key)
+    if html is None:
+        if len(_declaration_forms) >= 256:
+            _declaration_forms.clear()
+        html = _declaration_forms[key] = forms.DeclarationForm(initial=initial).as_div()
+    return html
 
 
 @login_required
