@@ -10,12 +10,16 @@ from dataclasses import dataclass, fields
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncWeek
+from django.urls import reverse
+from django.utils import dateformat, timezone
 
+from yingshang.accounts.roles import Role
 from yingshang.appeals import assessment, metrics, topics
 from yingshang.appeals.choices import (
     ACTIVE_STATUSES,
     FINISHED_STATUSES,
     AppealStatus,
+    Channel,
     Resolution,
     SatisfactionLevel,
 )
@@ -247,6 +251,90 @@ def ledger(user, filters: LedgerFilters, *, now: dt.datetime) -> QuerySet[Appeal
     if filters.overdue == "1":
         qs = qs.filter(status__in=ACTIVE_STATUSES, due_at__lt=now)
     return qs.order_by("-id")
+
+
+# -- lists of appeals (台账, 待办, 我的诉求): rows for _appeal_rows.html -----------------------------------------
+
+ROW_FIELDS = (
+    "pk",
+    "tracking_number",
+    "urgency",
+    "title",
+    "category__name",
+    "enterprise__name",
+    "region__name",
+    "handling_department__name",
+    "status",
+    "escalation_level",
+    "due_at",
+)
+_STATUS_LABELS = dict(AppealStatus.choices)
+_URL_PLACEHOLDER = 2147480001
+
+
+def row_values(appeals: QuerySet[Appeal], *, suggestion: bool = False) -> QuerySet:
+    """The columns a list row shows, read as values (no model instances); `suggestion`: with the suggested
+    department (the dispatch queue)."""
+    fields = (*ROW_FIELDS, "suggested_department__name") if suggestion else ROW_FIELDS
+    return appeals.values(*fields)
+
+
+def appeal_rows(values, *, now: dt.datetime | None) -> list[dict]:
+    """List rows ready to print: link, labels, the reply deadline in local time and its 超期 flag.
+
+    `now=None` shows no 超期 flag (我的诉求 never did). Names stay plain text; the template escapes them."""
+    detail = reverse("appeals:detail", args=[_URL_PLACEHOLDER])
+    placeholder = str(_URL_PLACEHOLDER)
+    rows = []
+    for value in values:
+        due = value["due_at"]
+        status = value["status"]
+        rows.append(
+            {
+                "url": detail.replace(placeholder, str(value["pk"])),
+                "tracking_number": value["tracking_number"],
+                "urgent": value["urgency"] == "urgent",
+                "title": value["title"],
+                "category": value["category__name"],
+                "enterprise": value["enterprise__name"] or "—",
+                "region": value["region__name"] or "市本级",
+                "department": value["handling_department__name"] or "—",
+                "suggested_department": value.get("suggested_department__name") or "",
+                "status": _STATUS_LABELS.get(status, status),
+                "escalated": bool(value["escalation_level"]),
+                "due": dateformat.format(timezone.localtime(due), "m-d H:i") if due else "",
+                "overdue": due is not None and now is not None and due < now and status in ACTIVE_STATUSES,
+            }
+        )
+    return rows
+
+
+def department_scope(user) -> tuple[str, QuerySet[Department]]:
+    """The active departments a user's ledger filters and metrics cover, and a key naming that set: users with
+    the same key get the same departments (their department's subtree, their county's, or all)."""
+    departments = Department.objects.filter(is_active=True).select_related("region")
+    if user.role in (Role.DEPARTMENT_STAFF, Role.DEPARTMENT_LEADER) and user.department_id:
+        return f"department:{user.department_id}", departments.filter(path__startswith=user.department.path)
+    region = user.scope_region if user.role == Role.COUNTY_ADMIN else None
+    if region is not None:
+        return f"region:{region.pk}", departments.filter(region=region)
+    return "all", departments
+
+
+def ledger_filter_options(departments: QuerySet[Department]) -> dict:
+    """The choices of the ledger's filter form (department labels built here, not per option in the template)."""
+    return {
+        "departments": [
+            (str(pk), f"{region} · {short_name or name}")
+            for pk, region, short_name, name in departments.values_list(
+                "pk", "region__name", "short_name", "name"
+            )
+        ],
+        "regions": list(Region.objects.exclude(kind=RegionKind.CITY).values_list("code", "name")),
+        "categories": list(AppealCategory.objects.values_list("code", "name")),
+        "statuses": AppealStatus.choices,
+        "channels": Channel.choices,
+    }
 
 
 def department_ledger(department: Department) -> QuerySet[Appeal]:

@@ -324,8 +324,12 @@ def _earlier_filing(*, channel: str, client_key: str, external_id: str) -> Appea
     work order already imported (same channel and 工单号), else None. Asked before the INSERT and again when the
     INSERT found its unique values taken by a filing that committed meanwhile."""
     if client_key:
-        existing = Appeal.objects.filter(channel=channel, client_key=client_key[:64]).first()
-        if existing is not None:
+        # The id first: a filing almost never repeats, and a one-column query is much cheaper to build.
+        existing_id = (
+            Appeal.objects.filter(channel=channel, client_key=client_key[:64]).values_list("pk", flat=True).first()
+        )
+        if existing_id is not None:
+            existing = Appeal.objects.get(pk=existing_id)
             existing.repeated_submission = True
             return existing
     if external_id and Appeal.objects.filter(channel=channel, external_id=external_id[:40]).exists():

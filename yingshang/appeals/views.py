@@ -11,7 +11,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from yingshang.accounts.roles import Role
@@ -62,7 +64,6 @@ from yingshang.enterprises.models import Enterprise
 from yingshang.enterprises.spreadsheets import write_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-LIST_RELATED = ("category", "handling_department", "region", "enterprise")
 LEDGER_FILTER_TABLES = dataversions.model_tables(Department, Region, AppealCategory)
 
 
@@ -84,6 +85,12 @@ def _uploads(request) -> list[Upload]:
 
 def _page(request, queryset, size: int = 20):
     return Paginator(queryset, size, allow_empty_first_page=True).get_page(request.GET.get("page"))
+
+
+def _rows_page(request, appeals, *, now: dt.datetime | None, suggestion: bool = False) -> dict:
+    """One page of an appeal list for _appeal_rows.html: the page (count, links) and its printed rows."""
+    page = _page(request, selectors.row_values(appeals, suggestion=suggestion))
+    return {"page": page, "rows": selectors.appeal_rows(page.object_list, now=now)}
 
 
 @login_required
@@ -299,11 +306,11 @@ def intake(request):
 @login_required
 def mine(request):
     """我的诉求 (enterprise users and 体验官)."""
-    appeals = Appeal.objects.visible_to(request.user).select_related(*LIST_RELATED).order_by("-id")
+    appeals = Appeal.objects.visible_to(request.user).order_by("-id")
     return render(
         request,
         "appeals/mine.html",
-        {"page": _page(request, appeals), "can_file": request.user.can("appeal.file")},
+        {**_rows_page(request, appeals, now=None), "can_file": request.user.can("appeal.file")},
     )
 
 
@@ -313,13 +320,12 @@ def dispatch_queue(request):
     appeals = (
         Appeal.objects.visible_to(request.user)
         .filter(status__in=[AppealStatus.RECEIVED, AppealStatus.DISPUTED])
-        .select_related(*LIST_RELATED, "suggested_department")
         .order_by("id")
     )
     return render(
         request,
         "appeals/queue.html",
-        {"page": _page(request, appeals), "title": "待派单", "now": _now(), "show_suggestion": True},
+        {**_rows_page(request, appeals, now=_now(), suggestion=True), "title": "待派单"},
     )
 
 
@@ -330,7 +336,6 @@ def inbox(request):
     appeals = (
         Appeal.objects.visible_to(request.user)
         .filter(status__in=[*ACTIVE_STATUSES, AppealStatus.REPLIED])
-        .select_related(*LIST_RELATED)
     )
     if status in AppealStatus.values:
         appeals = appeals.filter(status=status)
@@ -338,9 +343,8 @@ def inbox(request):
         request,
         "appeals/queue.html",
         {
-            "page": _page(request, appeals.order_by("due_at", "id")),
+            **_rows_page(request, appeals.order_by("due_at", "id"), now=_now()),
             "title": "部门待办",
-            "now": _now(),
             "statuses": [(s, AppealStatus(s).label) for s in (*ACTIVE_STATUSES, AppealStatus.REPLIED)],
             "current_status": status,
         },
@@ -366,12 +370,9 @@ def revisits(request):
     appeals = (
         Appeal.objects.visible_to(request.user)
         .filter(status__in=[AppealStatus.REPLIED, AppealStatus.CLOSED], revisited=False)
-        .select_related(*LIST_RELATED)
         .order_by("replied_at", "id")
     )
-    return render(
-        request, "appeals/queue.html", {"page": _page(request, appeals), "title": "待回访", "now": _now()}
-    )
+    return render(request, "appeals/queue.html", {**_rows_page(request, appeals, now=_now()), "title": "待回访"})
 
 
 # -- the appeal page ---------------------------------------------------------------------------------------
@@ -599,12 +600,7 @@ def visit_new(request):
 
 
 def _departments_for(user):
-    departments = Department.objects.filter(is_active=True).select_related("region")
-    if user.role in (Role.DEPARTMENT_STAFF, Role.DEPARTMENT_LEADER) and user.department_id:
-        return departments.filter(path__startswith=user.department.path)
-    if user.role == Role.COUNTY_ADMIN and user.scope_region is not None:
-        return departments.filter(region=user.scope_region)
-    return departments
+    return selectors.department_scope(user)[1]
 
 
 @permission_required("appeal.view")
@@ -612,24 +608,24 @@ def ledger(request):
     """诉求台账: by department, county, category, state, month; overdue flags; Excel export."""
     now = _now()
     filters = selectors.LedgerFilters.from_mapping(request.GET)
-    page = _page(request, selectors.ledger(request.user, filters, now=now))
-    context = {
-        "page": page,
-        "filters": filters,
-        "now": now,
-        "departments": _departments_for(request.user),
-        "regions": Region.objects.exclude(kind="city"),
-        "categories": AppealCategory.objects.all(),
-        "statuses": AppealStatus.choices,
-        "channels": Channel.choices,
-        "query": request.GET.urlencode(),
-        # The filter form (every department in scope, with the selected one marked) is kept per viewer and filter
-        # values until one of its tables is written; its querysets run only when it is rendered.
-        "filters_fragment": dataversions.fragment_key(request.user, *LEDGER_FILTER_TABLES),
-        "fragment_seconds": dataversions.fragment_seconds(),
-    }
-    template = "appeals/_ledger_rows.html" if request.headers.get("HX-Request") else "appeals/ledger.html"
-    return render(request, template, context)
+    appeals = selectors.ledger(request.user, filters, now=now)  # may clear an invalid month from `filters`
+    context = {**_rows_page(request, appeals, now=now), "query": request.GET.urlencode()}
+    if request.headers.get("HX-Request"):
+        return render(request, "appeals/_ledger_rows.html", context)
+    # The filter form shows no appeal: it is kept for every viewer with the same departments in scope (and the
+    # same filter values) until a department, region or category is written.
+    scope, departments = selectors.department_scope(request.user)
+    context["filter_form"] = mark_safe(  # noqa: S308 - our own template's output, escaped when it was rendered
+        dataversions.cached_fragment(
+            f"appeal_ledger_filters\n{scope}\n{context['query']}",
+            dataversions.data_key(*LEDGER_FILTER_TABLES),
+            lambda: render_to_string(
+                "appeals/_ledger_filters.html",
+                {"filters": filters, **selectors.ledger_filter_options(departments)},
+            ),
+        )
+    )
+    return render(request, "appeals/ledger.html", context)
 
 
 @permission_required("appeal.view")

@@ -113,3 +113,16 @@ def test_api_detail_and_list_mask_contact_per_role(cast, three, client_for, pers
         expected = ("王经理", "13812345678") if CONTACT.get(person) else ("王**", "138****5678")
         assert (response.json()["contact_name"], response.json()["contact_phone"]) == expected
         assert (listed[0]["contact_name"], listed[0]["contact_phone"]) == expected
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+def test_api_list_masks_each_contact_as_the_detail_does(cast, three, client_for, person):
+    """The list decides masking for all its rows at once (access.contacts_shown): the same answer as
+    can_see_contact for every appeal, whoever asks."""
+    user = cast[person]
+    rows = client_for(user).get("/api/v1/appeals?page_size=100").json()["results"]
+    for row in rows:
+        appeal = Appeal.objects.get(pk=row["id"])
+        shown = can_see_contact(user, appeal)
+        expected = ("王经理", "13812345678") if shown else ("王**", "138****5678")
+        assert (row["contact_name"], row["contact_phone"]) == expected, (person, appeal.pk)

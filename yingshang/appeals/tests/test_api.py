@@ -30,10 +30,12 @@ def test_create_then_repeat_with_the_same_client_key(cast, catalogue, client_for
         "api",
         "13812345678",
     )
+    assert data["region_code"] == cast.gz_enterprise.region.code  # the enterprise's region, none given
     again = post(client, "/api/v1/appeals", {**BODY, "client_key": "a1"})
     assert (
         again.status_code == 200 and again.json()["id"] == data["id"] and again.json()["repeated_submission"]
     )
+    assert again.json() == {**data, "repeated_submission": True}  # the first filing, read back whole
     assert Appeal.objects.count() == 1
 
 
@@ -118,3 +120,31 @@ def test_12345_push_with_token_and_duplicate_work_order(cast, catalogue, client)
         and again.json()["detail"] == "工单号 12345-20251126-0001 已导入过，不再重复受理。"
     )
     assert post(client, "/api/v1/appeals/work-orders", body).status_code == 401
+
+
+def test_list_pages_and_shows_members_the_contact_of_their_enterprise(cast, make_appeal, client_for):
+    """Appeals of the enterprise filed by the 12345 operator: its verified member sees the contact (read once for
+    the whole list), the county office sees it masked; paging clamps as everywhere; an empty list costs no page
+    query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for i in range(3):
+        make_appeal(by=cast.operator, channel="hotline_12345", text=f"第 {i} 件：新厂房申请用电报装一直没有接电。")
+    owner = client_for(cast.gz_owner)
+    listing = owner.get("/api/v1/appeals?page_size=2").json()
+    assert (listing["count"], listing["pages"], len(listing["results"])) == (3, 2, 2)
+    assert {(r["contact_name"], r["contact_phone"]) for r in listing["results"]} == {("王经理", "13812345678")}
+    county = client_for(cast.gz_admin).get("/api/v1/appeals").json()["results"]
+    assert {(r["contact_name"], r["contact_phone"]) for r in county} == {("王**", "138****5678")}
+    assert owner.get("/api/v1/appeals?page=2&page_size=2").json()["results"][0]["id"] == min(
+        r["id"] for r in county
+    )
+    past = owner.get("/api/v1/appeals?page=9&page_size=2").json()
+    assert (past["page"], past["count"], past["results"]) == (3, 3, [])
+    assert owner.get("/api/v1/appeals?page_size=1000").json()["page_size"] == 100
+    stranger = client_for(cast.lz_owner)
+    with CaptureQueriesContext(connection) as queries:
+        empty = stranger.get("/api/v1/appeals?page=0").json()
+    assert empty == {"page": 1, "page_size": 20, "count": 0, "pages": 1, "results": []}
+    assert [q for q in queries.captured_queries if 'SELECT "appeals_appeal"."id"' in q["sql"]] == []

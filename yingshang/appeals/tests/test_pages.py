@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from yingshang.appeals import services
 from yingshang.appeals.models import Appeal, AppealCategory, AppealEvent
+from yingshang.core.workcalendar import SHANGHAI
 
 from .conftest import NOW, solve_captcha
 
@@ -259,9 +260,10 @@ def test_hot_topics_page(cast, make_appeal, client_for):
     assert "水电气热报装 <strong>3</strong> 件" in body and "trend-data" in body
 
 
-def test_ledger_filter_form_is_kept_per_viewer_and_follows_its_tables(cast, client_for):
-    """The filter form is kept (core.dataversions) per viewer and filter values: a county office never sees the
-    city's department list, the selected option is the one asked for, and a new category appears at once."""
+def test_ledger_filter_form_is_kept_per_scope_and_follows_its_tables(cast, client_for):
+    """The filter form is kept (core.dataversions) per set of departments in scope and filter values: a county
+    office never sees the city's department list, the selected option is the one asked for, and a new category
+    appears at once."""
     from yingshang.appeals.models import AppealCategory
 
     city, county = client_for(cast.city_admin), client_for(cast.gz_admin)
@@ -278,3 +280,45 @@ def test_ledger_filter_form_is_kept_per_viewer_and_follows_its_tables(cast, clie
     assert f'<option value="{linze_market.pk}" selected>' in chosen
     AppealCategory.objects.create(code="999", name="新设的诉求类别")
     assert '<option value="999" >新设的诉求类别</option>' in city.get("/appeals/ledger/").content.decode()
+
+
+def _department_queries(client, url="/appeals/ledger/", **params):
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(url, params).content.decode()
+    return body, [q["sql"] for q in queries.captured_queries if 'FROM "core_department"' in q["sql"]]
+
+
+def test_ledger_filter_form_is_shared_only_by_viewers_with_the_same_departments(cast, client_for):
+    """Two city-wide viewers share one kept form; a department's staff and a county office each get their own, with
+    only their departments; the permission check still runs on every request (a kept form opens nothing)."""
+    city_page, first = _department_queries(client_for(cast.city_admin))
+    assert first  # rendered once…
+    operator_page, second = _department_queries(client_for(cast.operator))
+    assert second == [] and operator_page.count("<option") == city_page.count("<option")  # …and shared
+    staff_page, own = _department_queries(client_for(cast.gz_staff))
+    assert own  # not the city's form
+    market_gz, linze_market = cast.gz_staff.department, cast.lz_staff.department
+    assert f'<option value="{market_gz.pk}" ' in staff_page
+    assert f'<option value="{linze_market.pk}" ' not in staff_page
+    county_page, _ = _department_queries(client_for(cast.gz_admin))
+    assert f'<option value="{linze_market.pk}" ' not in county_page
+    assert f'<option value="{linze_market.pk}" ' in city_page
+    for person in ("inspector", "gz_owner", "officer"):
+        assert client_for(cast[person]).get("/appeals/ledger/").status_code == 403
+
+
+def test_list_rows_print_links_labels_and_overdue_flags(cast, make_appeal, dispatched, client_for):
+    """The rows computed in selectors.appeal_rows: link, urgency, names, deadline in local time, 超期 on the staff
+    lists only (我的诉求 has never shown it), the suggestion in the dispatch queue."""
+    urgent = make_appeal(urgency="urgent", text="紧急：厂区停电，冷库货物面临损失，请尽快协调供电公司。")
+    ledger = client_for(cast.city_admin).get("/appeals/ledger/").content.decode()
+    due = dispatched.due_at.astimezone(SHANGHAI).strftime("%m-%d %H:%M")
+    assert f'<a href="/appeals/{dispatched.pk}/">{dispatched.tracking_number}</a>' in ledger
+    assert f'<a href="/appeals/{urgent.pk}/">{urgent.tracking_number}</a> <span class="tag bad">紧急</span>' in ledger
+    assert f'<span class="bad">{due} 超期</span>' in ledger  # NOW (2025) is long past its deadline
+    assert f"{cast.gz_enterprise.name} · 甘州区" in ledger and "已派单（待签收）" in ledger
+    mine = client_for(cast.gz_owner).get("/appeals/mine/").content.decode()
+    assert f'<span class="">{due}</span>' in mine and "超期" not in mine
+    queue = client_for(cast.operator).get("/appeals/dispatch/").content.decode()
+    assert urgent.tracking_number in queue and dispatched.tracking_number not in queue
+    assert "建议：" in queue
