@@ -111,9 +111,24 @@ class SectionRow:
     tasks: list[TaskRow]
 
 
+def ledger_calendar() -> CachedCalendar:
+    """The working-day calendar of a supervision ledger (pass it to `task_rows`, then ask `estimate_note`)."""
+    return CachedCalendar(load_work_calendar())
+
+
+def estimate_note(calendar: CachedCalendar) -> str:
+    """What a ledger page says when some of its figures rest on a year without an entered holiday schedule."""
+    if not calendar.estimated_years:
+        return ""
+    years = "、".join(str(year) for year in sorted(calendar.estimated_years))
+    return (f"{years} 年的法定节假日安排尚未录入，涉及该年的应完成进度和即将到期提示暂按周一至周五估算；"
+            "请管理员在“工作日历调整”中录入后自动按实际安排计算。")
+
+
 def task_rows(tasks: QuerySet[PlanTask], *, today: dt.date, calendar=None) -> list[TaskRow]:
     """Tasks with their derived status and light, in a constant number of queries."""
-    calendar = CachedCalendar(calendar or load_work_calendar())
+    if not isinstance(calendar, CachedCalendar):
+        calendar = CachedCalendar(calendar or load_work_calendar())
     tasks = (
         tasks.select_related("plan", "section")
         .prefetch_related("lead_departments", "co_departments", "milestones")

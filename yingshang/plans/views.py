@@ -378,8 +378,9 @@ def plan_discard(request, plan_id: int):
 # -- the ledger ----------------------------------------------------------------------------------------------
 
 
-def _filtered_rows(request, plan: Plan):
-    rows = selectors.task_rows(PlanTask.objects.visible_to(request.user).filter(plan=plan), today=_today())
+def _filtered_rows(request, plan: Plan, calendar=None):
+    rows = selectors.task_rows(PlanTask.objects.visible_to(request.user).filter(plan=plan), today=_today(),
+                               calendar=calendar)
     status, light, department = (
         request.GET.get("status", ""),
         request.GET.get("light", ""),
@@ -400,9 +401,11 @@ def plan_detail(request, plan_id: int):
     """任务台账: sections with roll-up progress, each task's status and light, filters."""
     _plan_user(request)
     plan = access.get_plan_for_user(request.user, plan_id)
-    rows, shown = _filtered_rows(request, plan)
+    calendar = selectors.ledger_calendar()
+    rows, shown = _filtered_rows(request, plan, calendar)
     context = {
         "plan": plan,
+        "calendar_note": selectors.estimate_note(calendar),
         "sections": selectors.section_rows(plan, shown),
         "counts": selectors.status_counts(rows),
         "total": len(rows),
@@ -421,7 +424,8 @@ def my_tasks(request):
     """我的任务: tasks of official plans my department leads or supports."""
     _plan_user(request)
     tasks = PlanTask.objects.visible_to(request.user).filter(plan__status=PlanStatus.OFFICIAL)
-    rows = selectors.task_rows(tasks, today=_today())
+    calendar = selectors.ledger_calendar()
+    rows = selectors.task_rows(tasks, today=_today(), calendar=calendar)
     owned = selectors.measures_owned_by(request.user, tasks)
     by_id = {row.task.pk: row.task for row in rows}
     measure_rows = [
@@ -435,6 +439,7 @@ def my_tasks(request):
         "plans/my_tasks_page.html",
         {
             "rows": rows,
+            "calendar_note": selectors.estimate_note(calendar),
             "counts": selectors.status_counts(rows),
             "owned_measures": owned,
             "measure_rows": measure_rows,

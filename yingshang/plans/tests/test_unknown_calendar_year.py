@@ -49,3 +49,17 @@ def test_my_tasks_page_with_a_deadline_in_an_unknown_year(official_plan, cast, c
     response = client_for(cast.lz_staff).get(reverse("plans:my_tasks"))
     assert response.status_code == 200
     assert "强化人力资源服务保障" in response.content.decode()
+
+
+def test_ledger_pages_say_which_year_is_estimated(official_plan, cast, client_for):
+    task = official_plan.tasks.get(number="6")
+    task.start_date, task.deadline = dt.date(2026, 1, 5), dt.date(FAR, 6, 30)
+    task.save(update_fields=["start_date", "deadline"])
+    note = f"{FAR} 年的法定节假日安排尚未录入"
+    assert note in client_for(cast.lz_staff).get(reverse("plans:my_tasks")).content.decode()
+    detail = client_for(cast.city_admin).get(reverse("plans:detail", args=[official_plan.pk]))
+    assert detail.status_code == 200 and note in detail.content.decode()
+    # Without such a task, no note.
+    task.deadline = dt.date(2025, 12, 31)
+    task.save(update_fields=["deadline"])
+    assert "法定节假日安排尚未录入" not in client_for(cast.lz_staff).get(reverse("plans:my_tasks")).content.decode()
