@@ -20,6 +20,7 @@ from yingshang.appeals.choices import (
     FINISHED_STATUSES,
     AppealStatus,
     Channel,
+    EscalationLevel,
     Resolution,
     SatisfactionLevel,
 )
@@ -269,6 +270,7 @@ ROW_FIELDS = (
     "due_at",
 )
 _STATUS_LABELS = dict(AppealStatus.choices)
+_ESCALATION_LABELS = dict(EscalationLevel.choices)
 _URL_PLACEHOLDER = 2147480001
 
 
@@ -301,7 +303,7 @@ def appeal_rows(values, *, now: dt.datetime | None) -> list[dict]:
                 "department": value["handling_department__name"] or "—",
                 "suggested_department": value.get("suggested_department__name") or "",
                 "status": _STATUS_LABELS.get(status, status),
-                "escalated": bool(value["escalation_level"]),
+                "escalation": _ESCALATION_LABELS.get(value["escalation_level"], "") if value["escalation_level"] else "",
                 "due": dateformat.format(timezone.localtime(due), "m-d H:i") if due else "",
                 "overdue": due is not None and now is not None and due < now and status in ACTIVE_STATUSES,
             }

@@ -322,3 +322,13 @@ def test_list_rows_print_links_labels_and_overdue_flags(cast, make_appeal, dispa
     queue = client_for(cast.operator).get("/appeals/dispatch/").content.decode()
     assert urgent.tracking_number in queue and dispatched.tracking_number not in queue
     assert "建议：" in queue
+
+
+def test_list_rows_name_the_escalation_step(cast, dispatched, client_for):
+    """An escalated appeal's row says which step of 催办 → 督办 → 通报 it has reached (the tag was once empty)."""
+    from yingshang.appeals.choices import EscalationLevel
+
+    type(dispatched).objects.filter(pk=dispatched.pk).update(escalation_level=EscalationLevel.SUPERVISED)
+    ledger = client_for(cast.city_admin).get("/appeals/ledger/").content.decode()
+    assert '<span class="tag warn">已督办</span>' in ledger
+    assert '<span class="tag warn"></span>' not in ledger
