@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Annotated, get_origin
 
 from django.core.exceptions import PermissionDenied
@@ -22,7 +21,7 @@ from yingshang.appeals.schemas import (
     TransitionIn,
     WorkOrderIn,
 )
-from yingshang.core.api_support import ErrorOut
+from yingshang.core.api_support import ErrorOut, paginate
 from yingshang.core.errors import BusinessRuleError
 from yingshang.core.permissions import require
 from yingshang.enterprises.models import Enterprise
@@ -223,18 +222,6 @@ def push_work_order(request, payload: Annotated[WorkOrderIn, JsonOrForm(...)]):
     return Status(201, _out(appeal, request.user))
 
 
-def _paginate(queryset, *, page: int, page_size: int, max_page_size: int = 100) -> tuple[list, dict]:
-    """`core.api_support.paginate`, except that when nothing matches (a department's list often) the page query is
-    not run: its SQL costs more to build than the COUNT."""
-    page_size = max(1, min(page_size, max_page_size))
-    count = queryset.count()
-    pages = max(1, math.ceil(count / page_size))
-    page = max(1, min(page, pages + 1))  # past the end: an empty page, and no absurd OFFSET for the database
-    offset = (page - 1) * page_size
-    items = list(queryset[offset : offset + page_size]) if count and page <= pages else []
-    return items, {"page": page, "page_size": page_size, "count": count, "pages": pages}
-
-
 @router.get("", response={200: AppealPage, **ERRORS}, summary="诉求列表（按权限范围，筛选、分页）")
 def list_appeals(request, query: Query[ListQuery]):
     filters = selectors.LedgerFilters.from_mapping(query.dict())
@@ -244,7 +231,7 @@ def list_appeals(request, query: Query[ListQuery]):
         .select_related("category", "region", "handling_department")
         .only(*OUT_FIELDS)
     )
-    items, meta = _paginate(appeals, page=query.page, page_size=query.page_size)
+    items, meta = paginate(appeals, page=query.page, page_size=query.page_size)
     shown = access.contacts_shown(request.user, items)
     return {**meta, "results": [_out(a, request.user, shows_contact=a.pk in shown) for a in items]}
 

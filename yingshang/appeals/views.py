@@ -599,10 +599,6 @@ def visit_new(request):
 # -- ledgers, metrics, hot topics ------------------------------------------------------------------------
 
 
-def _departments_for(user):
-    return selectors.department_scope(user)[1]
-
-
 @permission_required("appeal.view")
 def ledger(request):
     """诉求台账: by department, county, category, state, month; overdue flags; Excel export."""
@@ -718,7 +714,7 @@ def _metrics(request, *, requester_type: str) -> dict:
     now, month = _now(), _month(request.GET.get("month", ""))
     if selectors.stats_computed_at(month) is None:
         services.refresh_monthly_stats(month, now=now)
-    departments = {d.pk: d.name for d in _departments_for(request.user)}
+    departments = {d.pk: d.name for d in selectors.department_scope(request.user)[1]}
     region_scope = request.user.scope_region if request.user.role == Role.COUNTY_ADMIN else None
     regions = {None: "市本级/未定", **{r.pk: r.name for r in Region.objects.exclude(kind="zone")}}
     if region_scope is not None:
@@ -867,7 +863,7 @@ def _assessment(request) -> dict:
     requester_type = _requester_type(request)
     if selectors.stats_computed_at(month) is None:
         services.refresh_monthly_stats(month, now=now)
-    departments = {d.pk: d.name for d in _departments_for(request.user)}
+    departments = {d.pk: d.name for d in selectors.department_scope(request.user)[1]}
     region_scope = request.user.scope_region if request.user.role == Role.COUNTY_ADMIN else None
     regions = {
         r.pk: r.name

@@ -131,11 +131,13 @@ class PageMeta(Schema):
 
 
 def paginate(queryset, *, page: int, page_size: int, max_page_size: int = 100):
-    """Slice a queryset into one page; returns (items, meta). Out-of-range pages are empty, never an error."""
+    """Slice a queryset into one page; returns (items, meta). Out-of-range pages are empty, never an error; when
+    nothing matches (a department's list often) the page query is not run: its SQL costs more to build than the
+    COUNT."""
     page_size = max(1, min(page_size, max_page_size))
     count = queryset.count()
     pages = max(1, math.ceil(count / page_size))
     page = max(1, min(page, pages + 1))  # past the end: an empty page, and no absurd OFFSET for the database
     offset = (page - 1) * page_size
-    items = list(queryset[offset: offset + page_size]) if page <= pages else []
+    items = list(queryset[offset: offset + page_size]) if count and page <= pages else []
     return items, {"page": page, "page_size": page_size, "count": count, "pages": pages}

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from conftest import make_enterprise
-from yingshang.monitoring import dashboard, services, survey_services
+from yingshang.monitoring import dashboard, survey_services
 from yingshang.monitoring.models import (
     Alert,
     Indicator,
@@ -24,15 +24,6 @@ from .conftest import at, publish
 pytestmark = pytest.mark.django_db
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@pytest.fixture
-def scored(official_plan):
-    for month in (1, 2, 3):
-        publish("online_filing_rate", "620700", f"2025-{month:02d}", 60 + 5 * month)
-        publish("online_filing_rate", "620702", f"2025-{month:02d}", 50 + month)
-        publish("online_filing_rate", "620723", f"2025-{month:02d}", 70 + month)
-    services.recompute_index(now=at(2025, 4, 10))
 
 
 def export_link(page: str, text: str = "导出 Excel") -> str:

@@ -23,14 +23,6 @@ URL = "/monitoring/?period=2025-03"
 
 
 @pytest.fixture
-def scored(official_plan):
-    for month in (1, 2, 3):
-        publish("online_filing_rate", "620700", f"2025-{month:02d}", 60 + 5 * month)
-        publish("online_filing_rate", "620702", f"2025-{month:02d}", 50 + month)
-    services.recompute_index(now=at(2025, 4, 10))
-
-
-@pytest.fixture
 def alerts(scored, cast):
     for key, user in (("gz", cast.gz_staff), ("lz", cast.lz_staff)):
         Alert.objects.create(
