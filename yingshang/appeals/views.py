@@ -405,7 +405,8 @@ def _detail_context(request, appeal: Appeal, error: str = "") -> dict:
         if a not in HIDDEN_ACTIONS and services.can_act(user, appeal, a)
     ]
     shows_contact = access.can_see_contact(user, appeal)
-    pending_extension = appeal.extensions.filter(status=ExtensionStatus.PENDING).first()
+    extensions = list(appeal.extensions.select_related("requested_by", "decided_by"))  # newest first
+    pending_extension = next((x for x in extensions if x.status == ExtensionStatus.PENDING), None)
     can_decide_extension = (
         bool(pending_extension)
         and services.can_act(user, appeal, AppealAction.APPROVE_EXTENSION)
@@ -428,7 +429,7 @@ def _detail_context(request, appeal: Appeal, error: str = "") -> dict:
         "co_handlers": appeal.co_handlers.select_related("department"),
         "ratings": appeal.ratings.all(),
         "links": appeal.links.select_related("other"),
-        "extensions": appeal.extensions.select_related("requested_by", "decided_by"),
+        "extensions": extensions,
         "pending_extension": pending_extension,
         "can_decide_extension": can_decide_extension,
         "departments": Department.objects.filter(is_active=True).select_related("region")

@@ -30,7 +30,10 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
 
-FRAGMENT_SECONDS = 300
+# Every write Django makes renews the tokens, so this only bounds what Django cannot see (a psql UPDATE, a render
+# inside a transaction later rolled back). Fifteen minutes rather than five: a page that thousands of users each see
+# their own version of (an enterprise's, a department's) is seldom visited twice within five minutes.
+FRAGMENT_SECONDS = 900
 logger = logging.getLogger(__name__)
 _PREFIX = "dv:"
 # The table an INSERT / UPDATE / DELETE writes; Django quotes names with " (SQLite, PostgreSQL) or ` (MySQL).
@@ -192,4 +195,25 @@ def cached_fragment[T](name: str, key: str, render: Callable[[], T]) -> T:
     if value is None:
         value = render()
         cache.set(cache_key, value, FRAGMENT_SECONDS)
+    return value
+
+
+_process_values: dict[str, tuple[str, object]] = {}
+
+
+def kept_in_process[T](name: str, tables: Iterable[str], load: Callable[[], T]) -> T:
+    """`load()`'s result, kept in this process while the tables' tokens stand: small reference data that many
+    requests read (the work calendar, the rule names), for the price of one shared-cache read instead of queries.
+
+    One entry per `name`, replaced when a token changes; the value is shared by every request of the process, so
+    callers treat it as read-only. Loaded every time when pages are not kept (`enabled()` is false).
+    """
+    if not enabled():
+        return load()
+    token = token_for(*tables)  # taken before the rows are read (see the module docstring)
+    kept = _process_values.get(name)
+    if kept is not None and kept[0] == token:
+        return kept[1]  # type: ignore[return-value]
+    value = load()
+    _process_values[name] = (token, value)
     return value

@@ -9,10 +9,17 @@ from yingshang.core.workcalendar import WorkCalendar, library_years
 
 
 def load_work_calendar() -> WorkCalendar:
-    """The statutory calendar plus the administrators' override table."""
-    return WorkCalendar.build(
-        overrides=HolidayOverride.objects.values_list("date", "is_workday"),
-        confirmed_years=CalendarYear.objects.values_list("year", flat=True),
+    """The statutory calendar plus the administrators' override table (kept in the process until either table is
+    written: appeal pages, filing and the dashboards ask for it on every request)."""
+    from yingshang.core import dataversions
+
+    return dataversions.kept_in_process(
+        "work_calendar",
+        dataversions.model_tables(HolidayOverride, CalendarYear),
+        lambda: WorkCalendar.build(
+            overrides=HolidayOverride.objects.values_list("date", "is_workday"),
+            confirmed_years=CalendarYear.objects.values_list("year", flat=True),
+        ),
     )
 
 

@@ -142,6 +142,20 @@ def months_between(start: dt.date, end: dt.date) -> list[dt.date]:
     return months
 
 
+_prefix_sums: dict[int, tuple[object, dict[int, tuple[list[int], bool]]]] = {}
+
+
+def _shared_years(calendar) -> dict[int, tuple[list[int], bool]]:
+    """Per-year prefix sums (and whether the year is estimated) of one calendar object, shared by every
+    CachedCalendar over it: the core calendar is one object per process while its tables stand
+    (`core.selectors.load_work_calendar`), so a ledger page no longer recounts a year's days on every request."""
+    entry = _prefix_sums.get(id(calendar))
+    if entry is None or entry[0] is not calendar:
+        _prefix_sums.clear()  # one calendar at a time: a new object means the old one was replaced
+        entry = _prefix_sums[id(calendar)] = (calendar, {})
+    return entry[1]
+
+
 class CachedCalendar:
     """A working-day calendar that answers `working_days_between` from per-year prefix sums.
 
@@ -157,25 +171,27 @@ class CachedCalendar:
 
     def __init__(self, calendar) -> None:
         self.calendar = calendar
-        self._prefix: dict[int, list[int]] = {}
-        self.estimated_years: set[int] = set()
+        self._years = _shared_years(calendar)
+        self.estimated_years: set[int] = set()  # the estimated years this instance was asked about
 
     def __getattr__(self, name):
         return getattr(self.calendar, name)
 
     def _year(self, year: int) -> list[int]:
-        if year not in self._prefix:
-            day, counts = dt.date(year, 1, 1), [0]
+        known = self._years.get(year)
+        if known is None:
+            day, counts, estimated = dt.date(year, 1, 1), [0], False
             while day.year == year:
                 try:
                     workday = bool(self.calendar.is_workday(day))
                 except UnknownCalendarYear:
-                    workday = day.weekday() < 5
-                    self.estimated_years.add(year)
+                    workday, estimated = day.weekday() < 5, True
                 counts.append(counts[-1] + workday)
                 day += dt.timedelta(days=1)
-            self._prefix[year] = counts
-        return self._prefix[year]
+            known = self._years[year] = (counts, estimated)
+        if known[1]:
+            self.estimated_years.add(year)
+        return known[0]
 
     def is_workday(self, day: dt.date) -> bool:
         counts = self._year(day.year)

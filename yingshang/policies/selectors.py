@@ -230,13 +230,21 @@ def load_fact_table(enterprise_ids: Iterable[int] | None = None) -> matching.Fac
 
 
 def rule_names() -> dict[str, dict[str, str]]:
-    """Code → Chinese name for qualifications, regions and industries, to explain rules in words."""
-    industries = dict(Industry.objects.filter(level__in=("section", "division")).values_list("code", "name"))
-    return {
-        "qualifications": dict(QualificationType.objects.values_list("code", "name")),
-        "regions": dict(Region.objects.values_list("code", "name")),
-        "industries": {code: f"{name}" for code, name in industries.items()},
-    }
+    """Code → Chinese name for qualifications, regions and industries, to explain rules in words (kept in the
+    process until one of those tables is written; read-only for callers)."""
+    from yingshang.core import dataversions
+
+    def load() -> dict[str, dict[str, str]]:
+        industries = dict(Industry.objects.filter(level__in=("section", "division")).values_list("code", "name"))
+        return {
+            "qualifications": dict(QualificationType.objects.values_list("code", "name")),
+            "regions": dict(Region.objects.values_list("code", "name")),
+            "industries": {code: f"{name}" for code, name in industries.items()},
+        }
+
+    return dataversions.kept_in_process(
+        "policy_rule_names", dataversions.model_tables(Industry, QualificationType, Region), load
+    )
 
 
 def active_clauses() -> list[Clause]:
@@ -307,12 +315,31 @@ def kept_matches(
     return [LiveMatch(by_id[clause_id], result) for clause_id, result in kept if clause_id in by_id]
 
 
+def kept_enterprise_facts(enterprise: Enterprise) -> matching.EnterpriseFacts:
+    """`enterprise_facts`, kept per enterprise and day until a table they read is written (a clause's page asks for
+    them on every visit of an enterprise user)."""
+    from yingshang.core import dataversions
+
+    return dataversions.cached_fragment(
+        f"policy-facts:{enterprise.pk}", dataversions.data_key(*_match_tables()), lambda: enterprise_facts(enterprise)
+    )
+
+
 @functools.cache
 def policy_tables() -> tuple[str, ...]:
     """The tables of the policy supermarket (what its search results read)."""
     from yingshang.core import dataversions
 
     return dataversions.app_tables("policies")
+
+
+@functools.cache
+def document_page_tables() -> tuple[str, ...]:
+    """The tables a policy document's page reads: the supermarket's, the handling departments and the rule names'."""
+    from yingshang.core import dataversions
+    from yingshang.core.models import Department
+
+    return policy_tables() + dataversions.model_tables(Department, Industry, QualificationType, Region)
 
 
 @functools.cache

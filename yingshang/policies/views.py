@@ -108,35 +108,49 @@ def _clause_facts(clause: Clause, names) -> interpretation.ClauseFacts:
 
 
 def document_detail(request, document_id: int):
-    """一键解读: the interpretation generated from the confirmed structure, each sentence citing its clause."""
+    """一键解读: the interpretation generated from the confirmed structure, each sentence citing its clause.
+
+    The body is the same for every reader but for the 管理 link: kept per document, host and that link until a table
+    it reads is written (computed lazily, inside the template's {% cache %}); the reader's access to the document is
+    checked on every request.
+    """
     document = access.get_document_for_user(request.user, document_id)
-    clauses = list(
-        document.clauses.filter(review_status="confirmed")
-        .select_related("handling_department")
-        .prefetch_related("benefits")
-    )
-    names = selectors.rule_names()
-    sections = interpretation.interpret([_clause_facts(c, names) for c in clauses])
+    can_manage = PolicyDocument.objects.editable_by(request.user).filter(pk=document.pk).exists()
     url = _absolute(request, reverse("policies:document", args=[document.pk]))
-    return render(
-        request,
-        "policies/document.html",
-        {
-            "document": document,
-            "clauses": clauses,
-            "sections": sections,
-            "qr": exports.qr_svg(url),
-            "url": url,
-            "versions": document.versions.all()[:10],
-            "can_manage": PolicyDocument.objects.editable_by(request.user).filter(pk=document.pk).exists(),
-        },
-    )
+
+    def clauses() -> list[Clause]:
+        return list(
+            document.clauses.filter(review_status="confirmed")
+            .select_related("handling_department")
+            .prefetch_related("benefits")
+        )
+
+    def sections() -> dict:
+        names = selectors.rule_names()
+        return interpretation.interpret([_clause_facts(c, names) for c in context["clauses"]])
+
+    context = {
+        "document": document,
+        "clauses": SimpleLazyObject(clauses),
+        "sections": SimpleLazyObject(sections),
+        "qr": SimpleLazyObject(lambda: exports.qr_svg(url)),
+        "url": url,
+        "versions": document.versions.all()[:10],
+        "can_manage": can_manage,
+        "fragment_seconds": dataversions.fragment_seconds(),
+        "fragment": f"{document.pk}:{int(can_manage)}:{url}:{dataversions.data_key(*selectors.document_page_tables())}",
+    }
+    return render(request, "policies/document.html", context)
 
 
 def clause_detail(request, clause_id: int):
-    """One clause: reading, 申报指南 step diagram, my eligibility with reasons, apply or confirm."""
+    """One clause: reading, 申报指南 step diagram, my eligibility with reasons, apply or confirm.
+
+    What every reader sees alike (the reading, the guide, the text, the QR code) is kept per clause and host until a
+    table it reads is written, computed lazily inside the template's {% cache %} blocks; the enterprise's own
+    eligibility and application are read on every request (its facts kept per enterprise, `kept_enterprise_facts`).
+    """
     clause = access.get_clause_for_user(request.user, clause_id)
-    names = selectors.rule_names()
     enterprise = result = application = None
     if request.user.is_authenticated and request.user.role == "enterprise":
         enterprise = (
@@ -146,10 +160,10 @@ def clause_detail(request, clause_id: int):
         result = matching.evaluate_clause(
             clause.rules,
             [b.as_dict() for b in clause.benefits.all()],
-            selectors.enterprise_facts(enterprise),
+            selectors.kept_enterprise_facts(enterprise),
             today=timezone.localdate(),
             clause_id=clause.pk,
-            names=names,
+            names=selectors.rule_names(),
         )
         application = (
             PolicyApplication.objects.filter(enterprise=enterprise, clause=clause)
@@ -163,14 +177,16 @@ def clause_detail(request, clause_id: int):
         {
             "clause": clause,
             "document": clause.document,
-            "who": describe_rules(clause.rules, names),
-            "benefit_text": _benefit_text(clause),
+            "who": SimpleLazyObject(lambda: describe_rules(clause.rules, selectors.rule_names())),
+            "benefit_text": SimpleLazyObject(lambda: _benefit_text(clause)),
             "enterprise": enterprise,
             "result": result,
             "application": application,
-            "steps": _guide_steps(clause),
-            "qr": exports.qr_svg(url),
+            "steps": SimpleLazyObject(lambda: _guide_steps(clause)),
+            "qr": SimpleLazyObject(lambda: exports.qr_svg(url)),
             "is_open": clause.document.status == DocumentStatus.PUBLISHED,
+            "fragment_seconds": dataversions.fragment_seconds(),
+            "fragment": f"{clause.pk}:{url}:{dataversions.data_key(*selectors.document_page_tables())}",
         },
     )
 

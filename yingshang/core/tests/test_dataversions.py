@@ -128,3 +128,30 @@ def test_a_write_inside_a_common_table_expression_renews_its_table(cast):
                        'UPDATE "enterprises_enterprise" SET employees = 83 WHERE id IN (SELECT id FROM target)',
                        [cast.gz_enterprise.pk])
     assert dataversions.token_for(ENTERPRISES) != before
+
+
+@pytest.mark.django_db
+def test_the_work_calendar_is_kept_in_the_process_until_an_override_is_written():
+    import datetime as dt
+
+    from yingshang.core.models import HolidayOverride
+    from yingshang.core.selectors import load_work_calendar
+
+    first = load_work_calendar()
+    with CaptureQueriesContext(connection) as again:
+        assert load_work_calendar() is first
+    assert not again.captured_queries
+    saturday = dt.date(2025, 6, 7)
+    assert not first.is_workday(saturday)
+    HolidayOverride.objects.create(date=saturday, is_workday=True, name="调休上班")
+    renewed = load_work_calendar()
+    assert renewed is not first and renewed.is_workday(saturday)
+
+
+@pytest.mark.django_db
+def test_nothing_is_kept_in_the_process_when_pages_are_not_kept(settings):
+    settings.KEEP_PAGES = False
+    loads = []
+    for _ in range(2):
+        dataversions.kept_in_process("test-value", (ENTERPRISES,), lambda: loads.append(1) or len(loads))
+    assert loads == [1, 1]

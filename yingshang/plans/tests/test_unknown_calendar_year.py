@@ -63,3 +63,17 @@ def test_ledger_pages_say_which_year_is_estimated(official_plan, cast, client_fo
     task.deadline = dt.date(2025, 12, 31)
     task.save(update_fields=["deadline"])
     assert "法定节假日安排尚未录入" not in client_for(cast.lz_staff).get(reverse("plans:my_tasks")).content.decode()
+
+
+def test_ledgers_share_the_year_counts_but_each_names_only_the_years_it_asked_about():
+    core = WorkCalendar.build()
+    first, second = CachedCalendar(core), CachedCalendar(core)
+    first.working_days_between(dt.date(FAR, 1, 1), dt.date(FAR, 2, 1))
+    assert second._years is first._years and FAR in second._years  # counted once for the calendar object
+    second.working_days_between(dt.date(2025, 1, 1), dt.date(2025, 2, 1))
+    assert FAR in first.estimated_years and not second.estimated_years
+    second.is_workday(dt.date(FAR, 5, 5))
+    assert second.estimated_years == {FAR}
+    # A new core calendar (an administrator entered days) is counted afresh.
+    entered = WorkCalendar.build(overrides=[(dt.date(FAR, 1, 3), True)])
+    assert CachedCalendar(entered).is_workday(dt.date(FAR, 1, 3))

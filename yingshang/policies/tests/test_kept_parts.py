@@ -131,3 +131,37 @@ def test_the_search_api_is_the_same_for_every_caller_and_follows_changes(client,
 
     PolicyDocument.objects.filter(pk=policy.pk).update(status="withdrawn")
     assert client.get("/api/v1/policies", {"q": "贴息"}).json()["total"] == 0
+
+
+@pytest.mark.django_db
+def test_the_document_page_is_kept_for_every_reader_but_its_manage_link_and_access(client, client_for, cast,
+                                                                                 policy):
+    url = reverse("policies:document", args=[policy.pk])
+    manage = reverse("policies:manage_document", args=[policy.pk])
+    visitor = client.get(url).content.decode()
+    assert "高新技术企业认定奖励" in visitor and manage not in visitor
+    with CaptureQueriesContext(connection) as kept:
+        assert "高新技术企业认定奖励" in client.get(url).content.decode()
+    assert not any("policies_clause" in q["sql"] for q in kept.captured_queries)  # the body came from the cache
+    assert manage in client_for(cast.city_staff).get(url).content.decode()  # the drafting department's staff
+    assert manage not in client_for(cast.gz_owner).get(url).content.decode()
+
+    Clause.objects.filter(document=policy, title="高新技术企业认定奖励").update(title="高新技术企业奖励（修订）")
+    again = client.get(url).content.decode()
+    assert "高新技术企业奖励（修订）" in again and "高新技术企业认定奖励" not in again
+
+    PolicyDocument.objects.filter(pk=policy.pk).update(status="withdrawn")
+    assert client.get(url).status_code == 404  # access is checked on every request, never kept
+
+
+@pytest.mark.django_db
+def test_the_clause_page_keeps_the_reading_and_tells_each_enterprise_its_own_result(client_for, cast, policy,
+                                                                                  seed_company):
+    award = Clause.objects.get(document=policy, title="高新技术企业认定奖励")
+    url = reverse("policies:clause", args=[award.pk])
+    mine = client_for(cast.gz_owner).get(url).content.decode()
+    theirs = client_for(cast.lz_owner).get(url).content.decode()
+    assert seed_company.name in mine and "符合条件" in mine  # gz_enterprise holds 高新技术企业
+    assert cast.lz_enterprise.name in theirs and "暂不符合" in theirs and seed_company.name not in theirs
+    Clause.objects.filter(pk=award.pk).update(text="修订后的条款原文：奖励 30 万元。")
+    assert "修订后的条款原文" in client_for(cast.lz_owner).get(url).content.decode()
