@@ -84,17 +84,24 @@ def _json_contains_supported() -> bool:
 
 
 def registry_overview(user) -> dict:
-    """Counts for the dashboard: active enterprises by size and by county."""
-    active = Enterprise.objects.visible_to(user).filter(status=EnterpriseStatus.ACTIVE)
-    by_size = dict(active.order_by().values_list("size").annotate(n=Count("id")))
-    regions = Region.objects.filter(kind__in=["county", "zone"])
-    by_region = dict(active.order_by().values_list("region_id").annotate(n=Count("id")))
-    return {
-        "total": sum(by_size.values()),
-        "by_size": [{"label": label, "count": by_size.get(value, 0)} for value, label in EnterpriseSize.choices
-                    if value != EnterpriseSize.UNKNOWN],
-        "by_region": [{"name": r.name, "count": by_region.get(r.pk, 0)} for r in regions],
-    }
+    """Counts for the dashboard: active enterprises by size and by county (kept per scope until a registry table is
+    written: two counts over the whole registry on every 驾驶舱 view otherwise)."""
+    from yingshang.enterprises.models import registry_scope_key
+
+    def count() -> dict:
+        active = Enterprise.objects.visible_to(user).filter(status=EnterpriseStatus.ACTIVE)
+        by_size = dict(active.order_by().values_list("size").annotate(n=Count("id")))
+        regions = Region.objects.filter(kind__in=["county", "zone"])
+        by_region = dict(active.order_by().values_list("region_id").annotate(n=Count("id")))
+        return {
+            "total": sum(by_size.values()),
+            "by_size": [{"label": str(label), "count": by_size.get(value, 0)} for value, label in EnterpriseSize.choices
+                        if value != EnterpriseSize.UNKNOWN],
+            "by_region": [{"name": r.name, "count": by_region.get(r.pk, 0)} for r in regions],
+        }
+
+    return dataversions.cached_fragment(f"registry-overview:{registry_scope_key(user)}",
+                                        dataversions.data_key(*registry_tables()), count)
 
 
 def enterprise_timeline(enterprise: Enterprise, limit: int = 50) -> QuerySet[AuditEvent]:

@@ -59,6 +59,8 @@ def _plan_users_only(scope_filter: Callable[..., Q | None]) -> Callable[..., Q |
 @_plan_users_only
 def task_scope_filter(user) -> Q | None:
     """A Q over PlanTask for the user's data scope, or None when the user sees no task at all."""
+    from yingshang.core.models import Department
+
     scope = user.data_scope
     if scope == DataScope.ALL:
         return Q()
@@ -66,33 +68,38 @@ def task_scope_filter(user) -> Q | None:
         region = user.scope_region
         if region is None:
             return Q()
-        return (
-            Q(plan__region=region)
-            | Q(lead_departments__region=region)
-            | Q(co_departments__region=region)
-            | Q(lead_departments__region__parent=region)
-            | Q(co_departments__region__parent=region)
-            | Q(measures__lead_departments__region=region)
-            | Q(measures__co_departments__region=region)
-        )
+        in_region = Department.objects.filter(region=region).values("pk")
+        return Q(plan__region=region) | Q(pk__in=owned_task_ids(
+            Department.objects.filter(Q(region=region) | Q(region__parent=region)).values("pk"), measures=in_region
+        ))
     department = user.department
     if department is None:
         return None
     if scope == DataScope.DEPARTMENT_TREE:
-        path = department.path
-        return (
-            Q(lead_departments__path__startswith=path)
-            | Q(co_departments__path__startswith=path)
-            | Q(measures__lead_departments__path__startswith=path)
-            | Q(measures__co_departments__path__startswith=path)
-        )
+        return Q(pk__in=owned_task_ids(Department.objects.filter(path__startswith=department.path).values("pk")))
     # A department that owns only one measure (措施) of a task sees the task, and reports on that measure.
-    return (
-        Q(lead_departments=department)
-        | Q(co_departments=department)
-        | Q(measures__lead_departments=department)
-        | Q(measures__co_departments=department)
-    )
+    return Q(pk__in=owned_task_ids([department.pk]))
+
+
+def owned_task_ids(departments, *, measures=None) -> list[int]:
+    """The ids of the tasks that one of `departments` (ids, or a query of them) leads or supports, or one of whose
+    measures it leads or supports (`measures`, when given, names those departments instead).
+
+    Read first, in one UNION of the four link tables: a task query that joined them multiplied its rows (every lead ×
+    every co-department × every measure's) and needed DISTINCT, and one holding them as subqueries took PostgreSQL
+    3 ms to plan for 0.7 ms of work — on every 我的任务 and 任务台账 page.
+    """
+    from yingshang.plans.models import PlanMeasure, PlanTask
+
+    measures = departments if measures is None else measures
+    parts = [
+        PlanTask.lead_departments.through.objects.filter(department__in=departments).values_list("plantask_id"),
+        PlanTask.co_departments.through.objects.filter(department__in=departments).values_list("plantask_id"),
+        PlanMeasure.lead_departments.through.objects.filter(department__in=measures)
+        .values_list("planmeasure__task_id"),
+        PlanMeasure.co_departments.through.objects.filter(department__in=measures).values_list("planmeasure__task_id"),
+    ]
+    return [task_id for (task_id,) in parts[0].union(*parts[1:])]
 
 
 @_plan_users_only

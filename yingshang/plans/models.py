@@ -103,7 +103,8 @@ class PlanTaskQuerySet(models.QuerySet):
         scope = task_scope_filter(user)
         if scope is None:
             return self.none()
-        return self.filter(plan__in=Plan.objects.visible_to(user)).filter(scope).distinct()
+        # No DISTINCT: the scope is a set of IN (subquery) conditions and a plan's region, none of which repeats a row.
+        return self.filter(plan__in=Plan.objects.visible_to(user)).filter(scope)
 
 
 class PlanTask(models.Model):

@@ -282,14 +282,15 @@ def measures_owned_by(user, tasks) -> dict[int, list[PlanMeasure]]:
     if department is None:
         return {}
     if user.data_scope == DataScope.DEPARTMENT_TREE:
-        mine = Q(lead_departments__path__startswith=department.path) | Q(
-            co_departments__path__startswith=department.path
-        )
+        departments = Department.objects.filter(path__startswith=department.path).values("pk")
     else:
-        mine = Q(lead_departments=department) | Q(co_departments=department)
+        departments = [department.pk]
+    # IN (subquery) per link table rather than joining both (no row fan-out, no DISTINCT).
+    mine = Q(pk__in=PlanMeasure.lead_departments.through.objects.filter(department__in=departments)
+             .values("planmeasure_id")) | Q(
+        pk__in=PlanMeasure.co_departments.through.objects.filter(department__in=departments).values("planmeasure_id")
+    )
     owned: dict[int, list[PlanMeasure]] = {}
-    for measure in (
-        PlanMeasure.objects.filter(mine, task__in=tasks).distinct().order_by("task_id", "order", "id")
-    ):
+    for measure in PlanMeasure.objects.filter(mine, task__in=tasks).order_by("task_id", "order", "id"):
         owned.setdefault(measure.task_id, []).append(measure)
     return owned

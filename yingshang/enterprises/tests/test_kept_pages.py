@@ -144,3 +144,13 @@ def test_a_zone_administrator_opens_a_kept_body_of_its_zone(zoned, client_for):
     assert _detail(client_for(zoned.city_admin), lz).status_code == 200
     assert _detail(client_for(zoned.zone_admin), lz).status_code == 200
     assert _detail(client_for(zoned.zone_admin), zoned.gz_enterprise).status_code == 404
+
+
+def test_the_dashboard_counts_are_kept_per_scope_and_follow_a_registry_write(cast):
+    from yingshang.enterprises.selectors import registry_overview
+
+    city, county = registry_overview(cast.city_admin), registry_overview(cast.gz_admin)
+    assert county["total"] < city["total"]  # a county's own counts, not the city's kept ones
+    Enterprise.objects.filter(pk=cast.gz_enterprise.pk).update(status="cancelled")
+    assert registry_overview(cast.city_admin)["total"] == city["total"] - 1
+    assert registry_overview(cast.gz_admin)["total"] == county["total"] - 1

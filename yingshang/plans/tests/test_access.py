@@ -141,3 +141,20 @@ def test_both_scope_filters_share_the_opening_checks(cast, django_user_model):
         assert scope_filter(superuser) == Q()
     assert task_scope_filter(cast.leader) == Q()
     assert task_scope_filter.__name__ == "task_scope_filter"
+
+
+@pytest.mark.parametrize("person", ["city_staff", "city_dept_lead", "gz_admin"])
+def test_a_task_owned_many_ways_is_listed_once(official_plan, cast, person):
+    """Led, supported and owning a measure at once: the scope reads the link tables as IN (subquery) sets, so the
+    task list needs no DISTINCT and still shows the task once."""
+    user = cast[person]
+    task = official_plan.tasks.get(number="1")
+    department = user.department if user.department_id else task.lead_departments.first()
+    task.lead_departments.add(department)
+    task.co_departments.add(department)
+    measure = task.measures.first() or task.measures.create(order=1, text="测试措施")
+    measure.lead_departments.add(department)
+    measure.co_departments.add(department)
+    numbers = list(PlanTask.objects.visible_to(user).values_list("number", flat=True))
+    assert numbers.count("1") == 1
+    assert "DISTINCT" not in str(PlanTask.objects.visible_to(user).query)
