@@ -7,7 +7,9 @@ Not a benchmark (no baseline): it tells where the load benchmark's CPU goes. Run
     LOAD_MIX=narrow …                                         # the 84-URL mix of sessions 4 and 5
 
 Prints the weighted mean process CPU per request over the mix and, per request kind, its mean CPU, share of the
-mix's CPU, query count, status and response size.
+mix's CPU, query count, status and response size; the wide mix also the mean wall time inside database calls per
+kind (on one machine mostly the database server's CPU — parsing and planning included — which the process CPU
+does not show).
 """
 
 from __future__ import annotations
