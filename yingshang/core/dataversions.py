@@ -205,15 +205,21 @@ def kept_in_process[T](name: str, tables: Iterable[str], load: Callable[[], T]) 
     """`load()`'s result, kept in this process while the tables' tokens stand: small reference data that many
     requests read (the work calendar, the rule names), for the price of one shared-cache read instead of queries.
 
-    One entry per `name`, replaced when a token changes; the value is shared by every request of the process, so
-    callers treat it as read-only. Loaded every time when pages are not kept (`enabled()` is false).
+    The value is shared by every request of the process, so callers treat it as read-only. Loaded every time when
+    pages are not kept (`enabled()` is false).
     """
-    if not enabled():
+    # The token is taken before the rows are read (see the module docstring).
+    return kept_under_key(name, token_for(*tables) if enabled() else "", load)
+
+
+def kept_under_key[T](name: str, key: str, load: Callable[[], T]) -> T:
+    """`load()`'s result, kept in this process under `key` (a `data_key` or token the caller already holds): one
+    entry per `name`, replaced when the key changes; an empty key (pages not kept) loads every time."""
+    if not key:
         return load()
-    token = token_for(*tables)  # taken before the rows are read (see the module docstring)
     kept = _process_values.get(name)
-    if kept is not None and kept[0] == token:
+    if kept is not None and kept[0] == key:
         return kept[1]  # type: ignore[return-value]
     value = load()
-    _process_values[name] = (token, value)
+    _process_values[name] = (key, value)
     return value

@@ -352,31 +352,27 @@ def _match_tables() -> tuple[str, ...]:
     return dataversions.app_tables("policies", "enterprises") + dataversions.model_tables(Region, Department)
 
 
-_catalogue: dict[str, tuple[str, tuple[list[Clause], dict]]] = {}
-
-
 def match_catalogue(key: str) -> tuple[list[Clause], dict[str, dict[str, str]]]:
     """The active clauses (what the matches pages show of them) and the rule names: the same for every enterprise.
 
     `key` is `dataversions.data_key(...)` of tables that include every table read here (`_match_tables()`). The
-    catalogue is kept in this process while that key stands: one dictionary entry, replaced when a token or the
-    day changes, so nothing is pickled or fetched per request. Read afresh when pages are not kept (empty key).
+    catalogue is kept in this process while that key stands (`dataversions.kept_under_key`), so nothing is pickled
+    or fetched per request. Read afresh when pages are not kept (empty key).
     """
-    kept = _catalogue.get("catalogue")
-    if key and kept is not None and kept[0] == key:
-        return kept[1]
-    clauses = list(
-        Clause.objects.active()
-        .select_related("document")
-        .only(*_CATALOGUE_FIELDS)
-        .prefetch_related(Prefetch("benefits", queryset=Benefit.objects.order_by("id")))
-    )
-    for clause in clauses:
-        benefit_dicts(clause)
-    value = (clauses, rule_names())
-    if key:
-        _catalogue["catalogue"] = (key, value)
-    return value
+    from yingshang.core import dataversions
+
+    def load() -> tuple[list[Clause], dict[str, dict[str, str]]]:
+        clauses = list(
+            Clause.objects.active()
+            .select_related("document")
+            .only(*_CATALOGUE_FIELDS)
+            .prefetch_related(Prefetch("benefits", queryset=Benefit.objects.order_by("id")))
+        )
+        for clause in clauses:
+            benefit_dicts(clause)
+        return clauses, rule_names()
+
+    return dataversions.kept_under_key("policy_match_catalogue", key, load)
 
 
 # What the matches pages and API read of a clause and its document (the rest, such as the full text and the

@@ -98,13 +98,21 @@ def publish(indicator_code: str, region_code: str, period: str, value, *, now=No
     )
 
 
-@pytest.fixture
-def scored(official_plan):
-    """The official plan with 2025 Q1 values of one indicator for the city, 甘州区 and 临泽县, and the index computed."""
+def score_first_quarter(*city_indicators: str) -> None:
+    """2025 Q1 values of 网上立案率 for the city, 甘州区 and 临泽县 (and 70 for each of `city_indicators`, city-wide),
+    then the index computed."""
     from yingshang.monitoring import services
 
     for month in (1, 2, 3):
         publish("online_filing_rate", "620700", f"2025-{month:02d}", 60 + 5 * month)
         publish("online_filing_rate", "620702", f"2025-{month:02d}", 50 + month)
         publish("online_filing_rate", "620723", f"2025-{month:02d}", 70 + month)
+        for code in city_indicators:
+            publish(code, "620700", f"2025-{month:02d}", 70)
     services.recompute_index(now=at(2025, 4, 10))
+
+
+@pytest.fixture
+def scored(official_plan):
+    """The official plan with 2025 Q1 values of one indicator for the city, 甘州区 and 临泽县, and the index computed."""
+    score_first_quarter()

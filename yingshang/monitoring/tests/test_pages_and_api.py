@@ -13,19 +13,15 @@ from openpyxl import load_workbook
 from yingshang.monitoring import dashboard, services
 from yingshang.monitoring.models import IndexSnapshot, IndicatorValue
 
-from .conftest import at, publish
+from .conftest import at, publish, score_first_quarter
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def scored(official_plan):
-    for month in (1, 2, 3):
-        publish("online_filing_rate", "620700", f"2025-{month:02d}", 60 + 5 * month)
-        publish("online_filing_rate", "620702", f"2025-{month:02d}", 50 + month)
-        publish("online_filing_rate", "620723", f"2025-{month:02d}", 70 + month)
-        publish("insolvency_closure_rate", "620700", f"2025-{month:02d}", 70)
-    services.recompute_index(now=at(2025, 4, 10))
+    """The conftest's scored plan with 办理破产结案率 as well (city-wide)."""
+    score_first_quarter("insolvency_closure_rate")
 
 
 def test_dashboard_shows_index_targets_and_county_ranking(scored, cast, client_for):
