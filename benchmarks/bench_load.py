@@ -17,6 +17,11 @@ fixed URLs of five demo users that sessions 4 and 5 measured (nearly every kept 
 Reports throughput, p50/p95/p99 latency, error rate (non-2xx/3xx and socket errors) and the server's total RSS at
 start and end (sampled during the soak). QUICK=1: ~10 s per server. Full: a 10-minute soak of ours (and 60 s for
 the baseline). Goal on the 2-core machine: ≥ 300 req/s at p95 ≤ 300 ms, 0 errors, no memory growth.
+
+After the soak, the ceiling reference (`ceilings`, LOAD_CEILING_SECONDS each, 30 s; LOAD_CEILING=0 skips it): the
+same server on the anonymous portal alone and on one signed-in user's 工作台 alone — the most this machine serves
+of a page with no session and of the cheapest signed-in page, against which the mix's throughput is read (machines
+of the same kind differ by up to 2× from one session to the next).
 """
 
 from __future__ import annotations
@@ -44,6 +49,9 @@ BASELINE_DURATION = min(DURATION, int(os.environ.get("LOAD_BASELINE_SECONDS", "1
 WORKERS = int(os.environ.get("LOAD_WORKERS", "4"))
 CONNECTIONS = int(os.environ.get("LOAD_CONNECTIONS", "16"))
 SAMPLE_EVERY = 5 if QUICK else 30
+# The same server on its two cheapest pages, after the soak: what this machine serves at most (LOAD_CEILING=0 skips).
+CEILING_SECONDS = int(os.environ.get("LOAD_CEILING_SECONDS", "5" if QUICK else "30"))
+CEILING = os.environ.get("LOAD_CEILING", "1") != "0"
 # "wide" (default): thousands of users, each reading its own scope (benchmarks/load/wide_mix.py); "narrow": the 84
 # fixed URLs of five demo users that sessions 4 and 5 measured, kept to compare with those figures.
 MIX = os.environ.get("LOAD_MIX", "wide")
@@ -386,6 +394,32 @@ def measure(workers: int, entries: list[tuple[str, str]], seconds: int, env: dic
     return result
 
 
+def ceilings(entries: list[tuple[str, str]], env: dict[str, str]) -> dict[str, float]:
+    """Throughput of the same server (WORKERS workers) on one page at a time: the anonymous portal (no session, no
+    query) and a signed-in department user's 工作台 (session, the user's one statement, the page frame). The mix's
+    figure read against these says how much of the machine the framework's floor already takes: no mix of real
+    pages can be served faster than its cheapest signed-in page."""
+    signed_in = next(((path, header) for path, header in entries
+                      if path == "/workbench/" and header.startswith("sessionid=")), None)
+    targets = {"anonymous_portal": [("/", "")]}
+    if signed_in is not None:
+        targets["signed_in_workbench"] = [signed_in]
+    port = free_port()
+    server = start_server(WORKERS, port, env)
+    generator = run_wrk if shutil.which("wrk") else run_python_client
+    found = {}
+    try:
+        for name, target in targets.items():
+            generator(port, target, 3)  # warm: this page's templates compiled in every worker
+            result = generator(port, target, CEILING_SECONDS)
+            if result["errors"]:
+                raise RuntimeError(f"上限参照 {name} 出现 {result['errors']} 个错误")
+            found[name] = result["requests"] / result["seconds"]
+    finally:
+        stop_server(server)
+    return found
+
+
 def describe(label: str, r: dict) -> None:
     print(f"  {label}: {r['workers']} 个 worker，{r['requests']} 次请求 / {r['seconds']:.1f} s = {r['rps']:.0f} req/s；"
           f"p50 {r['p50']:.1f} ms，p95 {r['p95']:.1f} ms，p99 {r['p99']:.1f} ms；错误率 {r['error_rate']:.2%}；"
@@ -433,6 +467,12 @@ def main() -> None:
                                   "rss_max_mb", "rss_samples_mb", "rss_second_half_growth_mb", "requests", "seconds",
                                   "workers", "generator")}
     extra["baseline"] = {k: baseline[k] for k in ("rps", "p50", "p95", "p99", "error_rate", "workers")}
+    if CEILING:
+        extra["ceiling_rps"] = ceiling = ceilings(entries, env)
+        print(f"  上限参照（同一服务器，单页 {CEILING_SECONDS}s）：匿名门户 {ceiling['anonymous_portal']:.0f} req/s"
+              + (f"，已登录工作台 {ceiling['signed_in_workbench']:.0f} req/s；混合负载为后者的 "
+                 f"{ours['rps'] / ceiling['signed_in_workbench']:.0%}" if "signed_in_workbench" in ceiling else ""),
+              flush=True)
     scale = f"{ENTERPRISES} enterprises, {mix}, {CONNECTIONS} connections, {DURATION}s"
     # Time per request (1/throughput) so that the printed speedup = baseline ÷ ours reads "higher is better".
     if not ours["rps"] or not baseline["rps"]:

@@ -138,10 +138,12 @@ _USER_SQL: dict[str, tuple[str, list[_Part]]] = {}
 
 
 def user_with_scope(user_id) -> object | None:
-    """The user with this primary key, with region and department (and its region) loaded, in one statement built
-    once per process (the session's user on every page view; the ORM's compilation of the same join cost several
-    times the query)."""
+    """The user with this primary key, with region and department (and its region) loaded, and the count of its
+    unread messages (`unread_notifications_at_load`, the badge every page shows), in one statement built once per
+    process (the session's user on every page view: the ORM's compilation of the same join cost several times the
+    query, and the badge's own query was a second round trip on every page)."""
     from yingshang.accounts.models import User
+    from yingshang.core.selectors import unread_count_sql
 
     connection = connections[DEFAULT_DB_ALIAS]
     built = _USER_SQL.get(connection.vendor)
@@ -149,6 +151,7 @@ def user_with_scope(user_id) -> object | None:
         quote = connection.ops.quote_name
         columns: list[str] = []
         parts, joins = _scope_joins(connection, columns)
+        columns.append(unread_count_sql(connection, f"u.{quote(User._meta.pk.column)}"))
         sql = (f"SELECT {', '.join(columns)} FROM {quote(User._meta.db_table)} u{joins}"  # noqa: S608 - quoted names
                f" WHERE u.{quote(User._meta.pk.column)} = %s")
         built = _USER_SQL[connection.vendor] = (sql, parts)
@@ -156,7 +159,12 @@ def user_with_scope(user_id) -> object | None:
     with connection.cursor() as cursor:
         cursor.execute(sql, [int(user_id)])
         row = cursor.fetchone()
-    return None if row is None else _with_scope(row, parts, connection)
+    if row is None:
+        return None
+    user = _with_scope(row, parts, connection)
+    if user is not None:
+        user.unread_notifications_at_load = int(row[-1])
+    return user
 
 
 def user_for_key(key: str, *, now: dt.datetime):

@@ -20,7 +20,10 @@ def platform(request):
     unread = 0
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        unread = unread_notification_count(user.pk)
+        # Loaded with the user (accounts.tokens.user_with_scope) on a page view; asked for otherwise.
+        unread = getattr(user, "unread_notifications_at_load", None)
+        if unread is None:
+            unread = unread_notification_count(user.pk)
     nav: object = []
     nav_html = ""
     if user is not None and user.is_authenticated:

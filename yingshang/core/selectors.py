@@ -52,23 +52,28 @@ def unread_notification_count(user_id: int) -> int:
     """How many unread messages the user has (the badge on every page), by the partial index `notification_unread`.
 
     Plain SQL built from the model's names: on every page view the ORM's compilation of this one COUNT cost several
-    times the query itself.
+    times the query itself. A page view normally needs none of this: the signed-in user is loaded with the count
+    (`unread_count_sql` inside `accounts.tokens.user_with_scope`); this is for a user loaded otherwise.
     """
     from django.db import connection
 
-    from yingshang.core.models import Notification
-
     sql = _UNREAD_SQL.get(connection.vendor, "")
     if not sql:
-        quote = connection.ops.quote_name
-        meta = Notification._meta
-        sql = _UNREAD_SQL[connection.vendor] = (
-            f"SELECT COUNT(*) FROM {quote(meta.db_table)}"  # noqa: S608 - names from the model, quoted
-            f" WHERE {quote(str(meta.get_field('recipient').column))} = %s"
-            f" AND {quote(str(meta.get_field('read_at').column))} IS NULL")
+        sql = _UNREAD_SQL[connection.vendor] = "SELECT " + unread_count_sql(connection, "%s")
     with connection.cursor() as cursor:
         cursor.execute(sql, [user_id])
         return cursor.fetchone()[0]
+
+
+def unread_count_sql(connection, recipient: str) -> str:
+    """A scalar subquery counting the unread messages of `recipient` (a parameter or a column of the outer query)."""
+    from yingshang.core.models import Notification
+
+    quote = connection.ops.quote_name
+    meta = Notification._meta
+    return (f"(SELECT COUNT(*) FROM {quote(meta.db_table)}"  # noqa: S608 - names from the model, quoted
+            f" WHERE {quote(str(meta.get_field('recipient').column))} = {recipient}"
+            f" AND {quote(str(meta.get_field('read_at').column))} IS NULL)")
 
 
 _UNREAD_SQL: dict[str, str] = {}
