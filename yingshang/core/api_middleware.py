@@ -70,8 +70,8 @@ class EagerAuthenticationMiddleware(AuthenticationMiddleware):
 
     Every page reads the user (the frame shows the menu and the sign-out button; views check role and scope), and
     each attribute read through a SimpleLazyObject is a failed lookup on the proxy, then __getattr__ — about 190
-    of them on a plain signed-in page, a tenth of its CPU. A request without a session cookie costs nothing more
-    (no query: anonymous at once); one with a cookie was going to load its user anyway.
+    of them on a plain signed-in page (benchmarks/README.md, Load, session 8). A request without a session cookie
+    costs nothing more (no query: anonymous at once); one with a cookie was going to load its user anyway.
     """
 
     def process_request(self, request):

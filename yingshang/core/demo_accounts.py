@@ -35,12 +35,23 @@ DEMO_ACCOUNTS = (
 )
 
 
-def new_password() -> str:
+def new_password(for_user: User | None = None) -> str:
+    """A random 12-character password of letters and digits that the site's password validators accept for
+    `for_user`: the similarity check refuses, now and then, a random one that happens to contain the username's
+    letters (CI once drew 'dOaN4LIGHX6n' for `lingdao`), so such a draw is thrown away and another made."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
     alphabet = string.ascii_letters + string.digits
     while True:
         password = "".join(secrets.choice(alphabet) for _ in range(12))
-        if any(c.isdigit() for c in password) and any(c.isalpha() for c in password):
-            return password
+        if not (any(c.isdigit() for c in password) and any(c.isalpha() for c in password)):
+            continue
+        try:
+            validate_password(password, for_user)
+        except ValidationError:
+            continue
+        return password
 
 
 def ensure_demo_accounts() -> list[tuple[str, str, str]]:
@@ -55,7 +66,7 @@ def ensure_demo_accounts() -> list[tuple[str, str, str]]:
         department = None
         if account.department_key:
             department = Department.objects.filter(function_key=account.department_key, region=region).first()
-        password = new_password()
+        password = new_password(User(username=account.username, full_name=account.full_name))
         create_user(username=account.username, password=password, role=account.role, full_name=account.full_name,
                     department=department, region=region if account.role == Role.COUNTY_ADMIN else None)
         created.append((account.username, Role(account.role).label, password))

@@ -31,3 +31,16 @@ def test_demo_enterprise_user_is_bound_through_request_and_verification():
     actions = list(AuditEvent.objects.filter(object_type="enterprises.enterprisemembership")
                    .order_by("id").values_list("action", "actor_id"))
     assert actions == [("membership.request", qiye.pk), ("membership.verify", xianqu.pk)] * 2
+
+
+def test_a_random_password_too_like_the_username_is_drawn_again(monkeypatch):
+    """CI once drew 'dOaN4LIGHX6n' for `lingdao`, which the similarity validator refuses: the demo accounts must not
+    fail on such a draw."""
+    from yingshang.core import demo_accounts
+
+    draws = iter("dOaN4LIGHX6n" + "Qm7Tz2Kp9Xw4")
+    monkeypatch.setattr(demo_accounts.secrets, "choice", lambda alphabet: next(draws))
+
+    password = demo_accounts.new_password(User(username="lingdao", full_name="市领导（只读）"))
+
+    assert password == "Qm7Tz2Kp9Xw4"
