@@ -55,19 +55,18 @@ def test_activity_moves_the_idle_deadline_at_most_once_every_five_minutes(cast, 
     from django.contrib.sessions.models import Session
     from django.utils import timezone
 
+    def last_seen(seconds_ago: int) -> None:
+        """Activity recorded `seconds_ago`, and the stored deadline 5 minutes away (so a write shows as 30)."""
+        data = client.session
+        data["_seen"] = int(time.time()) - seconds_ago
+        data.save()
+        Session.objects.update(expire_date=timezone.now() + timezone.timedelta(minutes=5))
+
     client.post("/accounts/login/", {"username": "gz_staff", "password": "Test-pass-2025"})
     client.get("/workbench/")  # first request after login records the activity
-    session = Session.objects.get()
-    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() + timezone.timedelta(minutes=5))
-    data = client.session
-    data["_seen"] = int(time.time()) - 240  # last activity four minutes ago: still within the interval
-    data.save()
-    Session.objects.update(expire_date=timezone.now() + timezone.timedelta(minutes=5))
+    last_seen(240)  # four minutes ago: still within the interval
     client.get("/workbench/")  # no write
     assert Session.objects.get().expire_date < timezone.now() + timezone.timedelta(minutes=6)
-    data = client.session
-    data["_seen"] = int(time.time()) - 301  # last activity just over five minutes ago
-    data.save()
-    Session.objects.update(expire_date=timezone.now() + timezone.timedelta(minutes=5))
+    last_seen(301)  # just over five minutes ago
     client.get("/workbench/")  # the next request after five minutes moves the deadline to 30 minutes from now
     assert Session.objects.get().expire_date > timezone.now() + timezone.timedelta(minutes=29)
