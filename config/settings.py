@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "yingshang.core.api_middleware.Messages",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Innermost: a repeated GET of a @kept_whole view answered from the shared cache (core.page_cache).
+    "yingshang.core.page_cache.PageCacheMiddleware",
 ]
 
 if PRODUCTION:
@@ -167,6 +169,10 @@ CACHE_URL = os.environ.get("CACHE_URL", "").strip()
 # With a Redis cache the costliest page bodies are kept until a table they read is written (core.dataversions).
 # YINGSHANG_KEEP_PAGES=0 renders every page every time (to rule the kept pages out, or to measure without them).
 KEEP_PAGES = os.environ.get("YINGSHANG_KEEP_PAGES", "1").strip() != "0"
+# Whole responses of @kept_whole views kept per viewer (core.page_cache), where pages are kept at all;
+# YINGSHANG_KEEP_WHOLE_PAGES=0 turns it off. Off in the test suite unless a test turns it on (the page cache's own
+# tests, and the permission matrix run twice with it on).
+KEEP_WHOLE_PAGES = os.environ.get("YINGSHANG_KEEP_WHOLE_PAGES", "0" if TESTING else "1").strip() != "0"
 _LOCAL_CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "yingshang-local"}
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {"default": {"BACKEND": "yingshang.core.cache.SharedRedisCache", "LOCATION": CACHE_URL,

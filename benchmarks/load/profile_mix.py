@@ -114,6 +114,7 @@ def profile_wide(hit, connection, capture) -> None:
     cpu: dict[str, list[float]] = collections.defaultdict(list)
     database: dict[str, list[float]] = collections.defaultdict(list)
     shape: dict[str, tuple[int, int, int]] = {}
+    kept: collections.Counter[str] = collections.Counter()
     for path, header in entries[warm:]:
         start = time.process_time()
         connection.queries_log.clear()  # the log keeps 9,000 queries; a full log would count none
@@ -125,18 +126,20 @@ def profile_wide(hit, connection, capture) -> None:
         # mostly the CPU the database server spends on this kind, which the process CPU above does not include.
         database[kind_of(path)].append(spent[0])
         shape[kind_of(path)] = (len(queries), response.status_code, len(response.content))
+        kept[kind_of(path)] += bool(getattr(response.wsgi_request, "page_cache_hit", False))
     total = sum(sum(v) for v in cpu.values())
     count = sum(len(v) for v in cpu.values())
     in_database = sum(sum(v) for v in database.values())
     print(f"wide mix: mean CPU per request {total / count * 1000:.2f} ms, mean time in database calls "
           f"{in_database / count * 1000:.2f} ms, over {count} requests ({mix['viewers']} users, "
-          f"{mix['distinct_pairs']} distinct user×URL pairs in {mix['lines']} lines, {connection.vendor})")
-    print("    CPU  share    in db   requests  queries (last)  status  size  kind")
+          f"{mix['distinct_pairs']} distinct user×URL pairs in {mix['lines']} lines, {connection.vendor}); "
+          f"answered whole from the cache (core.page_cache): {sum(kept.values()) / count:.0%}")
+    print("    CPU  share    in db   requests  kept  queries (last)  status  size  kind")
     for kind, values in sorted(cpu.items(), key=lambda kv: -sum(kv[1])):
         queries, status, size = shape[kind]
         print(f"{sum(values) / len(values) * 1000:7.2f} ms  {sum(values) / total:6.1%}  "
               f"{sum(database[kind]) / len(values) * 1000:5.2f} ms  n={len(values):5d}  "
-              f"{queries:3d} queries  {status}  {size:7d} B  {kind}")
+              f"{kept[kind] / len(values):4.0%}  {queries:3d} queries  {status}  {size:7d} B  {kind}")
 
 
 if __name__ == "__main__":

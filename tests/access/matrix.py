@@ -104,6 +104,26 @@ def walk_routes() -> list[tuple[str, str]]:
     return found
 
 
+def kept_routes() -> set[str]:
+    """Matrix keys of the GET pages and API operations whose responses core.page_cache may keep whole."""
+    import re
+
+    from yingshang.core.page_cache import _lifetime
+
+    kept: set[str] = set()
+
+    def walk(resolver: URLResolver, prefix: str, namespaces: tuple[str, ...]) -> None:
+        for item in resolver.url_patterns:
+            if isinstance(item, URLResolver):
+                walk(item, prefix + str(item.pattern), namespaces + ((item.namespace,) if item.namespace else ()))
+            elif isinstance(item, URLPattern) and _lifetime(item.callback) is not None:
+                path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", prefix + str(item.pattern))
+                kept.add(f"GET /{path}" if path.startswith("api/") else ":".join((*namespaces, item.name)))
+
+    walk(get_resolver(), "", ())
+    return kept
+
+
 def api_operations() -> list[str]:
     """'METHOD /path' for every operation in the OpenAPI document."""
     from config.api import api

@@ -9,11 +9,13 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.access.matrix import (
+    ALLOW,
     ANONYMOUS,
     CAST,
     EVERYONE,
     LOGIN,
     api_operations,
+    kept_routes,
     load_tables,
     matches,
     observed_outcome,
@@ -24,6 +26,12 @@ TABLES = load_tables()
 KEYS = sorted(TABLES.cases)
 PARAMS = [pytest.param(key, index, id=f"{key}[{case.label or index}]")
           for key in KEYS for index, case in enumerate(TABLES.cases[key])]
+
+
+KEPT = kept_routes()
+KEPT_PARAMS = [pytest.param(key, index, id=f"{key}[{case.label or index}]")
+               for key in KEYS if key in KEPT for index, case in enumerate(TABLES.cases[key])
+               if key.startswith("GET ") or case.method == "get"]
 
 
 def test_every_route_and_operation_has_an_entry():
@@ -83,6 +91,32 @@ def test_route_outcome_for_every_cast_member(world, key, index):
     mismatches = {p: f"expected {case.outcomes[p]}, got {observed[p]}" for p in EVERYONE
                   if observed[p] != case.outcomes[p]}
     assert mismatches == {}, f"{url}"
+
+
+def test_kept_routes_are_covered():
+    assert len(KEPT_PARAMS) >= 20 and {"core:workbench", "policies:mine", "GET /api/v1/enterprises"} <= KEPT
+
+
+@pytest.mark.parametrize(("key", "index"), KEPT_PARAMS)
+def test_kept_route_outcome_is_the_same_when_answered_from_the_cache(world, key, index, settings):
+    """core.page_cache on: the whole cast asks three times in turn, so later answers may come from the cache —
+    none reaches anyone the rendered page would not, and each member's outcome stays what the table says."""
+    settings.KEEP_WHOLE_PAGES = True
+    case = TABLES.cases[key][index]
+    url = _url(key, case.kwargs(world)) + case.query
+    clients = {}
+    for person in EVERYONE:
+        clients[person] = Client()
+        if person != ANONYMOUS:
+            clients[person].force_login(world[person])
+    kept = 0
+    for _ in range(3):
+        for person in EVERYONE:
+            response = _send(clients[person], "get", url, case, world)
+            assert observed_outcome(response) == case.outcomes[person], (url, person)
+            kept += bool(getattr(response.wsgi_request, "page_cache_hit", False))
+    if any(outcome == ALLOW for outcome in case.outcomes.values()):
+        assert kept, f"{url}: 三轮请求都没有命中缓存"
 
 
 def test_admin_is_superuser_only(world, django_user_model):

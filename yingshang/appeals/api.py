@@ -23,6 +23,7 @@ from yingshang.appeals.schemas import (
 )
 from yingshang.core.api_support import ErrorOut, paginate
 from yingshang.core.errors import BusinessRuleError
+from yingshang.core.page_cache import kept_whole
 from yingshang.core.permissions import require
 from yingshang.enterprises.models import Enterprise
 
@@ -223,6 +224,7 @@ def push_work_order(request, payload: Annotated[WorkOrderIn, JsonOrForm(...)]):
 
 
 @router.get("", response={200: AppealPage, **ERRORS}, summary="诉求列表（按权限范围，筛选、分页）")
+@kept_whole(seconds=60)
 def list_appeals(request, query: Query[ListQuery]):
     filters = selectors.LedgerFilters.from_mapping(query.dict())
     appeals = (

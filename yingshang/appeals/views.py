@@ -57,6 +57,7 @@ from yingshang.appeals.uploads import MAX_ATTACHMENT_BYTES
 from yingshang.core import dataversions
 from yingshang.core.errors import BusinessRuleError, InvalidUpload
 from yingshang.core.models import Department, Region
+from yingshang.core.page_cache import kept_whole
 from yingshang.core.permissions import permission_required
 from yingshang.core.selectors import load_work_calendar
 from yingshang.enterprises.choices import MembershipStatus
@@ -304,6 +305,7 @@ def intake(request):
 
 
 @login_required
+@kept_whole
 def mine(request):
     """我的诉求 (enterprise users and 体验官)."""
     appeals = Appeal.objects.visible_to(request.user).order_by("-id")
@@ -315,6 +317,7 @@ def mine(request):
 
 
 @permission_required("appeal.dispatch")
+@kept_whole(seconds=60)
 def dispatch_queue(request):
     """待派单 and 退单 awaiting the dispatcher, oldest first."""
     appeals = (
@@ -330,6 +333,7 @@ def dispatch_queue(request):
 
 
 @permission_required("appeal.handle")
+@kept_whole(seconds=60)
 def inbox(request):
     """部门待办: appeals of my department by state (待签收, 办理中, 暂停, 已答复), most urgent first."""
     status = request.GET.get("status", "")
@@ -387,6 +391,7 @@ HIDDEN_ACTIONS = {
 
 
 @login_required
+@kept_whole(seconds=60)
 def detail(request, appeal_id: int):
     appeal = access.get_appeal_for_user(request.user, appeal_id)
     return render(request, "appeals/detail.html", _detail_context(request, appeal))
@@ -601,6 +606,7 @@ def visit_new(request):
 
 
 @permission_required("appeal.view")
+@kept_whole(seconds=60)
 def ledger(request):
     """诉求台账: by department, county, category, state, month; overdue flags; Excel export."""
     now = _now()

@@ -23,7 +23,9 @@ import hashlib
 import logging
 import re
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar, Token
 
 from django.apps import apps
 from django.conf import settings
@@ -41,6 +43,43 @@ _WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+["`]?([A-Za-z0
 _WRITE_IN_CTE = re.compile(r'\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+["`]?([A-Za-z0-9_]+)', re.IGNORECASE)
 # Tables whose writes no cached page depends on, and that are written on (almost) every request.
 _IGNORED = frozenset({"django_session", "yingshang_cache"})
+# The tables a SELECT reads (subqueries and joins included). A name that is not a table (a CTE's, a column in
+# EXTRACT(… FROM "t"."c")) only adds a token nobody renews: a needless dependency, never a missed one.
+_READ = re.compile(r'\b(?:FROM|JOIN)\s+["`]?([A-Za-z0-9_]+)', re.IGNORECASE)
+
+
+class Reading:
+    """What one request read and wrote while `reading()` was on: the tables of its SELECT statements and of the
+    tokens it asked for (`token_for`: kept fragments and values), and whether it wrote anything at all."""
+
+    __slots__ = ("tables", "wrote")
+
+    def __init__(self) -> None:
+        self.tables: set[str] = set()
+        self.wrote = False
+
+
+_reading: ContextVar[Reading | None] = ContextVar("dataversions_reading", default=None)
+
+
+def start_reading() -> tuple[Reading, Token]:
+    """Note the tables read (and any write) in this context until `stop_reading(token)` (`core.page_cache`)."""
+    noted = Reading()
+    return noted, _reading.set(noted)
+
+
+def stop_reading(token: Token) -> None:
+    _reading.reset(token)
+
+
+@contextmanager
+def reading() -> Iterator[Reading]:
+    """`start_reading()` for the length of a block."""
+    noted, token = start_reading()
+    try:
+        yield noted
+    finally:
+        stop_reading(token)
 
 
 def enabled() -> bool:
@@ -92,6 +131,9 @@ _warned = False
 
 def token_for(*tables: str) -> str:
     """One string that changes when any of the tables is written; part of a cached fragment's key."""
+    noted = _reading.get()
+    if noted is not None:
+        noted.tables.update(tables)
     cache = caches["default"]
     keys = [_PREFIX + table for table in tables]
     found = cache.get_many(keys)
@@ -102,6 +144,21 @@ def token_for(*tables: str) -> str:
         cache.set_many(missing, timeout=None)
         found.update(missing)
     return ".".join(found[key] for key in keys)
+
+
+def tokens_and_value(tables: Iterable[str], key: str) -> tuple[object, dict[str, str]]:
+    """The shared cache's value under `key` (None if absent) and the token of each table, in one round trip; a
+    table without a token gets one, as in `token_for`. Not noted as read: the caller decides what it depends on."""
+    cache = caches["default"]
+    tables = list(tables)
+    found = cache.get_many([key, *(_PREFIX + table for table in tables)])
+    value = found.pop(key, None)
+    tokens = {key[len(_PREFIX):]: token for key, token in found.items()}
+    missing = {_PREFIX + table: _new_token() for table in tables if table not in tokens}
+    if missing:
+        cache.set_many(missing, timeout=None)
+        tokens.update({key[len(_PREFIX):]: token for key, token in missing.items()})
+    return value, tokens
 
 
 def app_tables(*app_labels: str) -> tuple[str, ...]:
@@ -129,17 +186,25 @@ class _WriteWatcher:
         first = sql[:1]
         if first in "IiUuDd \n":
             match = _WRITE.match(sql)
-        elif first in "Ww":  # a statement with a CTE (the audit append on PostgreSQL): its write comes later
-            match = _WRITE_IN_CTE.search(sql)
+            written = {match.group(1)} if match is not None else set()
+        elif first in "Ww":  # a statement with CTEs (the audit append on PostgreSQL): every table it writes
+            written = set(_WRITE_IN_CTE.findall(sql))
         else:
-            match = None
-        if match is not None and match.group(1) not in _IGNORED:
+            written = set()
+        noted = _reading.get()
+        if noted is not None:
+            if written:
+                noted.wrote = True
+            else:
+                noted.tables.update(_READ.findall(sql))
+        written -= _IGNORED
+        if written:
             if not self.connection.in_atomic_block or settings.DATA_VERSIONS_EAGER:
                 # Outside a transaction the row is committed already. Tests renew at once instead: their
                 # transactions never commit, and a test reads its own writes.
-                bump((match.group(1),))
+                bump(written)
             else:
-                self.pending.add(match.group(1))
+                self.pending.update(written)
                 # One callback per savepoint level (a rolled-back savepoint discards only its own).
                 level = set(self.connection.savepoint_ids)
                 if not any(entry[1] == self._after_commit and entry[0] == level

@@ -13,9 +13,11 @@ from django.views.decorators.http import require_POST
 from yingshang.accounts.roles import Role
 from yingshang.core import selectors
 from yingshang.core.models import AuditEvent, Department
+from yingshang.core.page_cache import kept_whole
 from yingshang.core.permissions import permission_required
 
 
+@kept_whole
 def portal(request):
     """Public home of the platform (门户首页)."""
     return render(request, "core/portal.html", {"counties": selectors.service_area_names()})
@@ -33,6 +35,7 @@ def home(request):
 
 
 @login_required
+@kept_whole
 def workspace(request):
     """Enterprise workspace (企业空间): my enterprises, my matters."""
     memberships = request.user.enterprise_memberships.select_related("enterprise", "enterprise__region")
@@ -40,12 +43,14 @@ def workspace(request):
 
 
 @permission_required("workbench.view")
+@kept_whole
 def workbench(request):
     """Staff workbench (工作台): what needs my attention."""
     return render(request, "core/workbench.html", {"warning": _calendar_warning_for(request.user)})
 
 
 @permission_required("admin.dashboard")
+@kept_whole
 def dashboard(request):
     """Administrators' and leaders' overview shell (管理驾驶舱)."""
     from yingshang.enterprises.selectors import registry_overview

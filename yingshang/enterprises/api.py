@@ -6,6 +6,7 @@ from ninja.files import UploadedFile
 
 from yingshang.core import dataversions
 from yingshang.core.api_support import ErrorOut, paginate
+from yingshang.core.page_cache import kept_whole
 from yingshang.core.permissions import require
 from yingshang.enterprises import access, selectors, services
 from yingshang.enterprises.models import Enterprise, EnterpriseImport, registry_scope_key
@@ -39,6 +40,7 @@ def _out(e: Enterprise) -> dict:
 
 
 @router.get("", response={200: EnterprisePage, **ERRORS}, summary="经营主体列表（筛选、分页）")
+@kept_whole
 def list_enterprises(request, query: Query[ListQuery]):
     require(request.user, "enterprise.view")
 
@@ -55,6 +57,7 @@ def list_enterprises(request, query: Query[ListQuery]):
 
 
 @router.get("/{int:enterprise_id}", response={200: EnterpriseDetailOut, **ERRORS}, summary="经营主体详情")
+@kept_whole
 def get_enterprise(request, enterprise_id: int):
     government = request.user.is_government
     rendered = []

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from yingshang.core import dataversions
 from yingshang.core.errors import BusinessRuleError
 from yingshang.core.models import Region
+from yingshang.core.page_cache import kept_whole
 from yingshang.core.permissions import permission_required
 from yingshang.enterprises import access, importing, selectors, services
 from yingshang.enterprises.choices import EnterpriseSize, EnterpriseStatus, MembershipStatus
@@ -70,6 +71,7 @@ def _options(choices: list[tuple[str, str, str]], selected: str) -> str:
 
 
 @permission_required("enterprise.view")
+@kept_whole
 def enterprise_list(request):
     """经营主体库: searchable, filterable list; htmx swaps only the results. The results are kept for every viewer
     with the same data scope (they show the same rows); the filter form is the same for everyone."""
@@ -90,6 +92,7 @@ def enterprise_list(request):
 
 
 @login_required
+@kept_whole
 def enterprise_detail(request, enterprise_id: int):
     """One enterprise. The body is kept per enterprise and view class (government staff see provenance and the
     timeline, editors the edit link) until a registry table is written (the timeline's audit events are written with

@@ -14,6 +14,7 @@ from yingshang.core import dataversions
 from yingshang.core.api_support import ErrorOut
 from yingshang.core.errors import BusinessRuleError
 from yingshang.core.models import Region
+from yingshang.core.page_cache import kept_whole
 from yingshang.monitoring import selectors
 from yingshang.monitoring.models import Dimension, IndexSnapshot, Indicator, IndicatorTarget, Topic
 from yingshang.monitoring.periods import label, parse_period
@@ -41,6 +42,7 @@ def _require_monitoring(user) -> None:
 @router.get(
     "/indicators", response={200: list[IndicatorOut], **ERRORS}, summary="监测指标目录（含当前方案目标）"
 )
+@kept_whole
 def list_indicators(request, year: str = ""):
     _require_monitoring(request.user)
     if year and not (year.isascii() and year.isdigit() and len(year) == 4 and 2000 <= int(year) <= 2100):

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from yingshang.core import dataversions
 from yingshang.core.errors import BusinessRuleError
 from yingshang.core.models import Department, Region
+from yingshang.core.page_cache import kept_whole
 from yingshang.core.permissions import permission_required
 from yingshang.enterprises.spreadsheets import write_xlsx
 from yingshang.monitoring import (
@@ -70,6 +71,7 @@ def _periods() -> list[str]:
 
 
 @permission_required("monitoring.view")
+@kept_whole
 def dashboard_view(request):
     """驾驶舱: the city's index and trend, targets, worst indicators, county comparison."""
     requested = request.GET.get("period", "")
@@ -120,6 +122,7 @@ def _dashboard_tables() -> tuple[str, ...]:
 
 
 @permission_required("monitoring.view")
+@kept_whole
 def dimension_detail(request, code: str):
     """Drill-down: a dimension → its first-level indicators and indicators, city and counties side by side."""
     dimension = Dimension.objects.filter(code=code).first()

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from yingshang.core import dataversions
 from yingshang.core.errors import BusinessRuleError
 from yingshang.core.models import Department
+from yingshang.core.page_cache import kept_whole
 from yingshang.core.permissions import permission_required
 from yingshang.plans import access, assessment, documents, selectors, services
 from yingshang.plans.choices import Comparator, IssueStatus, Light, NoticeStatus, PlanStatus, TaskStatus
@@ -57,6 +58,7 @@ def _plan_user(request) -> None:
 
 
 @permission_required("plan.view")
+@kept_whole
 def plan_list(request):
     """行动方案: official plans first, then staged imports waiting for review."""
     user = request.user
@@ -420,6 +422,7 @@ def plan_detail(request, plan_id: int):
 
 
 @login_required
+@kept_whole
 def my_tasks(request):
     """我的任务: tasks of official plans my department leads or supports."""
     _plan_user(request)

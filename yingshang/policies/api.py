@@ -7,6 +7,7 @@ from ninja import Query, Router, Schema, Status
 
 from yingshang.core import dataversions
 from yingshang.core.api_support import ErrorOut, paginate
+from yingshang.core.page_cache import kept_whole
 from yingshang.core.permissions import require
 from yingshang.policies import access, matching, search, selectors, services
 from yingshang.policies.models import Clause, Disbursement, PolicyApplication, PushPreference
@@ -102,6 +103,7 @@ def _application_out(application: PolicyApplication) -> dict:
 
 
 @router.get("", response={200: SearchOut, **ERRORS}, auth=None, summary="检索政策（中文分词、同义词、分面）")
+@kept_whole
 def search_policies(request, query: Query[SearchQuery]):
     filters = search.SearchFilters.from_mapping(query.dict())
     # The same for every caller (published policies only): kept per query until a policies table is written.
@@ -167,6 +169,7 @@ def get_clause(request, clause_id: int):
     response={200: list[MatchOut], **ERRORS},
     summary="企业可享受的政策（逐项说明依据与来源）",
 )
+@kept_whole
 def enterprise_matches(request, enterprise_id: int, include_unknown: bool = True):
     enterprise = access.get_enterprise_for_user(request.user, enterprise_id)
     matches = selectors.kept_matches(enterprise, today=timezone.localdate())

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from yingshang.accounts.models import User
 from yingshang.core import dataversions
 from yingshang.core.errors import BusinessRuleError
+from yingshang.core.page_cache import kept_whole
 from yingshang.core.permissions import permission_required
 from yingshang.enterprises.models import Enterprise, Industry
 from yingshang.policies import (
@@ -71,6 +72,7 @@ def _benefit_text(clause: Clause) -> str:
 # -- enterprise side ---------------------------------------------------------------------------------
 
 
+@kept_whole
 def home(request):
     """政策超市: search with facets and highlighted snippets; open to visitors."""
     filters = search.SearchFilters.from_mapping(request.GET)
@@ -107,6 +109,7 @@ def _clause_facts(clause: Clause, names) -> interpretation.ClauseFacts:
     )
 
 
+@kept_whole
 def document_detail(request, document_id: int):
     """一键解读: the interpretation generated from the confirmed structure, each sentence citing its clause.
 
@@ -143,6 +146,7 @@ def document_detail(request, document_id: int):
     return render(request, "policies/document.html", context)
 
 
+@kept_whole
 def clause_detail(request, clause_id: int):
     """One clause: reading, 申报指南 step diagram, my eligibility with reasons, apply or confirm.
 
@@ -259,6 +263,7 @@ def calculator(request):
 
 
 @login_required
+@kept_whole
 def my_policies(request):
     """我的政策: every active clause this enterprise meets or may meet, with reasons and amounts."""
     own = access.own_enterprises_for_user(request.user)

@@ -155,3 +155,24 @@ def test_nothing_is_kept_in_the_process_when_pages_are_not_kept(settings):
     for _ in range(2):
         dataversions.kept_in_process("test-value", (ENTERPRISES,), lambda: loads.append(1) or len(loads))
     assert loads == [1, 1]
+
+
+@pytest.mark.django_db
+def test_a_statement_writing_two_tables_renews_both(cast):
+    """The audit append advances its chain head and inserts the event in one statement (a CTE on PostgreSQL): a page
+    reading the trail must see the new event, not only the head move."""
+    from yingshang.core.audit import record_change
+
+    before = dataversions.token_for("core_auditevent")
+    record_change(actor=cast.city_admin, action="test.dv", object_type="x", object_id="1", after={"a": 1})
+    assert dataversions.token_for("core_auditevent") != before
+
+
+@pytest.mark.django_db
+def test_reading_notes_the_tables_of_each_select_and_any_write(cast):
+    with dataversions.reading() as noted:
+        list(Enterprise.objects.filter(region__code="620702").values_list("name", flat=True))
+    assert {"enterprises_enterprise", "core_region"} <= noted.tables and not noted.wrote
+    with dataversions.reading() as noted:
+        Industry.objects.filter(code="0511").update(name="谷物种植")
+    assert noted.wrote
