@@ -48,7 +48,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse
-from django.middleware.csrf import CSRF_TOKEN_LENGTH, _unmask_cipher_token, get_token
+from django.middleware.csrf import CSRF_TOKEN_LENGTH, _unmask_cipher_token, get_token  # type: ignore[attr-defined]
 from django.utils import timezone
 
 from yingshang.core import dataversions
@@ -102,8 +102,9 @@ def _lifetime(view_func) -> int | None:
         operations = getattr(cell.cell_contents, "operations", None)
         if isinstance(operations, list):
             for operation in operations:
-                if "GET" in getattr(operation, "methods", ()):
-                    return _kept_endpoints.get(getattr(operation, "view_func", None))
+                endpoint = getattr(operation, "view_func", None)
+                if "GET" in getattr(operation, "methods", ()) and endpoint is not None:
+                    return _kept_endpoints.get(endpoint)
     return None
 
 

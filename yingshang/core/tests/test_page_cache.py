@@ -11,7 +11,7 @@ import re
 
 import pytest
 from django.db import connection
-from django.middleware.csrf import _unmask_cipher_token
+from django.middleware.csrf import _unmask_cipher_token  # type: ignore[attr-defined]
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
