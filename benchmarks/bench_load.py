@@ -18,6 +18,10 @@ Reports throughput, p50/p95/p99 latency, error rate (non-2xx/3xx and socket erro
 start and end (sampled during the soak). QUICK=1: ~10 s per server. Full: a 10-minute soak of ours (and 60 s for
 the baseline). Goal on the 2-core machine: ≥ 300 req/s at p95 ≤ 300 ms, 0 errors, no memory growth.
 
+The server runs as deployed, whole responses kept per viewer included (`core.page_cache`); set
+YINGSHANG_KEEP_WHOLE_PAGES=0 in the environment to measure without them (YINGSHANG_KEEP_PAGES=0: nothing kept at all).
+`benchmarks/load/profile_mix.py` prints how many of the mix's requests were answered whole from the cache.
+
 After the soak, the ceiling reference (`ceilings`, LOAD_CEILING_SECONDS each, 30 s; LOAD_CEILING=0 skips it): the
 same server on the anonymous portal alone and on one signed-in user's 工作台 alone — the most this machine serves
 of a page with no session and of the cheapest signed-in page, against which the mix's throughput is read (machines

@@ -233,6 +233,8 @@ def _store(request, response, miss: _Miss) -> None:
             if _unmask_cipher_token(token.decode()) == secret:
                 body = body.replace(token, _CSRF_MARK)
     uses_csrf = bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
+    if uses_csrf and _CSRF_MARK not in body:
+        return  # a token was asked for but not found where it can be cut out: this page is not shared
     nonce = getattr(request, "_csp_nonce", None)
     uses_nonce = bool(nonce)
     if uses_nonce:

@@ -47,6 +47,15 @@ def not_found(request):
     return JsonResponse({"detail": "不存在"}, status=404)
 
 
+@kept_whole
+def hidden_token(request):
+    """Uses the CSRF token in a form the cache cannot recognise (reversed): such a page must never be shared."""
+    from django.middleware.csrf import get_token
+
+    RENDERS.append("hidden")
+    return HttpResponse(get_token(request)[::-1])
+
+
 def unmarked(request):
     RENDERS.append("unmarked")
     return HttpResponse(secrets.token_hex(4))
@@ -59,5 +68,6 @@ urlpatterns = [
     path("kept/session/", session_note, name="kept_session"),
     path("kept/missing/", not_found, name="kept_missing"),
     path("kept/unmarked/", unmarked, name="kept_unmarked"),
+    path("kept/hidden-token/", hidden_token, name="kept_hidden_token"),
     path("", include("config.urls")),
 ]

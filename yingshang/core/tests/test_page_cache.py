@@ -86,8 +86,8 @@ def test_a_write_committed_while_the_page_renders_is_never_hidden(db):
 
 @pytest.mark.django_db
 @pytest.mark.urls("yingshang.core.tests.page_cache_urls")
-@pytest.mark.parametrize("url", ["/kept/writes/", "/kept/missing/", "/kept/unmarked/"])
-def test_writes_errors_and_unmarked_views_run_every_time(db, url):
+@pytest.mark.parametrize("url", ["/kept/writes/", "/kept/missing/", "/kept/unmarked/", "/kept/hidden-token/"])
+def test_writes_errors_unmarked_views_and_unrecognised_tokens_run_every_time(db, url):
     visitor = Client()
     responses = [visitor.get(url) for _ in range(4)]
     assert not any(_hit(r) for r in responses)
