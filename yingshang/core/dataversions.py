@@ -146,13 +146,14 @@ def token_for(*tables: str) -> str:
     return ".".join(found[key] for key in keys)
 
 
-def tokens_and_value(tables: Iterable[str], key: str) -> tuple[object, dict[str, str]]:
-    """The shared cache's value under `key` (None if absent) and the token of each table, in one round trip; a
-    table without a token gets one, as in `token_for`. Not noted as read: the caller decides what it depends on."""
+def tokens_and_value(tables: Iterable[str], key: str | None = None) -> tuple[object, dict[str, str]]:
+    """The shared cache's value under `key` (None if absent or not asked for) and the token of each table, in one
+    round trip; a table without a token gets one, as in `token_for`. Not noted as read: the caller decides what it
+    depends on."""
     cache = caches["default"]
     tables = list(tables)
-    found = cache.get_many([key, *(_PREFIX + table for table in tables)])
-    value = found.pop(key, None)
+    found = cache.get_many([*([key] if key else []), *(_PREFIX + table for table in tables)])
+    value = found.pop(key, None) if key else None
     tokens = {key[len(_PREFIX):]: token for key, token in found.items()}
     missing = {_PREFIX + table: _new_token() for table in tables if table not in tokens}
     if missing:

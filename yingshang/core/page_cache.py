@@ -186,7 +186,7 @@ class PageCacheMiddleware:
             unknown = set(kept_tokens) - known
             if unknown:  # kept by another process that knows more of this route's tables
                 _route_tables[route] = known = known | unknown
-                tokens.update(dataversions.tokens_and_value(unknown, "")[1])
+                tokens.update(dataversions.tokens_and_value(unknown)[1])
             if all(tokens.get(table) == token for table, token in kept_tokens.items()):
                 request.page_cache_hit = True
                 return _answer(request, entry)
