@@ -76,6 +76,21 @@ def test_a_write_to_a_table_the_page_read_renders_it_again(db):
 
 @pytest.mark.django_db
 @pytest.mark.urls("yingshang.core.tests.page_cache_urls")
+def test_another_process_uses_what_this_one_kept(db, monkeypatch):
+    """A worker that has not yet seen the route learns its tables from the kept entry and answers from it — and
+    still renders again once one of those tables is written."""
+    visitor = Client()
+    _until_kept(visitor, "/kept/city/")
+    monkeypatch.setattr(page_cache, "_route_tables", {})  # as in a freshly started worker
+    assert _hit(visitor.get("/kept/city/"))
+    Region.objects.filter(kind="city").update(name="张掖市（新）")
+    monkeypatch.setattr(page_cache, "_route_tables", {})
+    again = visitor.get("/kept/city/")
+    assert not _hit(again) and again.content.decode() == "张掖市（新）"
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("yingshang.core.tests.page_cache_urls")
 def test_a_write_committed_while_the_page_renders_is_never_hidden(db):
     """The tokens are taken before the view reads: a response rendered while a write landed is kept under the
     older token, so the next request renders again instead of serving the older rows for fifteen minutes."""
