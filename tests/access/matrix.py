@@ -86,9 +86,9 @@ class Case:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def walk_routes() -> list[tuple[str, str]]:
-    """(route name with namespaces, or the pattern for unnamed routes; pattern) for every URL of the site."""
-    found: list[tuple[str, str]] = []
+def _patterns() -> list[tuple[str, str, URLPattern]]:
+    """(route name with namespaces, or the pattern for unnamed routes; pattern; the URLPattern) for every URL."""
+    found: list[tuple[str, str, URLPattern]] = []
 
     def walk(resolver: URLResolver, prefix: str, namespaces: tuple[str, ...]) -> None:
         for item in resolver.url_patterns:
@@ -98,10 +98,15 @@ def walk_routes() -> list[tuple[str, str]]:
             elif isinstance(item, URLPattern):
                 pattern = prefix + str(item.pattern)
                 name = ":".join((*namespaces, item.name)) if item.name else f"pattern:{pattern}"
-                found.append((name, pattern))
+                found.append((name, pattern, item))
 
     walk(get_resolver(), "", ())
     return found
+
+
+def walk_routes() -> list[tuple[str, str]]:
+    """(route name with namespaces, or the pattern for unnamed routes; pattern) for every URL of the site."""
+    return [(name, pattern) for name, pattern, _ in _patterns()]
 
 
 def kept_routes() -> set[str]:
@@ -110,18 +115,10 @@ def kept_routes() -> set[str]:
 
     from yingshang.core.page_cache import _lifetime
 
-    kept: set[str] = set()
+    def key(name: str, pattern: str) -> str:
+        return "GET /" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", pattern) if pattern.startswith("api/") else name
 
-    def walk(resolver: URLResolver, prefix: str, namespaces: tuple[str, ...]) -> None:
-        for item in resolver.url_patterns:
-            if isinstance(item, URLResolver):
-                walk(item, prefix + str(item.pattern), namespaces + ((item.namespace,) if item.namespace else ()))
-            elif isinstance(item, URLPattern) and _lifetime(item.callback) is not None:
-                path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", prefix + str(item.pattern))
-                kept.add(f"GET /{path}" if path.startswith("api/") else ":".join((*namespaces, item.name)))
-
-    walk(get_resolver(), "", ())
-    return kept
+    return {key(name, pattern) for name, pattern, item in _patterns() if _lifetime(item.callback) is not None}
 
 
 def api_operations() -> list[str]:

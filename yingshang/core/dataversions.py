@@ -134,16 +134,8 @@ def token_for(*tables: str) -> str:
     noted = _reading.get()
     if noted is not None:
         noted.tables.update(tables)
-    cache = caches["default"]
-    keys = [_PREFIX + table for table in tables]
-    found = cache.get_many(keys)
-    missing = {key: _new_token() for key in keys if key not in found}
-    if missing:
-        # A table nobody has written since the cache was emptied: start its token (another process may race us
-        # to it; whichever value stays, a page cached under the other is merely rendered once more).
-        cache.set_many(missing, timeout=None)
-        found.update(missing)
-    return ".".join(found[key] for key in keys)
+    tokens = tokens_and_value(tables)[1]
+    return ".".join(tokens[table] for table in tables)
 
 
 def tokens_and_value(tables: Iterable[str], key: str | None = None) -> tuple[object, dict[str, str]]:
@@ -157,6 +149,8 @@ def tokens_and_value(tables: Iterable[str], key: str | None = None) -> tuple[obj
     tokens = {key[len(_PREFIX):]: token for key, token in found.items()}
     missing = {_PREFIX + table: _new_token() for table in tables if table not in tokens}
     if missing:
+        # A table nobody has written since the cache was emptied: start its token (another process may race us
+        # to it; whichever value stays, a page cached under the other is merely rendered once more).
         cache.set_many(missing, timeout=None)
         tokens.update({key[len(_PREFIX):]: token for key, token in missing.items()})
     return value, tokens
