@@ -1,7 +1,8 @@
 """Hostile input to the API: schemathesis generates valid and invalid requests from /api/v1/openapi.json and calls
 the WSGI application in-process. No 5xx, every status documented, every body matching its schema.
 
-Operations of apps still being built are left out until their API settles (see FUZZED_PATHS).
+This module fuzzes the registry's API; each other app's API has its own module (test_<app>_api.py) with the
+fixtures its operations need, and test_fuzz_coverage.py fails when an OpenAPI path falls under none of them.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from schemathesis.specs.openapi.checks import ignored_auth, positive_data_accept
 from config.wsgi import application
 from tests.fuzz.schemathesis_support import fuzz_settings
 
-# Regex over paths; grows as each capability's API lands.
+# Regex over the paths this module fuzzes (FUZZ_API_PATHS widens it for a one-off run).
 FUZZED_PATHS = os.environ.get("FUZZ_API_PATHS", r"^/api/v1/enterprises")
 MAX_EXAMPLES = 25
 
