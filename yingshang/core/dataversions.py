@@ -140,19 +140,18 @@ def token_for(*tables: str) -> str:
 
 def tokens_and_value(tables: Iterable[str], key: str | None = None) -> tuple[object, dict[str, str]]:
     """The shared cache's value under `key` (None if absent or not asked for) and the token of each table, in one
-    round trip; a table without a token gets one, as in `token_for`. Not noted as read: the caller decides what it
-    depends on."""
+    round trip. Not noted as read: the caller decides what it depends on."""
     cache = caches["default"]
     tables = list(tables)
     found = cache.get_many([*([key] if key else []), *(_PREFIX + table for table in tables)])
     value = found.pop(key, None) if key else None
-    tokens = {key[len(_PREFIX):]: token for key, token in found.items()}
-    missing = {_PREFIX + table: _new_token() for table in tables if table not in tokens}
+    tokens = {cache_key.removeprefix(_PREFIX): token for cache_key, token in found.items()}
+    missing = {table: _new_token() for table in tables if table not in tokens}
     if missing:
         # A table nobody has written since the cache was emptied: start its token (another process may race us
         # to it; whichever value stays, a page cached under the other is merely rendered once more).
-        cache.set_many(missing, timeout=None)
-        tokens.update({key[len(_PREFIX):]: token for key, token in missing.items()})
+        cache.set_many({_PREFIX + table: token for table, token in missing.items()}, timeout=None)
+        tokens.update(missing)
     return value, tokens
 
 
